@@ -7,7 +7,5 @@ module.exports = {
   // fauxqs ships ESM only; let swc turn it into CommonJS for jest.
   transformIgnorePatterns: ['/node_modules/(?!(fauxqs)/)'],
   testTimeout: 30000,
-  globalSetup: '<rootDir>/test/support/global-setup.ts',
-  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   maxWorkers: 2,
 };

@@ -1,0 +1,44 @@
+import postgres from 'postgres';
+
+export type Sql = postgres.Sql;
+export type TransactionSql = postgres.TransactionSql;
+/** Either the pool or an open transaction: what a repository method runs its statements on. */
+export type Queryable = Sql | TransactionSql;
+
+export interface DatabaseSettings {
+  url: string;
+  /** Pool size. Lambda containers serve one request at a time, so a couple of connections is plenty. */
+  max?: number;
+  /** TLS: `require` for RDS Proxy; `false` for local servers. */
+  ssl?: false | 'require' | 'verify-full';
+}
+
+/**
+ * int8 columns (money, counters) come back as JS numbers. Every amount RamPay stores is at most 10^11 minor
+ * units, far inside Number's safe range; anything outside it is a bug we want to hear about, not a rounding.
+ */
+const int8AsNumber = {
+  to: 20,
+  from: [20],
+  serialize: (value: number | bigint) => String(value),
+  parse: (value: string) => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n))
+      throw new RangeError(`int8 value ${value} is outside the safe integer range`);
+    return n;
+  },
+};
+
+export function createSql(settings: DatabaseSettings): Sql {
+  return postgres(settings.url, {
+    // RDS Proxy pins a session for every prepared statement: keep them off.
+    prepare: false,
+    max: settings.max ?? 2,
+    ssl: settings.ssl ?? false,
+    idle_timeout: 60,
+    connect_timeout: 10,
+    onnotice: () => undefined,
+    types: { int8: int8AsNumber },
+    connection: { application_name: 'rampay' },
+  });
+}

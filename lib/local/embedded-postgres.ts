@@ -1,0 +1,33 @@
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+export interface EmbeddedPostgres {
+  /** A postgres:// URL for the `postgres` driver. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * PostgreSQL (PGlite, in WASM) served on a local TCP port so that the same `postgres` driver reaches it as it
+ * reaches RDS. `dataDir` keeps the data between runs; without it the database lives in memory.
+ */
+export async function startEmbeddedPostgres(
+  options: { dataDir?: string; port?: number } = {},
+): Promise<EmbeddedPostgres> {
+  const db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+  // PGlite is one session underneath; the server multiplexes clients onto it.
+  const server = new PGLiteSocketServer({
+    db,
+    host: '127.0.0.1',
+    port: options.port ?? 0,
+    maxConnections: 32,
+  });
+  await server.start();
+  return {
+    url: `postgres://postgres@${server.getServerConn()}/postgres`,
+    async stop() {
+      await server.stop();
+      await db.close();
+    },
+  };
+}

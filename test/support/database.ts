@@ -1,0 +1,54 @@
+import postgres from 'postgres';
+import { randomBytes } from 'node:crypto';
+import { createSql, type Sql } from '../../functions/shared/db/client';
+import { migrate } from '../../functions/shared/db/migrate';
+import { startEmbeddedPostgres } from '../../lib/local/embedded-postgres';
+
+export interface TestDatabase {
+  sql: Sql;
+  url: string;
+  /** true when DATABASE_URL names a real server (concurrency tests only mean something there) */
+  isServer: boolean;
+  stop(): Promise<void>;
+}
+
+export const onServer = Boolean(process.env.DATABASE_URL);
+
+/**
+ * A fresh, migrated database for one test file: a new database on the DATABASE_URL server, or an embedded
+ * PGlite when DATABASE_URL is not set.
+ */
+export async function startTestDatabase(options: { max?: number } = {}): Promise<TestDatabase> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (serverUrl) {
+    const name = `rampay_test_${randomBytes(6).toString('hex')}`;
+    const admin = postgres(serverUrl, { max: 1, onnotice: () => undefined });
+    await admin.unsafe(`create database ${name}`);
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    const sql = createSql({ url: url.toString(), max: options.max ?? 10 });
+    await migrate(sql);
+    return {
+      sql,
+      url: url.toString(),
+      isServer: true,
+      async stop() {
+        await sql.end({ timeout: 5 });
+        await admin.unsafe(`drop database if exists ${name} with (force)`);
+        await admin.end({ timeout: 5 });
+      },
+    };
+  }
+  const embedded = await startEmbeddedPostgres();
+  const sql = createSql({ url: embedded.url, max: options.max ?? 4 });
+  await migrate(sql);
+  return {
+    sql,
+    url: embedded.url,
+    isServer: false,
+    async stop() {
+      await sql.end({ timeout: 5 });
+      await embedded.stop();
+    },
+  };
+}
