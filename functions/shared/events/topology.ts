@@ -1,0 +1,40 @@
+/**
+ * The event topology, declared once: which topic carries which event type, and which consumer queue
+ * subscribes to which types. The CDK stacks and the local platform both build from this table.
+ */
+import { EVENT_TYPES, type EventType } from '../../domain/events';
+
+export const TOPICS = {
+  payments: ['PaymentCreated', 'PaymentApproved', 'PaymentFailed', 'PaymentRefunded', 'ReviewDecided'],
+  fraud: ['AnomalyDetected'],
+} as const satisfies Record<string, readonly EventType[]>;
+
+export type TopicName = keyof typeof TOPICS;
+export const TOPIC_NAMES = Object.keys(TOPICS) as TopicName[];
+
+export const CONSUMERS = {
+  fraud: { events: ['PaymentCreated'] },
+  notifications: { events: ['PaymentCreated', 'PaymentApproved', 'PaymentFailed', 'AnomalyDetected'] },
+  analytics: { events: EVENT_TYPES },
+} as const satisfies Record<string, { events: readonly EventType[] }>;
+
+export type ConsumerName = keyof typeof CONSUMERS;
+export const CONSUMER_NAMES = Object.keys(CONSUMERS) as ConsumerName[];
+
+/** The SNS message attribute every subscription filters on. */
+export const EVENT_TYPE_ATTRIBUTE = 'eventType';
+
+export function topicFor(type: EventType): TopicName {
+  const topic = TOPIC_NAMES.find((name) => (TOPICS[name] as readonly EventType[]).includes(type));
+  if (!topic) throw new Error(`no topic carries ${type}`);
+  return topic;
+}
+
+/** For one consumer: each topic it subscribes to and the event types its filter policy lets through. */
+export function subscriptionsOf(consumer: ConsumerName): { topic: TopicName; events: EventType[] }[] {
+  const wanted = CONSUMERS[consumer].events as readonly EventType[];
+  return TOPIC_NAMES.map((topic) => ({
+    topic,
+    events: (TOPICS[topic] as readonly EventType[]).filter((type) => wanted.includes(type)),
+  })).filter((s) => s.events.length > 0);
+}
