@@ -6,7 +6,13 @@ export type TransactionSql = postgres.TransactionSql;
 export type Queryable = Sql | TransactionSql;
 
 export interface DatabaseSettings {
-  url: string;
+  /** A postgres:// URL, or the parts below (as Secrets Manager's RDS secret holds them). */
+  url?: string;
+  host?: string;
+  port?: number;
+  database?: string;
+  username?: string;
+  password?: string;
   /** Pool size. Lambda containers serve one request at a time, so a couple of connections is plenty. */
   max?: number;
   /** TLS: `require` for RDS Proxy; `false` for local servers. */
@@ -30,7 +36,8 @@ const int8AsNumber = {
 };
 
 export function createSql(settings: DatabaseSettings): Sql {
-  return postgres(settings.url, {
+  const { url, host, port, database, username, password } = settings;
+  const options = {
     // RDS Proxy pins a session for every prepared statement: keep them off.
     prepare: false,
     max: settings.max ?? 2,
@@ -40,5 +47,6 @@ export function createSql(settings: DatabaseSettings): Sql {
     onnotice: () => undefined,
     types: { int8: int8AsNumber },
     connection: { application_name: 'rampay' },
-  });
+  };
+  return url ? postgres(url, options) : postgres({ ...options, host, port, database, username, password });
 }

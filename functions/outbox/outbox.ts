@@ -1,0 +1,46 @@
+import type { AnyEventEnvelope, EventData, EventEnvelope, EventType } from '../domain/events';
+import { eventEnvelopeSchema } from '../domain/events';
+import { newId } from '../domain/ids';
+import type { Queryable } from '../shared/db/client';
+
+export interface EventFields<T extends EventType> {
+  merchantId: string;
+  paymentId: string;
+  correlationId: string;
+  data: EventData<T>;
+  occurredAt?: Date;
+}
+
+export function buildEvent<T extends EventType>(type: T, fields: EventFields<T>): EventEnvelope<T> {
+  return {
+    id: newId(),
+    type,
+    version: 1,
+    occurredAt: (fields.occurredAt ?? new Date()).toISOString(),
+    merchantId: fields.merchantId,
+    paymentId: fields.paymentId,
+    correlationId: fields.correlationId,
+    data: fields.data,
+  };
+}
+
+/**
+ * Writes events to the outbox inside the caller's transaction, so they commit (or roll back) with the state
+ * change they describe. Each envelope is validated against the shared schema before it is stored.
+ */
+export async function appendEvents(tx: Queryable, events: readonly AnyEventEnvelope[]): Promise<void> {
+  if (events.length === 0) return;
+  const rows = events.map((event) => {
+    eventEnvelopeSchema.parse(event);
+    return {
+      id: event.id,
+      type: event.type,
+      merchant_id: event.merchantId,
+      payment_id: event.paymentId,
+      correlation_id: event.correlationId,
+      occurred_at: event.occurredAt,
+      envelope: event as unknown as Record<string, unknown>,
+    };
+  });
+  await tx`insert into outbox ${tx(rows as never, 'id', 'type', 'merchant_id', 'payment_id', 'correlation_id', 'occurred_at', 'envelope')}`;
+}

@@ -1,0 +1,26 @@
+import { sharedSql } from '../../shared/db/connection';
+import { apiHandler } from '../../shared/http/api-handler';
+import { parseBody } from '../../shared/http/request';
+import { idempotentOperation, type IdempotentInput } from '../../shared/idempotency/idempotent-operation';
+import { idempotencyKeyOf } from '../idempotency-key';
+import { paymentResource } from '../resources';
+import { createPaymentRequestSchema, type CreatePaymentRequest } from '../schemas';
+import { createPayment } from '../use-cases/create-payment';
+import { paymentsDeps } from '../wiring';
+
+const createOnce = idempotentOperation(
+  'create-payment',
+  sharedSql,
+  async (input: IdempotentInput<CreatePaymentRequest>) =>
+    paymentResource(await createPayment(await paymentsDeps(), { ...input, request: input.body })),
+);
+
+export const handler = apiHandler('payments:write', async ({ event, context, caller, correlationId }) => {
+  const body = parseBody(event, createPaymentRequestSchema);
+  const idempotencyKey = idempotencyKeyOf(event);
+  const { result, replayed } = await createOnce(
+    { merchantId: caller.merchantId, idempotencyKey, scope: 'payments', body, correlationId },
+    context,
+  );
+  return { status: 201, body: result, headers: { 'idempotent-replayed': String(replayed) } };
+});

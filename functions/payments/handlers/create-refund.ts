@@ -1,0 +1,34 @@
+import { sharedSql } from '../../shared/db/connection';
+import { apiHandler } from '../../shared/http/api-handler';
+import { parseBody, pathParameter } from '../../shared/http/request';
+import { idempotentOperation, type IdempotentInput } from '../../shared/idempotency/idempotent-operation';
+import { idempotencyKeyOf } from '../idempotency-key';
+import { paymentResource, refundResource } from '../resources';
+import { createRefundRequestSchema, type CreateRefundRequest } from '../schemas';
+import { refundPayment } from '../use-cases/refund-payment';
+import { parsePaymentId } from '../payment-id';
+import { paymentsDeps } from '../wiring';
+
+const refundOnce = idempotentOperation(
+  'create-refund',
+  sharedSql,
+  async (input: IdempotentInput<CreateRefundRequest>) => {
+    const { payment, refund } = await refundPayment(await paymentsDeps(), {
+      ...input,
+      paymentId: input.scope,
+      request: input.body,
+    });
+    return { ...refundResource(refund), payment: paymentResource(payment) };
+  },
+);
+
+export const handler = apiHandler('refunds:write', async ({ event, context, caller, correlationId }) => {
+  const paymentId = parsePaymentId(pathParameter(event, 'id'));
+  const body = parseBody(event, createRefundRequestSchema);
+  const idempotencyKey = idempotencyKeyOf(event);
+  const { result, replayed } = await refundOnce(
+    { merchantId: caller.merchantId, idempotencyKey, scope: paymentId, body, correlationId },
+    context,
+  );
+  return { status: 201, body: result, headers: { 'idempotent-replayed': String(replayed) } };
+});

@@ -1,0 +1,12 @@
+import { apiHandler } from '../../shared/http/api-handler';
+import { pathParameter } from '../../shared/http/request';
+import { parsePaymentId } from '../payment-id';
+import { paymentResource } from '../resources';
+import { getPayment } from '../use-cases/queries';
+import { paymentsDeps } from '../wiring';
+
+export const handler = apiHandler('payments:read', async ({ event, caller }) => {
+  const paymentId = parsePaymentId(pathParameter(event, 'id'));
+  const { payment, refunds } = await getPayment(await paymentsDeps(), caller.merchantId, paymentId);
+  return { status: 200, body: paymentResource(payment, refunds) };
+});

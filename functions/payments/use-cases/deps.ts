@@ -1,0 +1,7 @@
+import type { CommittedEventPublisher, PaymentStore } from '../ports';
+
+export interface PaymentsDeps {
+  store: PaymentStore;
+  events: CommittedEventPublisher;
+  now: () => Date;
+}

@@ -1,0 +1,63 @@
+import type { Payment, Refund } from '../../domain/payment';
+import type { AnyEventEnvelope } from '../../domain/events';
+import { problems } from '../../shared/http/problem';
+import type { PageOf } from '../ports';
+import type { ListEventsQuery, ListPaymentsQuery } from '../schemas';
+import type { PaymentsDeps } from './deps';
+
+type Reads = Pick<PaymentsDeps, 'store'>;
+
+/** One payment with its refunds. Another merchant's payment does not exist, as far as this caller can tell. */
+export async function getPayment(
+  deps: Reads,
+  merchantId: string,
+  paymentId: string,
+): Promise<{ payment: Payment; refunds: Refund[] }> {
+  const payment = await deps.store.findPayment(merchantId, paymentId);
+  if (!payment) throw problems.notFound(`no payment ${paymentId}`);
+  return { payment, refunds: await deps.store.listRefunds(merchantId, paymentId) };
+}
+
+export async function listPayments(
+  deps: Reads,
+  merchantId: string,
+  query: ListPaymentsQuery,
+): Promise<PageOf<Payment>> {
+  const page = await deps.store.listPayments(
+    merchantId,
+    {
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.customer ? { customerId: query.customer } : {}),
+      ...(query.created_gte ? { createdGte: query.created_gte } : {}),
+      ...(query.created_lt ? { createdLt: query.created_lt } : {}),
+    },
+    { limit: query.limit, ...(query.starting_after ? { startingAfter: query.starting_after } : {}) },
+  );
+  if (page === 'unknown-cursor') {
+    throw problems.validation([
+      { field: 'query.starting_after', message: `no payment ${query.starting_after} to continue after` },
+    ]);
+  }
+  return page;
+}
+
+export async function listEvents(
+  deps: Reads,
+  merchantId: string,
+  query: ListEventsQuery,
+): Promise<PageOf<AnyEventEnvelope>> {
+  const page = await deps.store.listEvents(
+    merchantId,
+    {
+      ...(query.type ? { type: query.type } : {}),
+      ...(query.payment_id ? { paymentId: query.payment_id } : {}),
+    },
+    { limit: query.limit, ...(query.starting_after ? { startingAfter: query.starting_after } : {}) },
+  );
+  if (page === 'unknown-cursor') {
+    throw problems.validation([
+      { field: 'query.starting_after', message: `no event ${query.starting_after} to continue after` },
+    ]);
+  }
+  return page;
+}

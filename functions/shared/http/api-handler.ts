@@ -1,0 +1,82 @@
+import middy from '@middy/core';
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import { logger } from '../logger';
+import { authorize, type Caller, type Scope } from './auth';
+import { header } from './request';
+import { Problem, problemResponse } from './problem';
+
+export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+
+export interface ApiRequest {
+  event: ApiEvent;
+  context: Context;
+  caller: Caller;
+  correlationId: string;
+}
+
+export interface ApiResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type ApiHandler = (event: ApiEvent, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+const CORRELATION_HEADER = 'x-correlation-id';
+
+function correlationIdOf(event: ApiEvent): string {
+  const given = header(event, CORRELATION_HEADER);
+  return given && /^[\w.:-]{1,128}$/.test(given) ? given : event.requestContext.requestId;
+}
+
+/**
+ * Wraps an API use-case call as a Lambda handler: correlation id, authorization, JSON responses, and every
+ * error turned into problem+json (a Problem keeps its status; anything else is a logged 500 that leaks nothing).
+ */
+export function apiHandler(
+  scope: Scope | 'public',
+  run: (request: ApiRequest) => Promise<ApiResult>,
+): ApiHandler {
+  return middy<ApiEvent, APIGatewayProxyStructuredResultV2>()
+    .before((request) => {
+      logger.appendKeys({ correlationId: correlationIdOf(request.event) });
+    })
+    .onError((request) => {
+      const correlationId = correlationIdOf(request.event);
+      const error = request.error;
+      const problem =
+        error instanceof Problem
+          ? error
+          : new Problem(
+              500,
+              'internal',
+              'Internal error',
+              `something went wrong on our side; quote ${correlationId}`,
+            );
+      if (!(error instanceof Problem)) logger.error('unhandled error', { error });
+      request.response = problemResponse(problem, request.event.rawPath, {
+        [CORRELATION_HEADER]: correlationId,
+      });
+    })
+    .handler(async (event, context) => {
+      const correlationId = correlationIdOf(event);
+      const caller =
+        scope === 'public'
+          ? { merchantId: '', subject: '', scopes: new Set<string>() }
+          : authorize(event, scope);
+      const result = await run({ event, context, caller, correlationId });
+      return {
+        statusCode: result.status,
+        headers: {
+          'content-type': 'application/json',
+          [CORRELATION_HEADER]: correlationId,
+          ...result.headers,
+        },
+        body: result.body === undefined ? '' : JSON.stringify(result.body),
+      };
+    }) as unknown as ApiHandler;
+}

@@ -1,0 +1,44 @@
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { problems } from './problem';
+
+export const SCOPES = [
+  'payments:read',
+  'payments:write',
+  'refunds:write',
+  'reviews:read',
+  'reviews:write',
+  'analytics:read',
+  'analytics:admin',
+  'audit:read',
+] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** The JWT claim that names the caller's merchant (custom claim added by the issuer). */
+export const MERCHANT_CLAIM = 'merchant_id';
+
+export interface Caller {
+  merchantId: string;
+  subject: string;
+  scopes: ReadonlySet<string>;
+}
+
+/**
+ * The caller, from the claims API Gateway's JWT authorizer (or the local platform, which verifies tokens the same
+ * way) put in the request context. The authorizer already checked the route's scope; it is checked again here so
+ * that a misconfigured route cannot open a door.
+ */
+export function authorize(event: APIGatewayProxyEventV2WithJWTAuthorizer, scope: Scope): Caller {
+  const jwt = event.requestContext.authorizer?.jwt;
+  if (!jwt) throw problems.unauthorized('send a bearer token in the Authorization header');
+  const claims = jwt.claims ?? {};
+  const merchantId = claims[MERCHANT_CLAIM];
+  if (typeof merchantId !== 'string' || merchantId.length === 0) {
+    throw problems.unauthorized(`the token carries no ${MERCHANT_CLAIM} claim`);
+  }
+  const scopes = new Set<string>([
+    ...(jwt.scopes ?? []),
+    ...(typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : []),
+  ]);
+  if (!scopes.has(scope)) throw problems.forbidden(`this operation needs the ${scope} scope`);
+  return { merchantId, subject: String(claims.sub ?? merchantId), scopes };
+}

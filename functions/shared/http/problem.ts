@@ -1,0 +1,68 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/**
+ * An RFC 9457 problem. Throw one anywhere below a handler; the HTTP plumbing turns it into
+ * an `application/problem+json` response. `detail` must tell the client what to fix.
+ */
+export class Problem extends Error {
+  constructor(
+    readonly status: number,
+    readonly slug: string,
+    readonly title: string,
+    readonly detail: string,
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(detail);
+    this.name = 'Problem';
+  }
+
+  get type(): string {
+    return `https://rampay.dev/problems/${this.slug}`;
+  }
+}
+
+export const problems = {
+  validation: (errors: FieldError[]) =>
+    new Problem(
+      400,
+      'validation-error',
+      'The request is invalid',
+      errors.map((e) => `${e.field}: ${e.message}`).join('; '),
+      { errors },
+    ),
+  badRequest: (detail: string) => new Problem(400, 'bad-request', 'The request is malformed', detail),
+  unauthorized: (detail: string) => new Problem(401, 'unauthorized', 'Authentication required', detail),
+  forbidden: (detail: string) => new Problem(403, 'forbidden', 'Not allowed', detail),
+  notFound: (detail: string) => new Problem(404, 'not-found', 'Not found', detail),
+  conflict: (slug: string, detail: string, extensions?: Record<string, unknown>) =>
+    new Problem(409, slug, 'Conflict', detail, extensions),
+  unprocessable: (slug: string, detail: string, extensions?: Record<string, unknown>) =>
+    new Problem(422, slug, 'Unprocessable request', detail, extensions),
+  payloadTooLarge: (detail: string) => new Problem(413, 'payload-too-large', 'Payload too large', detail),
+  unsupportedMediaType: (detail: string) =>
+    new Problem(415, 'unsupported-media-type', 'Unsupported media type', detail),
+};
+
+export function problemResponse(
+  problem: Problem,
+  instance: string | undefined,
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: problem.status,
+    headers: { 'content-type': 'application/problem+json', ...headers },
+    body: JSON.stringify({
+      type: problem.type,
+      title: problem.title,
+      status: problem.status,
+      detail: problem.detail,
+      instance,
+      ...problem.extensions,
+    }),
+  };
+}

@@ -1,0 +1,85 @@
+import { BasePersistenceLayer, IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
+import {
+  IdempotencyItemAlreadyExistsError,
+  IdempotencyItemNotFoundError,
+} from '@aws-lambda-powertools/idempotency';
+import type { JSONValue } from '@aws-lambda-powertools/commons/types';
+import type { Sql } from '../db/client';
+
+interface RecordRow {
+  id: string;
+  status: string;
+  expires_at: number;
+  in_progress_expires_at: number | null;
+  payload_hash: string | null;
+  response_data: JSONValue | null;
+}
+
+/**
+ * Powertools idempotency records in PostgreSQL. A record is claimed with one INSERT ... ON CONFLICT that only
+ * takes over a row that has expired (or whose in-progress lease ran out), so two callers can never both own a key.
+ */
+export class PostgresPersistenceLayer extends BasePersistenceLayer {
+  constructor(private readonly sql: () => Promise<Sql>) {
+    super();
+  }
+
+  protected async _getRecord(idempotencyKey: string): Promise<IdempotencyRecord> {
+    const sql = await this.sql();
+    const [row] = await sql<RecordRow[]>`select * from idempotency_records where id = ${idempotencyKey}`;
+    if (!row) throw new IdempotencyItemNotFoundError(`no idempotency record ${idempotencyKey}`);
+    return toRecord(row);
+  }
+
+  protected async _putRecord(record: IdempotencyRecord): Promise<void> {
+    const sql = await this.sql();
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    const claimed = await sql<RecordRow[]>`
+      insert into idempotency_records (id, status, expires_at, in_progress_expires_at, payload_hash, response_data)
+      values (${record.idempotencyKey}, ${record.getStatus()}, ${record.expiryTimestamp ?? nowSeconds},
+              ${record.inProgressExpiryTimestamp ?? null}, ${record.payloadHash ?? null}, null)
+      on conflict (id) do update set
+        status = excluded.status,
+        expires_at = excluded.expires_at,
+        in_progress_expires_at = excluded.in_progress_expires_at,
+        payload_hash = excluded.payload_hash,
+        response_data = null
+      where idempotency_records.expires_at < ${nowSeconds}
+         or (idempotency_records.status = 'INPROGRESS'
+             and idempotency_records.in_progress_expires_at < ${Date.now()})
+      returning id`;
+    if (claimed.length === 0) {
+      const existing = await this._getRecord(record.idempotencyKey);
+      throw new IdempotencyItemAlreadyExistsError(
+        `idempotency key ${record.idempotencyKey} is taken`,
+        existing,
+      );
+    }
+  }
+
+  protected async _updateRecord(record: IdempotencyRecord): Promise<void> {
+    const sql = await this.sql();
+    await sql`
+      update idempotency_records
+         set status = ${record.getStatus()},
+             expires_at = ${record.expiryTimestamp ?? Math.floor(Date.now() / 1000)},
+             response_data = ${sql.json((record.responseData ?? null) as never)}
+       where id = ${record.idempotencyKey}`;
+  }
+
+  protected async _deleteRecord(record: IdempotencyRecord): Promise<void> {
+    const sql = await this.sql();
+    await sql`delete from idempotency_records where id = ${record.idempotencyKey} and status = 'INPROGRESS'`;
+  }
+}
+
+function toRecord(row: RecordRow): IdempotencyRecord {
+  return new IdempotencyRecord({
+    idempotencyKey: row.id,
+    status: row.status as 'INPROGRESS' | 'COMPLETED' | 'EXPIRED',
+    expiryTimestamp: row.expires_at,
+    inProgressExpiryTimestamp: row.in_progress_expires_at ?? undefined,
+    payloadHash: row.payload_hash ?? undefined,
+    responseData: row.response_data ?? undefined,
+  });
+}
