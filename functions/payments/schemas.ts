@@ -20,7 +20,8 @@ const currency = z
   .string({ error: 'must be a three-letter ISO 4217 currency code, e.g. USD' })
   .transform((code) => code.toUpperCase())
   .refine(isCurrencyCode, { error: 'is not an ISO 4217 currency RamPay supports (e.g. USD, EUR, JPY, KWD)' })
-  .transform((code) => code as CurrencyCode);
+  .transform((code) => code as CurrencyCode)
+  .meta({ description: 'ISO 4217 code, e.g. USD; amounts are in its minor units (JPY 0 decimals, KWD 3)' });
 
 const country = z
   .string()

@@ -1,0 +1,43 @@
+/** `npm start`: the whole platform on this machine. */
+import { SCOPES } from '../functions/shared/http/auth';
+import { startPlatform } from '../lib/local/platform';
+
+async function main(): Promise<void> {
+  const port = Number(process.env.PORT ?? 3000);
+  const platform = await startPlatform({
+    port,
+    ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
+  });
+  const token = await platform.issuer.issue({
+    merchantId: 'merchant_dev',
+    scopes: [...SCOPES],
+    ttl: 12 * 3600,
+  });
+  console.log(`RamPay listening on ${platform.url}`);
+  console.log(`\nDev token (merchant_dev, all scopes, 12 h):\n${token}\n`);
+  console.log('Try:');
+  console.log(
+    `curl -s -X POST ${platform.url}/payments -H "Authorization: Bearer $TOKEN" -H "Idempotency-Key: $(uuidgen)" ` +
+      `-H 'content-type: application/json' -d '{"amount":1250,"currency":"EUR","customer":{"id":"cus_1",` +
+      `"email":"ada@example.com"},"paymentMethod":{"type":"card","fingerprint":"fp_4242abcd","last4":"4242"},` +
+      `"terminalId":"web-shop"}'`,
+  );
+  console.log(`\nOpenAPI: ${platform.url}/openapi.json   Ctrl-C stops.`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping RamPay...`);
+    await platform.stop();
+    console.log('stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error('RamPay failed to start:', error);
+  process.exit(1);
+});

@@ -1,0 +1,112 @@
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import type { ApiRoute } from '../../functions/api/routes';
+
+export interface HttpRequestParts {
+  method: string;
+  /** path plus optional query string, e.g. /payments?limit=2 */
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export type LambdaApiHandler = (
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export interface MatchedRoute {
+  route: ApiRoute;
+  pathParameters: Record<string, string>;
+}
+
+/** Finds the route for a method and path the way API Gateway matches `{param}` segments. */
+export function matchRoute(
+  routes: readonly ApiRoute[],
+  method: string,
+  pathname: string,
+): MatchedRoute | undefined {
+  const segments = pathname.split('/').filter(Boolean);
+  for (const route of routes) {
+    if (route.method !== method) continue;
+    const pattern = route.path.split('/').filter(Boolean);
+    if (pattern.length !== segments.length) continue;
+    const pathParameters: Record<string, string> = {};
+    const matches = pattern.every((part, i) => {
+      const segment = segments[i]!;
+      if (part.startsWith('{') && part.endsWith('}')) {
+        pathParameters[part.slice(1, -1)] = segment;
+        return true;
+      }
+      return part === segment;
+    });
+    if (matches) return { route, pathParameters };
+  }
+  return undefined;
+}
+
+/** An API Gateway HTTP API (payload v2) event, as the JWT authorizer would hand it to the Lambda. */
+export function apiGatewayEvent(
+  request: HttpRequestParts,
+  match: MatchedRoute,
+  jwt?: { claims: Record<string, unknown>; scopes: string[] },
+): APIGatewayProxyEventV2WithJWTAuthorizer {
+  const url = new URL(request.url, 'http://localhost');
+  const query: Record<string, string> = {};
+  for (const [key, value] of url.searchParams)
+    query[key] = query[key] === undefined ? value : `${query[key]},${value}`;
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: `${match.route.method} ${match.route.path}`,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), v])),
+    ...(url.search ? { queryStringParameters: query } : {}),
+    ...(Object.keys(match.pathParameters).length > 0 ? { pathParameters: match.pathParameters } : {}),
+    ...(request.body ? { body: request.body } : {}),
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method: request.method,
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: request.headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: `${match.route.method} ${match.route.path}`,
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+      authorizer: jwt ? { principalId: '', integrationLatency: 0, jwt: jwt as never } : (undefined as never),
+    },
+  };
+}
+
+/** Enough of a Lambda context for the handlers (idempotency reads the remaining time). */
+export function lambdaContext(functionName: string, timeoutMs = 30_000): Context {
+  const deadline = Date.now() + timeoutMs;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
