@@ -49,7 +49,9 @@ export interface ConsumerDefinition<N extends ConsumerName = ConsumerName> {
   processInParallel?: boolean;
 }
 
-export function defineConsumer<N extends ConsumerName>(definition: ConsumerDefinition<N>): ConsumerDefinition<N> {
+export function defineConsumer<N extends ConsumerName>(
+  definition: ConsumerDefinition<N>,
+): ConsumerDefinition<N> {
   if (!(definition.name in CONSUMERS)) throw new Error(`unknown consumer ${String(definition.name)}`);
   return definition;
 }

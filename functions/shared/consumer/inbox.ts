@@ -7,7 +7,11 @@ import type { ConsumerName } from '../events/topology';
  * already processed (its row exists): the caller then does nothing. A concurrent duplicate blocks on the first
  * one's uncommitted row and, once that commits, finds it, so effects happen once even for parallel deliveries.
  */
-export async function claimEvent(tx: Queryable, consumer: ConsumerName, event: AnyEventEnvelope): Promise<boolean> {
+export async function claimEvent(
+  tx: Queryable,
+  consumer: ConsumerName,
+  event: AnyEventEnvelope,
+): Promise<boolean> {
   const rows = await tx`
     insert into consumer_inbox (consumer, event_id, event_type, payment_id, correlation_id, occurred_at)
     values (${consumer}, ${event.id}, ${event.type}, ${event.paymentId}, ${event.correlationId}, ${event.occurredAt})
@@ -17,7 +21,11 @@ export async function claimEvent(tx: Queryable, consumer: ConsumerName, event: A
 }
 
 /** Whether `consumer` has processed the event (for tests and operators). */
-export async function wasProcessed(sql: Queryable, consumer: ConsumerName, eventId: string): Promise<boolean> {
+export async function wasProcessed(
+  sql: Queryable,
+  consumer: ConsumerName,
+  eventId: string,
+): Promise<boolean> {
   const rows = await sql`select 1 from consumer_inbox where consumer = ${consumer} and event_id = ${eventId}`;
   return rows.length === 1;
 }

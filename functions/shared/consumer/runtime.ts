@@ -2,7 +2,11 @@
  * The consumer runtime: turns a ConsumerDefinition into the Lambda SQS handler (and the local poller's, which
  * is the same function). See README.md beside this file for what it guarantees and what a consumer must do.
  */
-import { BatchProcessor, EventType as BatchEventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import {
+  BatchProcessor,
+  EventType as BatchEventType,
+  processPartialResponse,
+} from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseEvent, type AnyEventEnvelope } from '../../domain/events';
@@ -50,11 +54,16 @@ function decode(consumer: ConsumerDefinition, record: SQSRecord, log: Logger): A
     throw new RejectedMessageError(`message ${record.messageId}: ${(error as Error).message}`);
   }
   if (!consumes(consumer.name, event.type)) {
-    log.error('rejected an event type this consumer does not take; it reaches the DLQ after maxReceiveCount', {
-      eventId: event.id,
-      eventType: event.type,
-    });
-    throw new RejectedMessageError(`message ${record.messageId}: ${consumer.name} does not consume ${event.type}`);
+    log.error(
+      'rejected an event type this consumer does not take; it reaches the DLQ after maxReceiveCount',
+      {
+        eventId: event.id,
+        eventType: event.type,
+      },
+    );
+    throw new RejectedMessageError(
+      `message ${record.messageId}: ${consumer.name} does not consume ${event.type}`,
+    );
   }
   return event;
 }
@@ -137,7 +146,8 @@ async function publishAfterCommit(
   // so it must not fail the record (a retry would find the inbox row and do nothing anyway).
   try {
     const result = await publishCommitted(sql, deps.publisher(), events);
-    if (result.failed > 0) log.warn('some emitted events were not published; the outbox relay will', { ...result });
+    if (result.failed > 0)
+      log.warn('some emitted events were not published; the outbox relay will', { ...result });
   } catch (error) {
     log.warn('publishing emitted events failed; the outbox relay will publish them', { error });
   }
@@ -151,12 +161,16 @@ export function createSqsHandler(consumer: ConsumerDefinition, deps: ConsumerDep
   return async (event, context) => {
     // A processor holds one batch's state: one per invocation, so concurrent local invocations cannot mix.
     const processor = new BatchProcessor(BatchEventType.SQS);
-    return processPartialResponse(event, (record: SQSRecord) => processRecord(consumer, deps, record), processor, {
-      context,
-      processInParallel: consumer.processInParallel ?? false,
-      // Every record failed: report them all rather than throw, so Lambda and the local poller treat it alike.
-      throwOnFullBatchFailure: false,
-    });
+    return processPartialResponse(
+      event,
+      (record: SQSRecord) => processRecord(consumer, deps, record),
+      processor,
+      {
+        context,
+        processInParallel: consumer.processInParallel ?? false,
+        // Every record failed: report them all rather than throw, so Lambda and the local poller treat it alike.
+        throwOnFullBatchFailure: false,
+      },
+    );
   };
 }
-

@@ -1,0 +1,257 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { SQSRecord } from 'aws-lambda';
+import { defineConsumer, type ConsumerContext } from '../../../../functions/shared/consumer/consumer';
+import { createSqsHandler, type ConsumerDependencies } from '../../../../functions/shared/consumer/runtime';
+import { wasProcessed } from '../../../../functions/shared/consumer/inbox';
+import type { AnyEventEnvelope } from '../../../../functions/domain/events';
+import { onServer, startTestDatabase, type TestDatabase } from '../../../support/database';
+import { paymentApproved, paymentCreated, RecordingPublisher, sqsEvent, sqsRecord } from './fixtures';
+
+let db: TestDatabase;
+let publisher: RecordingPublisher;
+let deps: ConsumerDependencies;
+
+beforeAll(async () => {
+  db = await startTestDatabase();
+  await db.sql`create table test_effects (event_id text not null, consumer text not null, note text)`;
+});
+afterAll(async () => db?.stop());
+
+beforeEach(() => {
+  publisher = new RecordingPublisher();
+  deps = { sql: () => db.sql, publisher: () => publisher, logger: new Logger({ logLevel: 'SILENT' }) };
+});
+
+async function effectsOf(eventId: string): Promise<number> {
+  const [row] = await db.sql<
+    { n: number }[]
+  >`select count(*)::int as n from test_effects where event_id = ${eventId}`;
+  return row!.n;
+}
+
+/** A consumer that records one effect row per event, optionally failing for chosen event ids. */
+function recordingConsumer(
+  options: { failFor?: Set<string>; before?: (ctx: ConsumerContext) => Promise<void> } = {},
+) {
+  const calls: string[] = [];
+  const consumer = defineConsumer({
+    name: 'notifications',
+    handle: async (event, ctx) => {
+      calls.push(event.id);
+      await options.before?.(ctx);
+      await ctx.tx`insert into test_effects (event_id, consumer) values (${event.id}, 'notifications')`;
+      if (options.failFor?.has(event.id)) throw new Error(`boom for ${event.id}`);
+    },
+  });
+  return { consumer, calls };
+}
+
+describe('consumer runtime', () => {
+  it('processes a valid event once, with its effects and inbox row in one transaction', async () => {
+    const { consumer, calls } = recordingConsumer();
+    const event = paymentCreated();
+    const result = await createSqsHandler(consumer, deps)(sqsEvent([sqsRecord(event)]));
+    expect(result.batchItemFailures).toEqual([]);
+    expect(calls).toEqual([event.id]);
+    expect(await effectsOf(event.id)).toBe(1);
+    expect(await wasProcessed(db.sql, 'notifications', event.id)).toBe(true);
+  });
+
+  it('a duplicated delivery changes nothing', async () => {
+    const { consumer, calls } = recordingConsumer();
+    const handler = createSqsHandler(consumer, deps);
+    const event = paymentCreated();
+    await handler(sqsEvent([sqsRecord(event)]));
+    // A redelivery (new message id, higher receive count) and the same message twice in one batch.
+    const again = sqsRecord(event, {
+      attributes: { ...sqsRecord(event).attributes, ApproximateReceiveCount: '2' },
+    });
+    const result = await handler(sqsEvent([again, sqsRecord(event)]));
+    expect(result.batchItemFailures).toEqual([]);
+    expect(calls).toEqual([event.id]);
+    expect(await effectsOf(event.id)).toBe(1);
+  });
+
+  it('one record throwing in a batch of 10 fails only that record, and rolls back only its effects', async () => {
+    const events = Array.from({ length: 10 }, () => paymentCreated());
+    const bad = events[4]!;
+    const { consumer } = recordingConsumer({ failFor: new Set([bad.id]) });
+    const records = events.map((e) => sqsRecord(e));
+    const result = await createSqsHandler(consumer, deps)(sqsEvent(records));
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: records[4]!.messageId }]);
+    for (const event of events) {
+      const ok = event.id !== bad.id;
+      expect(await effectsOf(event.id)).toBe(ok ? 1 : 0);
+      expect(await wasProcessed(db.sql, 'notifications', event.id)).toBe(ok);
+    }
+  });
+
+  it('the failed record is processed when it comes back and the consumer is fixed', async () => {
+    const failFor = new Set<string>();
+    const { consumer, calls } = recordingConsumer({ failFor });
+    const handler = createSqsHandler(consumer, deps);
+    const event = paymentCreated();
+    failFor.add(event.id);
+    expect((await handler(sqsEvent([sqsRecord(event)]))).batchItemFailures).toHaveLength(1);
+    failFor.clear();
+    expect((await handler(sqsEvent([sqsRecord(event)]))).batchItemFailures).toEqual([]);
+    expect(calls).toEqual([event.id, event.id]);
+    expect(await effectsOf(event.id)).toBe(1);
+  });
+
+  it('fails (never drops) malformed messages, invalid envelopes and events the consumer does not take', async () => {
+    const { consumer, calls } = recordingConsumer();
+    const invalid = { ...paymentCreated(), occurredAt: 'yesterday' };
+    const unknownType = { ...paymentCreated(), type: 'PaymentTeleported' };
+    const refunded = { ...paymentApproved(), type: 'PaymentRefunded' }; // a valid type notifications does not take
+    const records: SQSRecord[] = [
+      sqsRecord('not json {'),
+      sqsRecord(JSON.stringify(invalid)),
+      sqsRecord(JSON.stringify(unknownType)),
+      sqsRecord(JSON.stringify(refunded)),
+      sqsRecord(paymentCreated()),
+    ];
+    const result = await createSqsHandler(consumer, deps)(sqsEvent(records));
+    expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(
+      records.slice(0, 4).map((r) => r.messageId),
+    );
+    expect(calls).toHaveLength(1);
+  });
+
+  it('reports every record failed (no throw) when the whole batch fails', async () => {
+    const { consumer } = recordingConsumer();
+    const records = [sqsRecord('x'), sqsRecord('y')];
+    const result = await createSqsHandler(consumer, deps)(sqsEvent(records));
+    expect(result.batchItemFailures).toHaveLength(2);
+  });
+
+  it('emitted events are written to the outbox with the incoming correlation id and published after commit', async () => {
+    const incoming = paymentCreated('corr-emit');
+    let emitted: AnyEventEnvelope | undefined;
+    const consumer = defineConsumer({
+      name: 'fraud',
+      handle: async (event, ctx) => {
+        emitted = ctx.emit('PaymentApproved', {
+          data: { payment: { ...event.data.payment, status: 'approved' }, decidedBy: 'fraud-model' },
+        });
+      },
+    });
+    const result = await createSqsHandler(consumer, deps)(sqsEvent([sqsRecord(incoming)]));
+    expect(result.batchItemFailures).toEqual([]);
+    expect(emitted).toMatchObject({
+      type: 'PaymentApproved',
+      correlationId: 'corr-emit',
+      paymentId: incoming.paymentId,
+    });
+    expect(publisher.published.map((e) => e.id)).toEqual([emitted!.id]);
+    const [row] = await db.sql<{ correlation_id: string; published: boolean }[]>`
+      select correlation_id, published_at is not null as published from outbox where id = ${emitted!.id}`;
+    expect(row).toEqual({ correlation_id: 'corr-emit', published: true });
+  });
+
+  it('emitEnvelope takes a prebuilt envelope and gives it the incoming correlation id', async () => {
+    const incoming = paymentCreated('corr-prebuilt');
+    const prebuilt = paymentApproved('some-other-correlation');
+    const consumer = defineConsumer({
+      name: 'fraud',
+      handle: async (_event, ctx) => {
+        ctx.emitEnvelope(prebuilt);
+      },
+    });
+    await createSqsHandler(consumer, deps)(sqsEvent([sqsRecord(incoming)]));
+    expect(publisher.published).toEqual([{ ...prebuilt, correlationId: 'corr-prebuilt' }]);
+  });
+
+  it('nothing emitted by a failing handler reaches the outbox or SNS', async () => {
+    const incoming = paymentCreated();
+    let emittedId = '';
+    const consumer = defineConsumer({
+      name: 'fraud',
+      handle: async (event, ctx) => {
+        emittedId = ctx.emit('PaymentFailed', { data: { payment: event.data.payment, reason: 'x' } }).id;
+        throw new Error('after emit');
+      },
+    });
+    const result = await createSqsHandler(consumer, deps)(sqsEvent([sqsRecord(incoming)]));
+    expect(result.batchItemFailures).toHaveLength(1);
+    expect(await db.sql`select 1 from outbox where id = ${emittedId}`).toHaveLength(0);
+    expect(publisher.published).toEqual([]);
+    expect(await wasProcessed(db.sql, 'fraud', incoming.id)).toBe(false);
+  });
+
+  it('a failed publish after commit leaves the event to the relay and does not fail the record', async () => {
+    publisher.failWith = new Error('SNS is down');
+    const incoming = paymentCreated();
+    let emittedId = '';
+    const consumer = defineConsumer({
+      name: 'fraud',
+      handle: async (event, ctx) => {
+        emittedId = ctx.emit('PaymentFailed', { data: { payment: event.data.payment, reason: 'x' } }).id;
+      },
+    });
+    const result = await createSqsHandler(consumer, deps)(sqsEvent([sqsRecord(incoming)]));
+    expect(result.batchItemFailures).toEqual([]);
+    const [row] = await db.sql<{ published: boolean }[]>`
+      select published_at is not null as published from outbox where id = ${emittedId}`;
+    expect(row).toEqual({ published: false });
+  });
+
+  it('two concurrent deliveries of one event apply its effects once', async () => {
+    const event = paymentCreated();
+    let entered = 0;
+    const { consumer } = recordingConsumer({
+      before: async () => {
+        entered += 1;
+        await new Promise((resolve) => setTimeout(resolve, 150));
+      },
+    });
+    const handler = createSqsHandler(consumer, deps);
+    const results = await Promise.all([
+      handler(sqsEvent([sqsRecord(event)])),
+      handler(sqsEvent([sqsRecord(event)])),
+    ]);
+    expect(results.flatMap((r) => r.batchItemFailures)).toEqual([]);
+    expect(await effectsOf(event.id)).toBe(1);
+    // On the server the second delivery waits on the first one's inbox row and then skips the handler; on
+    // PGlite (one session) the two transactions cannot overlap at all, which proves less.
+    if (onServer) expect(entered).toBe(1);
+  });
+
+  it('carries the correlation id, event id and SQS message id into every log line', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = new Logger({ serviceName: 'test', logLevel: 'DEBUG' });
+    // The child loggers print through their own console (stdout, and stderr for errors): capture both.
+    const capture = (chunk: string | Uint8Array) => {
+      for (const line of String(chunk).split('\n').filter(Boolean))
+        lines.push(JSON.parse(line) as Record<string, unknown>);
+      return true;
+    };
+    const out = jest.spyOn(process.stdout, 'write').mockImplementation(capture);
+    const err = jest.spyOn(process.stderr, 'write').mockImplementation(capture);
+    try {
+      const consumer = defineConsumer({
+        name: 'fraud',
+        handle: async (_event, ctx) => {
+          ctx.logger.info('scoring');
+        },
+      });
+      const event = paymentCreated('corr-logs');
+      const record = sqsRecord(event);
+      await createSqsHandler(consumer, { ...deps, logger })(sqsEvent([record]));
+      const scoring = lines.find((l) => l.message === 'scoring');
+      expect(scoring).toMatchObject({
+        correlationId: 'corr-logs',
+        eventId: event.id,
+        eventType: 'PaymentCreated',
+        messageId: record.messageId,
+        consumer: 'fraud',
+      });
+      const bad = sqsRecord('garbage');
+      await createSqsHandler(consumer, { ...deps, logger })(sqsEvent([bad]));
+      expect(lines.find((l) => l.level === 'ERROR' && l.messageId === bad.messageId)).toBeDefined();
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+  });
+});
