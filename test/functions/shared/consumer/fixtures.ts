@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import type { AnyEventEnvelope, EventEnvelope, PaymentSnapshot } from '../../../../functions/domain/events';
+import type {
+  AnyEventEnvelope,
+  EventEnvelope,
+  EventType,
+  PaymentSnapshot,
+} from '../../../../functions/domain/events';
 import { newId } from '../../../../functions/domain/ids';
 import { buildEvent } from '../../../../functions/outbox/outbox';
 import type { EventPublisher, PublishResult } from '../../../../functions/outbox/ports';
@@ -44,6 +49,48 @@ export function paymentApproved(correlationId = `corr-${randomUUID()}`): EventEn
     correlationId,
     data: { payment, decidedBy: 'fraud-model' },
   });
+}
+
+/** A valid event of any type, for a fresh payment. */
+export function eventOfType(type: EventType, correlationId = `corr-${randomUUID()}`): AnyEventEnvelope {
+  const payment = paymentSnapshot();
+  const fields = { merchantId: payment.merchantId, paymentId: payment.id, correlationId };
+  switch (type) {
+    case 'PaymentCreated':
+      return buildEvent(type, { ...fields, data: { payment } });
+    case 'PaymentApproved':
+      return buildEvent(type, {
+        ...fields,
+        data: { payment: { ...payment, status: 'approved' }, decidedBy: 'reviewer' },
+      });
+    case 'PaymentFailed':
+      return buildEvent(type, {
+        ...fields,
+        data: { payment: { ...payment, status: 'failed' }, reason: 'declined' },
+      });
+    case 'PaymentRefunded':
+      return buildEvent(type, {
+        ...fields,
+        data: {
+          payment: { ...payment, status: 'refunded' },
+          refund: { id: newId(), amount: 1250, currency: 'EUR' },
+        },
+      });
+    case 'AnomalyDetected':
+      return buildEvent(type, {
+        ...fields,
+        data: {
+          payment,
+          score: 91,
+          probability: 0.91,
+          modelVersion: 'test',
+          reasons: ['velocity'],
+          action: 'hold',
+        },
+      });
+    case 'ReviewDecided':
+      return buildEvent(type, { ...fields, data: { payment, decision: 'approve', reviewer: 'rev_1' } });
+  }
 }
 
 /** An SQS record as Lambda delivers it for a raw-delivery SNS subscription. */
