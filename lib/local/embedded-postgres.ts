@@ -1,6 +1,13 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
+/**
+ * Clients must reach the embedded database through ONE connection: PGlite is a single session, and its socket
+ * multiplexer interleaves the extended-protocol messages of concurrent connections (a Bind of one client meets
+ * the Parse of another). One pooled connection makes the driver queue statements and transactions instead.
+ */
+export const EMBEDDED_POOL_SIZE = 1;
+
 export interface EmbeddedPostgres {
   /** A postgres:// URL for the `postgres` driver. */
   url: string;

@@ -5,7 +5,7 @@ import { openApiDocument } from '../../functions/api/openapi';
 import { createSql, type Sql } from '../../functions/shared/db/client';
 import { useSharedSql } from '../../functions/shared/db/connection';
 import { migrate } from '../../functions/shared/db/migrate';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
+import { EMBEDDED_POOL_SIZE, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 import { startHttpServer, type LocalRoute } from './http-server';
 import { LocalJwtIssuer } from './jwt-issuer';
 
@@ -42,7 +42,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     );
     databaseUrl = embedded.url;
   }
-  const sql = createSql({ url: databaseUrl, max: embedded ? 4 : 10 });
+  const sql = createSql({ url: databaseUrl, max: embedded ? EMBEDDED_POOL_SIZE : 10 });
   await migrate(sql);
   useSharedSql(sql);
 

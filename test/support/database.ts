@@ -2,7 +2,7 @@ import postgres from 'postgres';
 import { randomBytes } from 'node:crypto';
 import { createSql, type Sql } from '../../functions/shared/db/client';
 import { migrate } from '../../functions/shared/db/migrate';
-import { startEmbeddedPostgres } from '../../lib/local/embedded-postgres';
+import { EMBEDDED_POOL_SIZE, startEmbeddedPostgres } from '../../lib/local/embedded-postgres';
 
 export interface TestDatabase {
   sql: Sql;
@@ -40,7 +40,7 @@ export async function startTestDatabase(options: { max?: number } = {}): Promise
     };
   }
   const embedded = await startEmbeddedPostgres();
-  const sql = createSql({ url: embedded.url, max: options.max ?? 4 });
+  const sql = createSql({ url: embedded.url, max: EMBEDDED_POOL_SIZE });
   await migrate(sql);
   return {
     sql,
