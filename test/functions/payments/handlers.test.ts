@@ -146,7 +146,11 @@ describe('POST /payments', () => {
       { metadata: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])) },
       'metadata',
     ],
-    ['a metadata key over 40 characters', { metadata: { ['k'.repeat(41)]: 'v' } }, `metadata.${'k'.repeat(41)}`],
+    [
+      'a metadata key over 40 characters',
+      { metadata: { ['k'.repeat(41)]: 'v' } },
+      `metadata.${'k'.repeat(41)}`,
+    ],
     ['a metadata value over 500 characters', { metadata: { k: 'v'.repeat(501) } }, 'metadata.k'],
     ['a non-string metadata value', { metadata: { k: 5 } }, 'metadata.k'],
     ['an unknown field', { ammount: 5 }, /Unrecognized key/],

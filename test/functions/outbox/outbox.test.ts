@@ -1,0 +1,151 @@
+import { OutboxPublisher } from '../../../functions/outbox/committed-publisher';
+import { buildEvent, appendEvents } from '../../../functions/outbox/outbox';
+import { publishCommitted, relayPending } from '../../../functions/outbox/use-cases/publish-committed';
+import { PostgresPaymentStore } from '../../../functions/payments/adapters/postgres-payment-store';
+import { createPayment } from '../../../functions/payments/use-cases/create-payment';
+import type { CreatePaymentRequest } from '../../../functions/payments/schemas';
+import { createPaymentRequestSchema } from '../../../functions/payments/schemas';
+import { paymentRequest } from '../../support/api';
+import { startTestDatabase, type TestDatabase } from '../../support/database';
+import { RecordingPublisher } from '../../support/recording-publisher';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await startTestDatabase({ max: 10 });
+});
+afterAll(() => db.stop());
+beforeEach(async () => {
+  await db.sql`update outbox set published_at = now() where published_at is null`;
+});
+
+const request = (): CreatePaymentRequest => createPaymentRequestSchema.parse(paymentRequest());
+
+function depsWith(publisher: RecordingPublisher) {
+  return {
+    store: new PostgresPaymentStore(db.sql),
+    events: new OutboxPublisher(db.sql, () => publisher),
+    now: () => new Date(),
+  };
+}
+
+describe('transactional outbox', () => {
+  it('when publication dies between commit and publish, the relay delivers every event exactly once', async () => {
+    const inline = new RecordingPublisher();
+    inline.failing = true;
+    const created = [];
+    for (let i = 0; i < 7; i++) {
+      created.push(
+        await createPayment(depsWith(inline), {
+          merchantId: 'm1',
+          idempotencyKey: `crash-${i}-${Date.now()}`,
+          correlationId: `c${i}`,
+          request: request(),
+        }),
+      );
+    }
+    // The payments are committed even though nothing was published.
+    const stored =
+      await db.sql`select count(*)::int as n from payments where id = any(${created.map((p) => p.id)}::uuid[])`;
+    expect(stored[0]!.n).toBe(7);
+    expect(inline.published).toHaveLength(0);
+
+    const relay = new RecordingPublisher();
+    const outcome = await relayPending(db.sql, relay, { batchSize: 3 });
+    expect(outcome).toMatchObject({ published: 7, failed: 0 });
+    expect(relay.published.map((e) => e.paymentId)).toEqual(created.map((p) => p.id));
+    expect(relay.published.every((e) => e.type === 'PaymentCreated')).toBe(true);
+
+    const second = await relayPending(db.sql, relay);
+    expect(second.published).toBe(0);
+    expect(new Set(relay.ids()).size).toBe(relay.ids().length);
+  });
+
+  it('concurrent relays and the inline publisher never publish one event twice', async () => {
+    const events = Array.from({ length: 40 }, (_, i) =>
+      buildEvent('PaymentCreated', {
+        merchantId: 'm2',
+        paymentId: '01a20eeb-4d1d-7463-bee8-92caa8b67bf4',
+        correlationId: `c${i}`,
+        data: { payment: { ...paymentSnapshot } },
+      }),
+    );
+    await db.sql.begin((tx) => appendEvents(tx, events));
+    const publisher = new RecordingPublisher();
+    await Promise.all([
+      relayPending(db.sql, publisher, { batchSize: 5 }),
+      relayPending(db.sql, publisher, { batchSize: 5 }),
+      publishCommitted(db.sql, publisher, events),
+      relayPending(db.sql, publisher, { batchSize: 5 }),
+    ]);
+    expect(publisher.ids().sort()).toEqual(events.map((e) => e.id).sort());
+  });
+
+  it('a rolled-back change leaves no event behind', async () => {
+    const event = buildEvent('PaymentCreated', {
+      merchantId: 'm3',
+      paymentId: '01a20eeb-4d1d-7463-bee8-92caa8b67bf4',
+      correlationId: 'rollback',
+      data: { payment: { ...paymentSnapshot } },
+    });
+    await expect(
+      db.sql.begin(async (tx) => {
+        await appendEvents(tx, [event]);
+        throw new Error('the state change failed');
+      }),
+    ).rejects.toThrow('the state change failed');
+    const publisher = new RecordingPublisher();
+    await relayPending(db.sql, publisher);
+    expect(publisher.published).toHaveLength(0);
+    expect(await db.sql`select 1 from outbox where id = ${event.id}`).toHaveLength(0);
+  });
+
+  it('refuses to store an event that does not match its schema', async () => {
+    const bad = {
+      ...buildEvent('PaymentCreated', {
+        merchantId: 'm4',
+        paymentId: 'p',
+        correlationId: 'c',
+        data: { payment: { ...paymentSnapshot } },
+      }),
+    };
+    (bad.data.payment as { amount: unknown }).amount = 'lots';
+    await expect(db.sql.begin((tx) => appendEvents(tx, [bad]))).rejects.toThrow();
+  });
+
+  it('records failed attempts and the last error, and publishes them on a later run', async () => {
+    const event = buildEvent('PaymentCreated', {
+      merchantId: 'm5',
+      paymentId: paymentSnapshot.id,
+      correlationId: 'c',
+      data: { payment: { ...paymentSnapshot } },
+    });
+    await db.sql.begin((tx) => appendEvents(tx, [event]));
+    const flaky = new RecordingPublisher();
+    flaky.publish = async (events) => ({
+      published: [],
+      failed: events.map((e) => ({ id: e.id, error: 'Throttled: slow down' })),
+    });
+    await relayPending(db.sql, flaky);
+    const [row] = await db.sql`select attempts, last_error, published_at from outbox where id = ${event.id}`;
+    expect(row).toMatchObject({ attempts: 1, last_error: 'Throttled: slow down', published_at: null });
+    const healthy = new RecordingPublisher();
+    await relayPending(db.sql, healthy);
+    expect(healthy.ids()).toEqual([event.id]);
+  });
+});
+
+const paymentSnapshot = {
+  id: '01a20eeb-4d1d-7463-bee8-92caa8b67bf4',
+  merchantId: 'm',
+  status: 'pending' as const,
+  amount: 1000,
+  currency: 'USD',
+  amountRefunded: 0,
+  customer: { id: 'cus_1' },
+  paymentMethod: { type: 'card' as const, fingerprint: 'fp_12345678', last4: '4242' },
+  terminalId: 't1',
+  metadata: {},
+  version: 1,
+  createdAt: '2026-11-24T10:00:00.000Z',
+  updatedAt: '2026-11-24T10:00:00.000Z',
+};
