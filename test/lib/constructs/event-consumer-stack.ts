@@ -76,7 +76,8 @@ export function templateTopology(template: Template, prefix = 'rampay-test'): To
   const topicOf = new Map<string, string>();
   const queueOf = new Map<string, { consumer: string; maxReceiveCount: number }>();
   for (const [id, r] of Object.entries(resources)) {
-    if (r.Type === 'AWS::SNS::Topic') topicOf.set(id, String(r.Properties.TopicName).replace(`${prefix}-`, ''));
+    if (r.Type === 'AWS::SNS::Topic')
+      topicOf.set(id, String(r.Properties.TopicName).replace(`${prefix}-`, ''));
     if (r.Type === 'AWS::SQS::Queue' && r.Properties.RedrivePolicy) {
       const redrive = r.Properties.RedrivePolicy as { maxReceiveCount: number };
       queueOf.set(id, {

@@ -19,7 +19,9 @@ describe('EventConsumer construct', () => {
     expect(queues).toHaveLength(2 * CONSUMER_NAMES.length);
     const sources = queues.filter((q) => q.Properties.RedrivePolicy);
     const dlqs = queues.filter((q) => !q.Properties.RedrivePolicy);
-    expect(sources.map((q) => q.Properties.QueueName).sort()).toEqual(CONSUMER_NAMES.map((c) => `rampay-test-${c}`).sort());
+    expect(sources.map((q) => q.Properties.QueueName).sort()).toEqual(
+      CONSUMER_NAMES.map((c) => `rampay-test-${c}`).sort(),
+    );
     for (const q of sources) {
       expect(q.Properties.RedrivePolicy).toEqual({
         deadLetterTargetArn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] },
@@ -41,7 +43,8 @@ describe('EventConsumer construct', () => {
     const denied = policies.flatMap((p) => {
       const doc = p.Properties.PolicyDocument as { Statement: Record<string, unknown>[] };
       return doc.Statement.filter(
-        (s) => s.Effect === 'Deny' && JSON.stringify(s.Condition) === '{"Bool":{"aws:SecureTransport":"false"}}',
+        (s) =>
+          s.Effect === 'Deny' && JSON.stringify(s.Condition) === '{"Bool":{"aws:SecureTransport":"false"}}',
       ).map(() => JSON.stringify(p.Properties.Queues));
     });
     expect(new Set(denied).size).toBe(2 * CONSUMER_NAMES.length);
@@ -59,7 +62,9 @@ describe('EventConsumer construct', () => {
       });
     }
     for (const row of templateTopology(template)) {
-      const events = subscriptionsOf(row.consumer as keyof typeof CONSUMERS).find((s) => s.topic === row.topic)!.events;
+      const events = subscriptionsOf(row.consumer as keyof typeof CONSUMERS).find(
+        (s) => s.topic === row.topic,
+      )!.events;
       expect(row.filterPolicy).toEqual({ eventType: events });
     }
   });
@@ -86,7 +91,9 @@ describe('EventConsumer construct', () => {
         Threshold: 1,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         TreatMissingData: 'notBreaching',
-        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('Dlq'), 'QueueName'] } }],
+        Dimensions: [
+          { Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('Dlq'), 'QueueName'] } },
+        ],
       },
       CONSUMER_NAMES.length,
     );
@@ -110,11 +117,19 @@ describe('EventConsumer construct', () => {
       timeout: Duration.seconds(60),
     });
     const make = (id: string, settings: Partial<typeof TEST_SETTINGS>) =>
-      new EventConsumer(stack, id, { consumer: 'fraud', topics, handler, encryptionKey: key, settings: { ...TEST_SETTINGS, ...settings } });
-    expect(() => make('A', { visibilityTimeoutSeconds: 359 })).toThrow(/at least 6x the consumer's timeout of 60 s/);
-    expect(() => make('B', { visibilityTimeoutSeconds: 360, batchSize: 50, maxBatchingWindowSeconds: 0 })).toThrow(
-      /batchSize above 10/,
+      new EventConsumer(stack, id, {
+        consumer: 'fraud',
+        topics,
+        handler,
+        encryptionKey: key,
+        settings: { ...TEST_SETTINGS, ...settings },
+      });
+    expect(() => make('A', { visibilityTimeoutSeconds: 359 })).toThrow(
+      /at least 6x the consumer's timeout of 60 s/,
     );
+    expect(() =>
+      make('B', { visibilityTimeoutSeconds: 360, batchSize: 50, maxBatchingWindowSeconds: 0 }),
+    ).toThrow(/batchSize above 10/);
     expect(() => make('C', { visibilityTimeoutSeconds: 360, maxConcurrency: 1 })).toThrow(/maxConcurrency/);
     expect(() => make('D', { visibilityTimeoutSeconds: 360 })).not.toThrow();
   });
