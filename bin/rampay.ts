@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+/**
+ * The RamPay CDK app: `npx cdk synth -c env=dev|staging|prod` (dev by default). cdk-nag's AwsSolutions pack
+ * runs on every synth; an unacknowledged error fails it.
+ */
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ConfigError, loadConfig } from '../lib/config';
+import { createRamPay } from '../lib/stacks/rampay';
+
+const app = new App();
+const envName = String(app.node.tryGetContext('env') ?? 'dev');
+
+let config;
+try {
+  config = loadConfig(envName);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+
+// From the config, else from the CLI's credentials; neither: environment-agnostic (offline synth).
+const account = config.account ?? process.env.CDK_DEFAULT_ACCOUNT;
+const region = config.region ?? process.env.CDK_DEFAULT_REGION;
+const rampay = createRamPay(app, config, { env: account || region ? { account, region } : undefined });
+
+if (rampay.pending.length > 0) {
+  console.error(
+    `not deployed yet (handler not there): ${rampay.pending.map((s) => `${s.id} (${s.landsWith})`).join(', ')}`,
+  );
+}
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+app.synth();

@@ -1,0 +1,47 @@
+import type { EnvironmentConfigInput } from '../schema';
+import { consumerDefaults } from './shared';
+
+/** A developer's playground: small, cheap, and destroyable with `cdk destroy`. */
+export const dev: EnvironmentConfigInput = {
+  name: 'dev',
+  network: { cidr: '10.10.0.0/16', maxAzs: 2, natGateways: 0, flowLogRetentionDays: 14 },
+  database: {
+    instanceType: 't4g.micro',
+    databaseName: 'rampay',
+    port: 5433,
+    allocatedStorageGiB: 20,
+    maxAllocatedStorageGiB: 50,
+    multiAz: false,
+    backupRetentionDays: 1,
+    deletionProtection: false,
+    performanceInsights: false,
+    performanceInsightsRetentionDays: 7,
+    rotationDays: 30,
+  },
+  removalPolicy: 'destroy',
+  logRetentionDays: 14,
+  logLevel: 'DEBUG',
+  lambda: {
+    api: { memoryMb: 512, timeoutSeconds: 10 },
+    scheduled: { memoryMb: 256, timeoutSeconds: 50 },
+    migration: { memoryMb: 256, timeoutSeconds: 300 },
+  },
+  consumers: {
+    fraud: { ...consumerDefaults, memoryMb: 1024, maxConcurrency: 2 },
+    notifications: { ...consumerDefaults, maxConcurrency: 2 },
+    analytics: { ...consumerDefaults, maxConcurrency: 2 },
+  },
+  fraud: { thresholds: { review: 60, hold: 80, decline: 95 } },
+  notifications: {
+    senderIdentity: 'dev.rampay.example',
+    fromAddress: 'no-reply@dev.rampay.example',
+    fraudOpsAddress: 'fraud-ops@dev.rampay.example',
+    configurationSetName: 'rampay-dev',
+  },
+  api: {
+    throttle: { rateLimit: 50, burstLimit: 100 },
+    cors: { allowOrigins: ['http://localhost:3000'] },
+  },
+  auth: { kind: 'cognito', resourceServerId: 'rampay', domainPrefix: 'rampay-dev' },
+  alarms: { emails: [] },
+};

@@ -1,0 +1,53 @@
+import type { EnvironmentConfigInput } from '../schema';
+import { consumerDefaults } from './shared';
+
+/** Production: Multi-AZ, deletion protection, data retained when a stack goes, long log retention. */
+export const prod: EnvironmentConfigInput = {
+  name: 'prod',
+  network: { cidr: '10.30.0.0/16', maxAzs: 3, natGateways: 0, flowLogRetentionDays: 365 },
+  database: {
+    instanceType: 'r7g.large',
+    databaseName: 'rampay',
+    port: 5433,
+    allocatedStorageGiB: 100,
+    maxAllocatedStorageGiB: 1000,
+    multiAz: true,
+    backupRetentionDays: 35,
+    deletionProtection: true,
+    performanceInsights: true,
+    performanceInsightsRetentionDays: 731,
+    rotationDays: 30,
+  },
+  removalPolicy: 'retain',
+  logRetentionDays: 365,
+  logLevel: 'INFO',
+  lambda: {
+    api: { memoryMb: 1024, timeoutSeconds: 10, reservedConcurrency: 100 },
+    scheduled: { memoryMb: 512, timeoutSeconds: 50, reservedConcurrency: 1 },
+    migration: { memoryMb: 512, timeoutSeconds: 600 },
+  },
+  consumers: {
+    fraud: { ...consumerDefaults, memoryMb: 1769, maxConcurrency: 20, maxReceiveCount: 5 },
+    notifications: { ...consumerDefaults, maxConcurrency: 10, maxReceiveCount: 8 },
+    analytics: {
+      ...consumerDefaults,
+      batchSize: 100,
+      maxBatchingWindowSeconds: 5,
+      maxConcurrency: 10,
+      retentionDays: 7,
+    },
+  },
+  fraud: { thresholds: { review: 65, hold: 85, decline: 97 } },
+  notifications: {
+    senderIdentity: 'rampay.example',
+    fromAddress: 'no-reply@rampay.example',
+    fraudOpsAddress: 'fraud-ops@rampay.example',
+    configurationSetName: 'rampay-prod',
+  },
+  api: {
+    throttle: { rateLimit: 1000, burstLimit: 2000 },
+    cors: { allowOrigins: ['https://dashboard.rampay.example'] },
+  },
+  auth: { kind: 'cognito', resourceServerId: 'rampay', domainPrefix: 'rampay-prod' },
+  alarms: { emails: ['platform-oncall@rampay.example', 'payments-leads@rampay.example'] },
+};

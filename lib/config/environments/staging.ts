@@ -1,0 +1,47 @@
+import type { EnvironmentConfigInput } from '../schema';
+import { consumerDefaults } from './shared';
+
+/** Production-shaped, smaller: the place to rehearse a release and its migrations. */
+export const staging: EnvironmentConfigInput = {
+  name: 'staging',
+  network: { cidr: '10.20.0.0/16', maxAzs: 2, natGateways: 0, flowLogRetentionDays: 30 },
+  database: {
+    instanceType: 't4g.medium',
+    databaseName: 'rampay',
+    port: 5433,
+    allocatedStorageGiB: 20,
+    maxAllocatedStorageGiB: 100,
+    multiAz: false,
+    backupRetentionDays: 7,
+    deletionProtection: true,
+    performanceInsights: true,
+    performanceInsightsRetentionDays: 7,
+    rotationDays: 30,
+  },
+  removalPolicy: 'snapshot',
+  logRetentionDays: 30,
+  logLevel: 'INFO',
+  lambda: {
+    api: { memoryMb: 1024, timeoutSeconds: 10 },
+    scheduled: { memoryMb: 256, timeoutSeconds: 50 },
+    migration: { memoryMb: 256, timeoutSeconds: 300 },
+  },
+  consumers: {
+    fraud: { ...consumerDefaults, memoryMb: 1769 },
+    notifications: { ...consumerDefaults },
+    analytics: { ...consumerDefaults, batchSize: 50, maxBatchingWindowSeconds: 5 },
+  },
+  fraud: { thresholds: { review: 60, hold: 80, decline: 95 } },
+  notifications: {
+    senderIdentity: 'staging.rampay.example',
+    fromAddress: 'no-reply@staging.rampay.example',
+    fraudOpsAddress: 'fraud-ops@staging.rampay.example',
+    configurationSetName: 'rampay-staging',
+  },
+  api: {
+    throttle: { rateLimit: 200, burstLimit: 400 },
+    cors: { allowOrigins: ['https://dashboard.staging.rampay.example'] },
+  },
+  auth: { kind: 'cognito', resourceServerId: 'rampay', domainPrefix: 'rampay-staging' },
+  alarms: { emails: ['platform-oncall@rampay.example'] },
+};

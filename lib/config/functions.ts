@@ -1,0 +1,261 @@
+/**
+ * Every Lambda function of the platform and how it is triggered: the ONE table the api and services stacks
+ * build from (and the bundle benchmark measures). Entries point at handler files by path; nothing here imports
+ * function code.
+ *
+ * A row with `landsWith` belongs to a service whose issue has not landed yet: it is left out of the synth (with
+ * an info annotation) until its handler file exists, and appears by itself once it does. A row without it must
+ * have its handler: a missing one fails synth.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Scope } from '../../functions/shared/http/auth';
+import type { ConsumerName, TopicName } from '../../functions/shared/events/topology';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface Route {
+  method: HttpMethod;
+  path: string;
+  /** The scope the JWT authorizer requires; 'public' routes have no authorizer. */
+  scope: Scope | 'public';
+}
+
+export type Trigger =
+  | { kind: 'api'; routes: Route[] }
+  | { kind: 'consumer'; consumer: ConsumerName }
+  | { kind: 'schedule'; expression: string };
+
+/** Extra AWS permissions a function needs beyond database access and publishing. */
+export type Capability = 'ses-send' | 'sms-publish';
+
+export interface FunctionSpec {
+  /** Construct id, PascalCase; also the base of the function name. */
+  id: string;
+  /** POWERTOOLS_SERVICE_NAME. */
+  service: 'payments' | 'outbox' | 'fraud' | 'notifications' | 'analytics';
+  /** Handler file, relative to the repository root; it exports `handler`. */
+  entry: string;
+  description: string;
+  trigger: Trigger;
+  /** Runs in the VPC, in the database client security group, with the DB_* environment and secret read. */
+  database: boolean;
+  /** Topics it may publish to (least privilege; the outbox relay publishes whatever is pending). */
+  publishes: TopicName[];
+  capabilities?: Capability[];
+  /** Needs the onnxruntime-node layer and the model files (fraud scoring). */
+  onnx?: boolean;
+  /** The issue that brings the handler; until its file exists, the row is skipped. */
+  landsWith?: string;
+}
+
+export const FUNCTIONS: readonly FunctionSpec[] = [
+  // Payments API (issue 2).
+  {
+    id: 'CreatePayment',
+    service: 'payments',
+    entry: 'functions/payments/handlers/create-payment.ts',
+    description: 'POST /payments',
+    trigger: { kind: 'api', routes: [{ method: 'POST', path: '/payments', scope: 'payments:write' }] },
+    database: true,
+    publishes: ['payments'],
+  },
+  {
+    id: 'GetPayment',
+    service: 'payments',
+    entry: 'functions/payments/handlers/get-payment.ts',
+    description: 'GET /payments/{id}',
+    trigger: { kind: 'api', routes: [{ method: 'GET', path: '/payments/{id}', scope: 'payments:read' }] },
+    database: true,
+    publishes: [],
+  },
+  {
+    id: 'ListPayments',
+    service: 'payments',
+    entry: 'functions/payments/handlers/list-payments.ts',
+    description: 'GET /payments',
+    trigger: { kind: 'api', routes: [{ method: 'GET', path: '/payments', scope: 'payments:read' }] },
+    database: true,
+    publishes: [],
+  },
+  {
+    id: 'CreateRefund',
+    service: 'payments',
+    entry: 'functions/payments/handlers/create-refund.ts',
+    description: 'POST /payments/{id}/refunds',
+    trigger: {
+      kind: 'api',
+      routes: [{ method: 'POST', path: '/payments/{id}/refunds', scope: 'refunds:write' }],
+    },
+    database: true,
+    publishes: ['payments'],
+  },
+  {
+    id: 'ListEvents',
+    service: 'payments',
+    entry: 'functions/payments/handlers/list-events.ts',
+    description: 'GET /events',
+    trigger: { kind: 'api', routes: [{ method: 'GET', path: '/events', scope: 'payments:read' }] },
+    database: true,
+    publishes: [],
+  },
+  {
+    id: 'Health',
+    service: 'payments',
+    entry: 'functions/payments/handlers/health.ts',
+    description: 'GET /health (liveness and database reachability)',
+    trigger: { kind: 'api', routes: [{ method: 'GET', path: '/health', scope: 'public' }] },
+    database: true,
+    publishes: [],
+  },
+  // Transactional outbox: publishes what was not published right after its commit (issue 2).
+  {
+    id: 'OutboxRelay',
+    service: 'outbox',
+    entry: 'functions/outbox/handlers/relay.ts',
+    description: 'Publishes outbox events left unpublished (every minute)',
+    trigger: { kind: 'schedule', expression: 'rate(1 minute)' },
+    database: true,
+    publishes: ['payments', 'fraud'],
+  },
+
+  // Issue 5 (fraud detection) fills these slots.
+  {
+    id: 'FraudConsumer',
+    service: 'fraud',
+    entry: 'functions/fraud/handlers/consumer.ts',
+    description: 'Scores PaymentCreated with the ONNX model and decides',
+    trigger: { kind: 'consumer', consumer: 'fraud' },
+    database: true,
+    publishes: ['payments', 'fraud'],
+    onnx: true,
+    landsWith: 'issue 5',
+  },
+  {
+    id: 'ListReviews',
+    service: 'fraud',
+    entry: 'functions/fraud/handlers/list-reviews.ts',
+    description: 'GET /reviews',
+    trigger: { kind: 'api', routes: [{ method: 'GET', path: '/reviews', scope: 'reviews:read' }] },
+    database: true,
+    publishes: [],
+    landsWith: 'issue 5',
+  },
+  {
+    id: 'DecideReview',
+    service: 'fraud',
+    entry: 'functions/fraud/handlers/decide-review.ts',
+    description: 'POST /reviews/{paymentId}/decision',
+    trigger: {
+      kind: 'api',
+      routes: [{ method: 'POST', path: '/reviews/{paymentId}/decision', scope: 'reviews:write' }],
+    },
+    database: true,
+    publishes: ['payments'],
+    landsWith: 'issue 5',
+  },
+
+  // Issue 6 (notifications) fills these slots.
+  {
+    id: 'NotificationsConsumer',
+    service: 'notifications',
+    entry: 'functions/notifications/handlers/consumer.ts',
+    description: 'Sends e-mail (SES) and SMS (SNS) for payment events, with an audit log',
+    trigger: { kind: 'consumer', consumer: 'notifications' },
+    database: true,
+    publishes: [],
+    capabilities: ['ses-send', 'sms-publish'],
+    landsWith: 'issue 6',
+  },
+  {
+    id: 'ListNotifications',
+    service: 'notifications',
+    entry: 'functions/notifications/handlers/list-notifications.ts',
+    description: 'GET /payments/{id}/notifications',
+    trigger: {
+      kind: 'api',
+      routes: [{ method: 'GET', path: '/payments/{id}/notifications', scope: 'audit:read' }],
+    },
+    database: true,
+    publishes: [],
+    landsWith: 'issue 6',
+  },
+
+  // Issue 7 (analytics) fills these slots.
+  {
+    id: 'AnalyticsConsumer',
+    service: 'analytics',
+    entry: 'functions/analytics/handlers/consumer.ts',
+    description: 'Rolls every event up into live metrics',
+    trigger: { kind: 'consumer', consumer: 'analytics' },
+    database: true,
+    publishes: [],
+    landsWith: 'issue 7',
+  },
+  {
+    id: 'AnalyticsSummary',
+    service: 'analytics',
+    entry: 'functions/analytics/handlers/summary.ts',
+    description: 'GET /analytics/summary',
+    trigger: {
+      kind: 'api',
+      routes: [{ method: 'GET', path: '/analytics/summary', scope: 'analytics:read' }],
+    },
+    database: true,
+    publishes: [],
+    landsWith: 'issue 7',
+  },
+  {
+    id: 'AnalyticsTimeseries',
+    service: 'analytics',
+    entry: 'functions/analytics/handlers/timeseries.ts',
+    description: 'GET /analytics/timeseries',
+    trigger: {
+      kind: 'api',
+      routes: [{ method: 'GET', path: '/analytics/timeseries', scope: 'analytics:read' }],
+    },
+    database: true,
+    publishes: [],
+    landsWith: 'issue 7',
+  },
+];
+
+/** The repository root: entries and assets are resolved against it. */
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+export interface ResolvedFunctions {
+  /** Rows whose handler exists: these are deployed. */
+  active: FunctionSpec[];
+  /** Rows waiting for their issue to land. */
+  pending: FunctionSpec[];
+}
+
+/** Splits the table by handler presence; a row that should exist and does not is a synth error. */
+export function resolveFunctions(
+  specs: readonly FunctionSpec[] = FUNCTIONS,
+  root = REPO_ROOT,
+): ResolvedFunctions {
+  const ids = new Set<string>();
+  const routes = new Set<string>();
+  const missing: string[] = [];
+  const active: FunctionSpec[] = [];
+  const pending: FunctionSpec[] = [];
+  for (const spec of specs) {
+    if (ids.has(spec.id)) throw new Error(`function table: duplicate id ${spec.id}`);
+    ids.add(spec.id);
+    if (spec.trigger.kind === 'api') {
+      for (const r of spec.trigger.routes) {
+        const key = `${r.method} ${r.path}`;
+        if (routes.has(key)) throw new Error(`function table: route ${key} is declared twice`);
+        routes.add(key);
+      }
+    }
+    if (fs.existsSync(path.join(root, spec.entry))) active.push(spec);
+    else if (spec.landsWith) pending.push(spec);
+    else missing.push(`${spec.id}: ${spec.entry}`);
+  }
+  if (missing.length > 0) {
+    throw new Error(`function table: handler file(s) missing:\n  ${missing.join('\n  ')}`);
+  }
+  return { active, pending };
+}

@@ -1,0 +1,121 @@
+import { Arn, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import type { TopicName } from '../../functions/shared/events/topology';
+import type { FunctionSpec } from '../config/functions';
+import type { EnvironmentConfig } from '../config/schema';
+import { ServiceFunction, type DatabaseAccess } from '../constructs/service-function';
+
+/** What every RamPay function may be wired to. */
+export interface FunctionDeps {
+  config: EnvironmentConfig;
+  database: DatabaseAccess;
+  topics: Record<TopicName, sns.ITopic>;
+  /** Extra environment for every function built with these deps (e.g. the auth scope prefix for API handlers). */
+  environment?: Record<string, string>;
+  /** The onnxruntime-node layer, for functions with `onnx`. */
+  onnxLayer?: lambda.ILayerVersion;
+}
+
+export interface Sizing {
+  memoryMb: number;
+  timeoutSeconds: number;
+  reservedConcurrency?: number;
+}
+
+function kebab(id: string): string {
+  return id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+}
+
+/** Builds one function of the table with its environment, database access and least-privilege grants. */
+export function buildFunction(
+  scope: Construct,
+  spec: FunctionSpec,
+  sizing: Sizing,
+  deps: FunctionDeps,
+): ServiceFunction {
+  const { config } = deps;
+  const environment: Record<string, string> = {
+    PAYMENTS_TOPIC_ARN: deps.topics.payments.topicArn,
+    FRAUD_TOPIC_ARN: deps.topics.fraud.topicArn,
+    ...deps.environment,
+  };
+  if (spec.service === 'fraud') environment.FRAUD_THRESHOLDS = JSON.stringify(config.fraud.thresholds);
+  if (spec.capabilities?.includes('ses-send')) {
+    environment.SES_FROM_ADDRESS = config.notifications.fromAddress;
+    environment.SES_CONFIGURATION_SET = config.notifications.configurationSetName;
+    environment.FRAUD_OPS_ADDRESS = config.notifications.fraudOpsAddress;
+  }
+  if (spec.onnx) environment.MODEL_DIR = '/var/task/models';
+  if (spec.onnx && !deps.onnxLayer) throw new Error(`${spec.id} needs the onnxruntime layer`);
+
+  const fn = new ServiceFunction(scope, spec.id, {
+    config,
+    service: spec.service,
+    name: kebab(spec.id),
+    entry: spec.entry,
+    description: spec.description,
+    memoryMb: sizing.memoryMb,
+    timeout: Duration.seconds(sizing.timeoutSeconds),
+    reservedConcurrency: sizing.reservedConcurrency,
+    database: spec.database ? deps.database : undefined,
+    environment,
+    ...(spec.onnx && deps.onnxLayer
+      ? {
+          layers: [deps.onnxLayer],
+          externalModules: ['onnxruntime-node', 'onnxruntime-common'],
+          copy: [{ from: 'models', to: 'models', pattern: '*.onnx' }],
+        }
+      : {}),
+  });
+
+  for (const topic of spec.publishes) deps.topics[topic].grantPublish(fn.function);
+  if (spec.publishes.length > 0) {
+    Validations.of(fn.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      reason:
+        'Publishing to a KMS-encrypted topic needs data keys; the grant is on the events key alone, and the wildcard only spans the GenerateDataKey variants.',
+    });
+  }
+
+  const stack = Stack.of(scope);
+  if (spec.capabilities?.includes('ses-send')) {
+    fn.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [
+          Arn.format(
+            { service: 'ses', resource: 'identity', resourceName: config.notifications.senderIdentity },
+            stack,
+          ),
+          Arn.format(
+            {
+              service: 'ses',
+              resource: 'configuration-set',
+              resourceName: config.notifications.configurationSetName,
+            },
+            stack,
+          ),
+        ],
+        conditions: { StringEquals: { 'ses:FromAddress': config.notifications.fromAddress } },
+      }),
+    );
+  }
+  if (spec.capabilities?.includes('sms-publish')) {
+    // SMS goes to phone numbers, which have no ARN: allow Publish on anything that is NOT an SNS resource, so
+    // the grant cannot be used to publish to a topic.
+    fn.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['sns:Publish'],
+        notResources: [Arn.format({ service: 'sns', region: '*', account: '*', resource: '*' }, stack)],
+      }),
+    );
+    Validations.of(fn.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sns:*:*:*]',
+      reason: 'NotResource on every SNS ARN: sns:Publish is limited to SMS phone numbers, which have no ARN.',
+    });
+  }
+  return fn;
+}

@@ -1,0 +1,67 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type { Construct } from 'constructs';
+import type { FunctionSpec } from '../config/functions';
+import { OnnxRuntimeLayer } from '../constructs/onnxruntime-layer';
+import type { ServiceFunction } from '../constructs/service-function';
+import type { DataStack } from './data-stack';
+import { buildFunction, type FunctionDeps } from './function-factory';
+import type { MessagingStack } from './messaging-stack';
+import { plainRemovalPolicy, type RamPayStackProps } from './names';
+
+export interface ServicesStackProps extends RamPayStackProps {
+  data: DataStack;
+  messaging: MessagingStack;
+  /** The scheduled and consumer rows of the function table whose handlers exist. */
+  functions: FunctionSpec[];
+}
+
+/**
+ * The functions nobody calls over HTTP: the outbox relay on an EventBridge schedule, and one consumer per entry
+ * of the topology table's CONSUMERS, each with its own queue and DLQ.
+ */
+export class ServicesStack extends Stack {
+  readonly functions: Record<string, ServiceFunction> = {};
+
+  constructor(scope: Construct, id: string, props: ServicesStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const needsOnnx = props.functions.some((f) => f.onnx);
+    const deps: FunctionDeps = {
+      config,
+      database: props.data.access,
+      topics: props.messaging.topics,
+      onnxLayer: needsOnnx
+        ? new OnnxRuntimeLayer(this, 'OnnxRuntime', { removalPolicy: plainRemovalPolicy(config) }).layer
+        : undefined,
+    };
+
+    for (const spec of props.functions) {
+      const { trigger } = spec;
+      if (trigger.kind === 'schedule') {
+        const fn = buildFunction(this, spec, config.lambda.scheduled, deps);
+        new events.Rule(this, `${spec.id}Schedule`, {
+          description: `${spec.description}`,
+          schedule: events.Schedule.expression(trigger.expression),
+          targets: [
+            new targets.LambdaFunction(fn.function, { retryAttempts: 0, maxEventAge: Duration.minutes(1) }),
+          ],
+        });
+        this.functions[spec.id] = fn;
+      } else if (trigger.kind === 'consumer') {
+        const settings = config.consumers[trigger.consumer];
+        const fn = buildFunction(
+          this,
+          spec,
+          { memoryMb: settings.memoryMb, timeoutSeconds: settings.consumerTimeoutSeconds },
+          deps,
+        );
+        this.functions[spec.id] = fn;
+        throw new Error(
+          `${spec.id}: consumer wiring waits for lib/constructs/event-consumer.ts (issue 3); its handler exists already`,
+        );
+      }
+    }
+  }
+}
