@@ -25,6 +25,12 @@ export function buildEvent<T extends EventType>(type: T, fields: EventFields<T>)
 }
 
 /**
+ * How long the writer of an event owns its publication. The writer publishes right after its commit; only if it
+ * has not done so within this lease (it crashed, SNS was down) does the relay take the event over.
+ */
+export const WRITER_LEASE_SECONDS = 30;
+
+/**
  * Writes events to the outbox inside the caller's transaction, so they commit (or roll back) with the state
  * change they describe. Each envelope is validated against the shared schema before it is stored.
  */
@@ -40,7 +46,8 @@ export async function appendEvents(tx: Queryable, events: readonly AnyEventEnvel
       correlation_id: event.correlationId,
       occurred_at: event.occurredAt,
       envelope: event as unknown as Record<string, unknown>,
+      claimed_until: new Date(Date.now() + WRITER_LEASE_SECONDS * 1000),
     };
   });
-  await tx`insert into outbox ${tx(rows as never, 'id', 'type', 'merchant_id', 'payment_id', 'correlation_id', 'occurred_at', 'envelope')}`;
+  await tx`insert into outbox ${tx(rows as never, 'id', 'type', 'merchant_id', 'payment_id', 'correlation_id', 'occurred_at', 'envelope', 'claimed_until')}`;
 }

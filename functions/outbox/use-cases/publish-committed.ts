@@ -1,5 +1,5 @@
 import type { AnyEventEnvelope } from '../../domain/events';
-import type { Sql, TransactionSql } from '../../shared/db/client';
+import type { Sql } from '../../shared/db/client';
 import type { EventPublisher, PublishResult } from '../ports';
 
 export interface PublishOutcome {
@@ -7,52 +7,52 @@ export interface PublishOutcome {
   failed: number;
 }
 
-/**
- * Publishes outbox rows and marks them published, holding their row locks meanwhile (SKIP LOCKED), so the
- * inline publisher and the relay never both publish one event; a row someone else holds is left to them.
- */
-async function publishLocked(
-  tx: TransactionSql,
-  publisher: EventPublisher,
-  events: AnyEventEnvelope[],
-): Promise<PublishOutcome> {
-  if (events.length === 0) return { published: 0, failed: 0 };
-  const result: PublishResult = await publisher.publish(events);
-  if (result.published.length > 0) {
-    await tx`update outbox set published_at = now(), attempts = attempts + 1, last_error = null
-              where id = any(${result.published}::uuid[])`;
-  }
-  for (const failure of result.failed) {
-    await tx`update outbox set attempts = attempts + 1, last_error = ${failure.error.slice(0, 1000)}
-              where id = ${failure.id}`;
-  }
-  return { published: result.published.length, failed: result.failed.length };
-}
+/** How long a relay run owns the rows it claimed. */
+const RELAY_LEASE_SECONDS = 60;
 
-/** Right after a state change commits: publish its events now rather than waiting for the relay. */
-export async function publishCommitted(
+/**
+ * Publishes events and records the outcome: published rows are marked, failed ones count an attempt, keep the
+ * error and lose their lease so the next relay run retries them at once. No transaction is held open while SNS
+ * is called: the lease (claimed_until) is what keeps other publishers off.
+ */
+async function publishAndRecord(
   sql: Sql,
   publisher: EventPublisher,
   events: readonly AnyEventEnvelope[],
 ): Promise<PublishOutcome> {
   if (events.length === 0) return { published: 0, failed: 0 };
-  return sql.begin(async (tx) => {
-    const rows = await tx<{ envelope: AnyEventEnvelope }[]>`
-      select envelope from outbox
-       where id = any(${events.map((e) => e.id)}::uuid[]) and published_at is null
-       order by seq
-       for update skip locked`;
-    return publishLocked(
-      tx,
-      publisher,
-      rows.map((r) => r.envelope),
-    );
-  });
+  let result: PublishResult;
+  try {
+    result = await publisher.publish(events);
+  } catch (error) {
+    result = { published: [], failed: events.map((e) => ({ id: e.id, error: (error as Error).message })) };
+  }
+  if (result.published.length > 0) {
+    await sql`update outbox set published_at = now(), attempts = attempts + 1, last_error = null, claimed_until = null
+               where id = any(${result.published}::uuid[]) and published_at is null`;
+  }
+  for (const failure of result.failed) {
+    await sql`update outbox set attempts = attempts + 1, last_error = ${failure.error.slice(0, 1000)}, claimed_until = null
+               where id = ${failure.id}`;
+  }
+  return { published: result.published.length, failed: result.failed.length };
 }
 
 /**
- * The relay: publishes whatever is still unpublished, oldest first, in batches, until nothing is left or
- * `maxBatches` ran. A process that died between commit and publish leaves its events here.
+ * Right after a state change commits, its writer publishes the events it wrote (they are leased to it by
+ * appendEvents), without waiting for the relay.
+ */
+export function publishCommitted(
+  sql: Sql,
+  publisher: EventPublisher,
+  events: readonly AnyEventEnvelope[],
+): Promise<PublishOutcome> {
+  return publishAndRecord(sql, publisher, events);
+}
+
+/**
+ * The relay: claims unpublished events whose lease has run out (their writer died or failed), oldest first, in
+ * batches, and publishes them; until nothing is left or `maxBatches` ran. Concurrent relays claim disjoint rows.
  */
 export async function relayPending(
   sql: Sql,
@@ -62,25 +62,19 @@ export async function relayPending(
   const batchSize = options.batchSize ?? 100;
   const total: PublishOutcome = { published: 0, failed: 0 };
   for (let batch = 0; batch < (options.maxBatches ?? 50); batch++) {
-    const outcome = await sql.begin(async (tx) => {
-      const rows = await tx<{ envelope: AnyEventEnvelope }[]>`
-        select envelope from outbox
-         where published_at is null
-         order by seq
-         limit ${batchSize}
-         for update skip locked`;
-      return {
-        rows: rows.length,
-        ...(await publishLocked(
-          tx,
-          publisher,
-          rows.map((r) => r.envelope),
-        )),
-      };
-    });
+    const claimed = await sql<{ seq: number; envelope: AnyEventEnvelope }[]>`
+      update outbox set claimed_until = now() + make_interval(secs => ${RELAY_LEASE_SECONDS})
+       where seq in (select seq from outbox
+                      where published_at is null and (claimed_until is null or claimed_until < now())
+                      order by seq
+                      limit ${batchSize}
+                      for update skip locked)
+      returning seq, envelope`;
+    const events = claimed.sort((a, b) => a.seq - b.seq).map((r) => r.envelope);
+    const outcome = await publishAndRecord(sql, publisher, events);
     total.published += outcome.published;
     total.failed += outcome.failed;
-    if (outcome.rows < batchSize || outcome.published === 0) break;
+    if (claimed.length < batchSize || outcome.published === 0) break;
   }
   const [oldest] = await sql<{ age: number | null }[]>`
     select extract(epoch from now() - min(occurred_at))::int as age from outbox where published_at is null`;

@@ -29,7 +29,7 @@ function depsWith(publisher: RecordingPublisher) {
 }
 
 describe('transactional outbox', () => {
-  it('when publication dies between commit and publish, the relay delivers every event exactly once', async () => {
+  it('when SNS fails right after commit, the relay publishes every event exactly once', async () => {
     const inline = new RecordingPublisher();
     inline.failing = true;
     const created = [];
@@ -37,7 +37,7 @@ describe('transactional outbox', () => {
       created.push(
         await createPayment(depsWith(inline), {
           merchantId: 'm1',
-          idempotencyKey: `crash-${i}-${Date.now()}`,
+          idempotencyKey: `fail-${i}-${Date.now()}`,
           correlationId: `c${i}`,
           request: request(),
         }),
@@ -53,11 +53,28 @@ describe('transactional outbox', () => {
     const outcome = await relayPending(db.sql, relay, { batchSize: 3 });
     expect(outcome).toMatchObject({ published: 7, failed: 0 });
     expect(relay.published.map((e) => e.paymentId)).toEqual(created.map((p) => p.id));
-    expect(relay.published.every((e) => e.type === 'PaymentCreated')).toBe(true);
+    expect((await relayPending(db.sql, relay)).published).toBe(0);
+    expect(new Set(relay.ids()).size).toBe(7);
+  });
 
-    const second = await relayPending(db.sql, relay);
-    expect(second.published).toBe(0);
-    expect(new Set(relay.ids()).size).toBe(relay.ids().length);
+  it("when the process dies between commit and publish, the relay publishes once the writer's lease runs out", async () => {
+    const store = new PostgresPaymentStore(db.sql);
+    const events = Array.from({ length: 5 }, (_, i) =>
+      buildEvent('PaymentCreated', {
+        merchantId: 'm6',
+        paymentId: paymentSnapshot.id,
+        correlationId: `died${i}`,
+        data: { payment: { ...paymentSnapshot } },
+      }),
+    );
+    // Commit, then "die": nothing publishes.
+    await store.transaction((tx) => tx.appendEvents(events));
+    const relay = new RecordingPublisher();
+    expect((await relayPending(db.sql, relay)).published).toBe(0); // still the writer's
+    await db.sql`update outbox set claimed_until = now() - interval '1 second' where id = any(${events.map((e) => e.id)}::uuid[])`;
+    expect((await relayPending(db.sql, relay)).published).toBe(5);
+    expect((await relayPending(db.sql, relay)).published).toBe(0);
+    expect(relay.ids()).toEqual(events.map((e) => e.id));
   });
 
   it('concurrent relays and the inline publisher never publish one event twice', async () => {
@@ -74,7 +91,13 @@ describe('transactional outbox', () => {
     await Promise.all([
       relayPending(db.sql, publisher, { batchSize: 5 }),
       relayPending(db.sql, publisher, { batchSize: 5 }),
-      publishCommitted(db.sql, publisher, events),
+      publishCommitted(db.sql, publisher, events.slice(0, 20)),
+      relayPending(db.sql, publisher, { batchSize: 5 }),
+    ]);
+    // The writer published its first 20; the other 20 it "lost" go to the relays once the lease runs out.
+    await db.sql`update outbox set claimed_until = now() - interval '1 second' where published_at is null and merchant_id = 'm2'`;
+    await Promise.all([
+      relayPending(db.sql, publisher, { batchSize: 5 }),
       relayPending(db.sql, publisher, { batchSize: 5 }),
     ]);
     expect(publisher.ids().sort()).toEqual(events.map((e) => e.id).sort());
@@ -125,7 +148,7 @@ describe('transactional outbox', () => {
       published: [],
       failed: events.map((e) => ({ id: e.id, error: 'Throttled: slow down' })),
     });
-    await relayPending(db.sql, flaky);
+    await publishCommitted(db.sql, flaky, [event]);
     const [row] = await db.sql`select attempts, last_error, published_at from outbox where id = ${event.id}`;
     expect(row).toMatchObject({ attempts: 1, last_error: 'Throttled: slow down', published_at: null });
     const healthy = new RecordingPublisher();

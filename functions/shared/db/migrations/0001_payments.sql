@@ -53,6 +53,8 @@ create table outbox (
   occurred_at    timestamptz not null,
   envelope       jsonb not null,
   published_at   timestamptz,
+  -- While set and in the future, one publisher owns the row: the writer right after its commit, or a relay run.
+  claimed_until  timestamptz,
   attempts       integer not null default 0,
   last_error     text
 );
