@@ -11,7 +11,7 @@ import {
   StartMessageMoveTaskCommand,
   type Message,
 } from '@aws-sdk/client-sqs';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { CONSUMER_NAMES } from '../../../../functions/shared/events/topology';
 import { outputKeys } from '../../../../lib/constructs/event-consumer-settings';
@@ -46,9 +46,9 @@ function dlqMessage(n: number, type: string): Message {
 }
 
 let clients: AwsClients;
-let cfn: ReturnType<typeof mockClient<CloudFormationClient>>;
-let sqs: ReturnType<typeof mockClient<SQSClient>>;
-let cw: ReturnType<typeof mockClient<CloudWatchClient>>;
+let cfn: AwsClientStub<CloudFormationClient>;
+let sqs: AwsClientStub<SQSClient>;
+let cw: AwsClientStub<CloudWatchClient>;
 
 beforeEach(() => {
   clients = {
@@ -101,16 +101,12 @@ describe('dlq CLI on AWS', () => {
   });
 
   it('list: every DLQ with its depth and the age of its oldest message from CloudWatch', async () => {
-    sqs
-      .on(GetQueueAttributesCommand)
-      .resolves({
-        Attributes: { ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0' },
-      });
-    sqs
-      .on(GetQueueAttributesCommand, { QueueUrl: url('rampay-dev-fraud-dlq') })
-      .resolves({
-        Attributes: { ApproximateNumberOfMessages: '3', ApproximateNumberOfMessagesNotVisible: '1' },
-      });
+    sqs.on(GetQueueAttributesCommand).resolves({
+      Attributes: { ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0' },
+    });
+    sqs.on(GetQueueAttributesCommand, { QueueUrl: url('rampay-dev-fraud-dlq') }).resolves({
+      Attributes: { ApproximateNumberOfMessages: '3', ApproximateNumberOfMessagesNotVisible: '1' },
+    });
     cw.on(GetMetricStatisticsCommand).resolves({ Datapoints: [] });
     cw.on(GetMetricStatisticsCommand, {
       Dimensions: [{ Name: 'QueueName', Value: 'rampay-dev-fraud-dlq' }],
@@ -179,18 +175,16 @@ describe('dlq CLI on AWS', () => {
     expect((await run(['replay', 'fraud', '--detach'])).code).toBe(0);
     expect(sqs).not.toHaveReceivedCommand(ListMessageMoveTasksCommand);
     sqs.on(ListMessageMoveTasksCommand).resolves({ Results: [] });
-    sqs
-      .on(ListMessageMoveTasksCommand, { SourceArn: arn('rampay-dev-fraud-dlq') })
-      .resolves({
-        Results: [
-          {
-            Status: 'RUNNING',
-            ApproximateNumberOfMessagesMoved: 2,
-            ApproximateNumberOfMessagesToMove: 9,
-            StartedTimestamp: 1795546434562,
-          },
-        ],
-      });
+    sqs.on(ListMessageMoveTasksCommand, { SourceArn: arn('rampay-dev-fraud-dlq') }).resolves({
+      Results: [
+        {
+          Status: 'RUNNING',
+          ApproximateNumberOfMessagesMoved: 2,
+          ApproximateNumberOfMessagesToMove: 9,
+          StartedTimestamp: 1795546434562,
+        },
+      ],
+    });
     const { code, io } = await run(['status']);
     expect(code).toBe(0);
     expect(io.lines).toContain('rampay-dev-fraud-dlq: RUNNING: 2/9 moved, started 2026-11-24T18:53:54.562Z');
