@@ -1,5 +1,5 @@
 import type { AnyEventEnvelope } from '../../domain/events';
-import type { Sql } from '../../shared/db/client';
+import { asyncCommit, type Sql } from '../../shared/db/client';
 import type { EventPublisher, PublishResult } from '../ports';
 
 export interface PublishOutcome {
@@ -27,8 +27,10 @@ async function publishAndRecord(
   } catch (error) {
     result = { published: [], failed: events.map((e) => ({ id: e.id, error: (error as Error).message })) };
   }
+  // A mark lost in a crash only means the relay publishes the event again: delivery is at least once anyway.
   if (result.published.length > 0) {
     await sql`update outbox set published_at = now(), attempts = attempts + 1, last_error = null, claimed_until = null
+                from ${asyncCommit(sql)}
                where id = any(${result.published}::uuid[]) and published_at is null`;
   }
   for (const failure of result.failed) {

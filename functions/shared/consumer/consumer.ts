@@ -42,11 +42,6 @@ export interface ConsumerContext {
 export interface ConsumerDefinition<N extends ConsumerName = ConsumerName> {
   name: N;
   handle(event: ConsumedEvent<N>, ctx: ConsumerContext): Promise<void>;
-  /**
-   * Process a batch's records concurrently (each in its own transaction). Default false: one after another,
-   * which keeps a Lambda's database connections to one and the order within a batch as received.
-   */
-  processInParallel?: boolean;
 }
 
 export function defineConsumer<N extends ConsumerName>(

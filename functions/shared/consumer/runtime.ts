@@ -13,7 +13,7 @@ import { parseEvent, type AnyEventEnvelope } from '../../domain/events';
 import { appendEvents, buildEvent } from '../../outbox/outbox';
 import type { EventPublisher } from '../../outbox/ports';
 import { publishCommitted } from '../../outbox/use-cases/publish-committed';
-import type { Sql } from '../db/client';
+import type { Sql, TransactionSql } from '../db/client';
 import { logger as processLogger } from '../logger';
 import { consumes, type ConsumedEvent, type ConsumerContext, type ConsumerDefinition } from './consumer';
 import { claimEvent } from './inbox';
@@ -69,14 +69,17 @@ function decode(consumer: ConsumerDefinition, record: SQSRecord, log: Logger): A
 }
 
 /**
- * Runs one SQS record through the consumer: validate, then in one transaction claim the event id in the inbox,
- * run the handler and write what it emits to the outbox; after commit, publish those events. Throws (so the
- * record is reported failed) when the message is rejected or the handler fails.
+ * Runs one SQS record through the consumer inside the batch's transaction, under its own savepoint: validate,
+ * claim the event id in the inbox, run the handler, write what it emits to the outbox. Throws (so the record is
+ * reported failed, its savepoint rolled back and nothing of it kept) when the message is rejected or the handler
+ * fails. Emitted events are handed to `accepted` only once the record succeeded.
  */
 export async function processRecord(
   consumer: ConsumerDefinition,
   deps: ConsumerDependencies,
+  tx: TransactionSql,
   record: SQSRecord,
+  accepted: AnyEventEnvelope[],
 ): Promise<RecordOutcome> {
   const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
   const base = (deps.logger ?? processLogger).createChild({
@@ -91,14 +94,13 @@ export async function processRecord(
       paymentId: event.paymentId,
     },
   });
-  const sql = await deps.sql();
   const emitted: AnyEventEnvelope[] = [];
   let outcome: RecordOutcome;
   try {
-    outcome = await sql.begin(async (tx) => {
-      if (!(await claimEvent(tx, consumer.name, event))) return 'duplicate';
+    outcome = await tx.savepoint(async (sp) => {
+      if (!(await claimEvent(sp, consumer.name, event))) return 'duplicate';
       const ctx: ConsumerContext = {
-        tx,
+        tx: sp,
         logger: log,
         messageId: record.messageId,
         receiveCount,
@@ -120,8 +122,8 @@ export async function processRecord(
         },
       };
       await consumer.handle(event as ConsumedEvent<typeof consumer.name>, ctx);
-      await appendEvents(tx, emitted);
-      return 'processed';
+      await appendEvents(sp, emitted);
+      return 'processed' as const;
     });
   } catch (error) {
     log.error('consumer failed; the message will be redelivered after its visibility timeout', { error });
@@ -131,46 +133,58 @@ export async function processRecord(
     log.info('duplicate delivery: already processed, nothing changed');
     return outcome;
   }
-  if (emitted.length > 0) await publishAfterCommit(sql, deps, emitted, log);
+  accepted.push(...emitted);
   log.debug('event processed', { emitted: emitted.map((e) => `${e.type}:${e.id}`) });
   return outcome;
 }
 
-async function publishAfterCommit(
-  sql: Sql,
-  deps: ConsumerDependencies,
-  events: AnyEventEnvelope[],
-  log: Logger,
-): Promise<void> {
+async function publishAfterCommit(sql: Sql, deps: ConsumerDependencies, events: AnyEventEnvelope[]): Promise<void> {
+  const log = deps.logger ?? processLogger;
   // The events are committed in the outbox: a failure here only delays them until the relay's next sweep,
-  // so it must not fail the record (a retry would find the inbox row and do nothing anyway).
+  // so it must not fail the records (a retry would find their inbox rows and do nothing anyway).
   try {
     const result = await publishCommitted(sql, deps.publisher(), events);
-    if (result.failed > 0)
-      log.warn('some emitted events were not published; the outbox relay will', { ...result });
+    if (result.failed > 0) log.warn('some emitted events were not published; the outbox relay will', { ...result });
   } catch (error) {
-    log.warn('publishing emitted events failed; the outbox relay will publish them', { error });
+    log.warn('publishing emitted events failed; the outbox relay will publish them', {
+      error,
+      eventIds: events.map((e) => e.id),
+    });
   }
 }
 
 /**
- * The Lambda handler for a consumer: Powertools batch processing with partial batch failures. Each record is
- * processed on its own; the failed ones (and only those) are returned in batchItemFailures.
+ * The Lambda handler for a consumer: Powertools batch processing with partial batch failures. The batch runs in
+ * one transaction, each record under its own savepoint: a failed record rolls back alone and is returned in
+ * batchItemFailures; the others commit together (one commit, so one WAL flush, per batch rather than per
+ * record). Records run one after another, in the order received. If the commit itself fails, nothing was kept
+ * and every record is reported failed.
  */
 export function createSqsHandler(consumer: ConsumerDefinition, deps: ConsumerDependencies): SqsBatchHandler {
   return async (event, context) => {
-    // A processor holds one batch's state: one per invocation, so concurrent local invocations cannot mix.
-    const processor = new BatchProcessor(BatchEventType.SQS);
-    return processPartialResponse(
-      event,
-      (record: SQSRecord) => processRecord(consumer, deps, record),
-      processor,
-      {
-        context,
-        processInParallel: consumer.processInParallel ?? false,
-        // Every record failed: report them all rather than throw, so Lambda and the local poller treat it alike.
-        throwOnFullBatchFailure: false,
-      },
-    );
+    const sql = await deps.sql();
+    const accepted: AnyEventEnvelope[] = [];
+    let response: SQSBatchResponse;
+    try {
+      response = await sql.begin((tx) =>
+        // A processor holds one batch's state: one per invocation, so concurrent local invocations cannot mix.
+        processPartialResponse(
+          event,
+          (record: SQSRecord) => processRecord(consumer, deps, tx, record, accepted),
+          new BatchProcessor(BatchEventType.SQS),
+          // Every record failed: report them all rather than throw, so Lambda and the local poller treat it alike.
+          { context, processInParallel: false, throwOnFullBatchFailure: false },
+        ),
+      );
+    } catch (error) {
+      (deps.logger ?? processLogger).error('the batch transaction failed; every record will be redelivered', {
+        consumer: consumer.name,
+        error,
+        messageIds: event.Records.map((r) => r.messageId),
+      });
+      return { batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) };
+    }
+    if (accepted.length > 0) await publishAfterCommit(sql, deps, accepted);
+    return response;
   };
 }

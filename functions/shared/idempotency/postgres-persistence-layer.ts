@@ -4,7 +4,7 @@ import {
   IdempotencyItemNotFoundError,
 } from '@aws-lambda-powertools/idempotency';
 import type { JSONValue } from '@aws-lambda-powertools/commons/types';
-import type { Sql } from '../db/client';
+import { asyncCommit, type Sql } from '../db/client';
 
 interface RecordRow {
   id: string;
@@ -18,6 +18,9 @@ interface RecordRow {
 /**
  * Powertools idempotency records in PostgreSQL. A record is claimed with one INSERT ... ON CONFLICT that only
  * takes over a row that has expired (or whose in-progress lease ran out), so two callers can never both own a key.
+ *
+ * Writes commit asynchronously (no WAL flush wait): a record lost in a database crash cannot double a payment or a
+ * refund, because the unique (merchant, idempotency key) constraints of those tables refuse the second one.
  */
 export class PostgresPersistenceLayer extends BasePersistenceLayer {
   constructor(private readonly sql: () => Promise<Sql>) {
@@ -36,8 +39,9 @@ export class PostgresPersistenceLayer extends BasePersistenceLayer {
     const nowSeconds = Math.floor(Date.now() / 1000);
     const claimed = await sql<RecordRow[]>`
       insert into idempotency_records (id, status, expires_at, in_progress_expires_at, payload_hash, response_data)
-      values (${record.idempotencyKey}, ${record.getStatus()}, ${record.expiryTimestamp ?? nowSeconds},
-              ${record.inProgressExpiryTimestamp ?? null}, ${record.payloadHash ?? null}, null)
+      select ${record.idempotencyKey}, ${record.getStatus()}, ${record.expiryTimestamp ?? nowSeconds}::bigint,
+             ${record.inProgressExpiryTimestamp ?? null}::bigint, ${record.payloadHash ?? null}::text, null::jsonb
+        from ${asyncCommit(sql)}
       on conflict (id) do update set
         status = excluded.status,
         expires_at = excluded.expires_at,
@@ -64,6 +68,7 @@ export class PostgresPersistenceLayer extends BasePersistenceLayer {
          set status = ${record.getStatus()},
              expires_at = ${record.expiryTimestamp ?? Math.floor(Date.now() / 1000)},
              response_data = ${sql.json((record.responseData ?? null) as never)}
+        from ${asyncCommit(sql)}
        where id = ${record.idempotencyKey}`;
   }
 

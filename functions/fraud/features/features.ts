@@ -1,0 +1,123 @@
+import { dayIndex, isNight, isWeekend } from './clock';
+import { majorFromMilli } from './amount';
+import {
+  CARD_WINDOW_DAYS,
+  cardTotals,
+  TERMINAL_WINDOW_DAYS,
+  terminalTotals,
+  emptyBucket,
+  type DayBucket,
+} from './windows';
+
+/**
+ * The model's 15 inputs (the handbook's, chapter 3.3), in the order this module produces them. The model's
+ * metadata names its own input order; the scorer maps from this order to that one by name.
+ */
+export const FEATURE_NAMES = [
+  'amount',
+  'weekend',
+  'night',
+  'card_tx_count_1d',
+  'card_avg_amount_1d',
+  'card_tx_count_7d',
+  'card_avg_amount_7d',
+  'card_tx_count_30d',
+  'card_avg_amount_30d',
+  'terminal_tx_count_1d',
+  'terminal_risk_1d',
+  'terminal_tx_count_7d',
+  'terminal_risk_7d',
+  'terminal_tx_count_30d',
+  'terminal_risk_30d',
+] as const;
+
+export type FeatureName = (typeof FEATURE_NAMES)[number];
+export const FEATURE_COUNT = FEATURE_NAMES.length;
+
+export interface ScoredTransaction {
+  /** the payment's instant, epoch milliseconds (features read it in UTC) */
+  readonly atMs: number;
+  /** integer thousandths of a major unit (amount.ts) */
+  readonly amountMilli: number;
+}
+
+/**
+ * THE feature definition. `card` and `terminal` are the window totals of cardTotals / terminalTotals for the
+ * transaction's day, the current transaction not yet in them; `out` (optional) receives the 15 values at
+ * `offset` so the offline export can fill one large array without allocating.
+ */
+export function computeFeatures(
+  tx: ScoredTransaction,
+  card: readonly DayBucket[],
+  terminal: readonly DayBucket[],
+  out: Float64Array = new Float64Array(FEATURE_COUNT),
+  offset = 0,
+): Float64Array {
+  let i = offset;
+  out[i++] = majorFromMilli(tx.amountMilli);
+  out[i++] = isWeekend(tx.atMs) ? 1 : 0;
+  out[i++] = isNight(tx.atMs) ? 1 : 0;
+  for (let w = 0; w < CARD_WINDOW_DAYS.length; w++) {
+    const totals = card[w] ?? emptyBucket();
+    const count = totals.count + 1;
+    out[i++] = count;
+    out[i++] = majorFromMilli(totals.amountMilli + tx.amountMilli) / count;
+  }
+  for (let w = 0; w < TERMINAL_WINDOW_DAYS.length; w++) {
+    const totals = terminal[w] ?? emptyBucket();
+    out[i++] = totals.count;
+    out[i++] = totals.count > 0 ? totals.fraudCount / totals.count : 0;
+  }
+  return out;
+}
+
+/** Features as a name -> value record (for assessments, reasons and logs). */
+export function namedFeatures(values: ArrayLike<number>, offset = 0): Record<FeatureName, number> {
+  const named = {} as Record<FeatureName, number>;
+  FEATURE_NAMES.forEach((name, k) => {
+    named[name] = values[offset + k] as number;
+  });
+  return named;
+}
+
+export interface HistoryTransaction extends ScoredTransaction {
+  /** true when the transaction is known to be fraud (a reviewer's decision or a fraud report) */
+  readonly fraud: boolean;
+}
+
+/** Day buckets built from a list of transactions (what the online store holds for one card or terminal). */
+export function bucketsFromHistory(history: readonly HistoryTransaction[]): Map<number, DayBucket> {
+  const buckets = new Map<number, DayBucket>();
+  for (const h of history) {
+    const day = dayIndex(h.atMs);
+    let bucket = buckets.get(day);
+    if (bucket === undefined) {
+      bucket = emptyBucket();
+      buckets.set(day, bucket);
+    }
+    bucket.count += 1;
+    bucket.amountMilli += h.amountMilli;
+    bucket.fraudCount += h.fraud ? 1 : 0;
+  }
+  return buckets;
+}
+
+/**
+ * Features of `tx` over explicit histories: the card's and the terminal's earlier transactions (entries at or
+ * after tx.atMs are ignored). The same arithmetic as the export and the store, through the same buckets.
+ */
+export function featuresFromHistory(
+  tx: ScoredTransaction,
+  cardHistory: readonly HistoryTransaction[],
+  terminalHistory: readonly HistoryTransaction[],
+): Float64Array {
+  const before = (h: HistoryTransaction): boolean => h.atMs < tx.atMs;
+  const card = bucketsFromHistory(cardHistory.filter(before));
+  const terminal = bucketsFromHistory(terminalHistory.filter(before));
+  const day = dayIndex(tx.atMs);
+  return computeFeatures(
+    tx,
+    cardTotals((d) => card.get(d), day),
+    terminalTotals((d) => terminal.get(d), day),
+  );
+}

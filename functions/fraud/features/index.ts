@@ -1,0 +1,4 @@
+export * from './amount';
+export * from './clock';
+export * from './features';
+export * from './windows';
