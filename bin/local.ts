@@ -22,7 +22,8 @@ async function main(): Promise<void> {
       `"email":"ada@example.com"},"paymentMethod":{"type":"card","fingerprint":"fp_4242abcd","last4":"4242"},` +
       `"terminalId":"web-shop"}'`,
   );
-  console.log(`\nOpenAPI: ${platform.url}/openapi.json   Ctrl-C stops.`);
+  console.log(`\nConsumers polling the local queues: ${platform.consumers.join(', ') || 'none yet'}`);
+  console.log(`OpenAPI: ${platform.url}/openapi.json   Queues: ${platform.url}/local/queues   Ctrl-C stops.`);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { openApiDocument } from '../../functions/api/openapi';
@@ -8,6 +9,11 @@ import { migrate } from '../../functions/shared/db/migrate';
 import { EMBEDDED_POOL_SIZE, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 import { startHttpServer, type LocalRoute } from './http-server';
 import { LocalJwtIssuer } from './jwt-issuer';
+import { startLocalMessaging, type LocalMessaging, type LocalSqsHandler } from './messaging';
+import { useSharedPublisher } from '../../functions/outbox/publisher';
+import { relayPending } from '../../functions/outbox/use-cases/publish-committed';
+import { CONSUMER_NAMES, type ConsumerName } from '../../functions/shared/events/topology';
+import { logger } from '../../functions/shared/logger';
 
 export interface PlatformOptions {
   /** HTTP port; 0 picks a free one. */
@@ -18,6 +24,8 @@ export interface PlatformOptions {
   databaseUrl?: string;
   /** Keep the embedded database in memory (tests). */
   ephemeral?: boolean;
+  /** Long-poll wait of the local queue pollers (tests shorten it so that stop() is quick). */
+  pollWaitSeconds?: number;
 }
 
 export interface Platform {
@@ -25,10 +33,14 @@ export interface Platform {
   databaseUrl: string;
   sql: Sql;
   issuer: LocalJwtIssuer;
+  messaging: LocalMessaging;
+  /** The consumers being polled. */
+  consumers: ConsumerName[];
   stop(): Promise<void>;
 }
 
-export const DEFAULT_DATA_DIR = process.env.RAMPAY_DATA_DIR ?? path.resolve(__dirname, '..', '..', '.rampay');
+const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..');
+export const DEFAULT_DATA_DIR = process.env.RAMPAY_DATA_DIR ?? path.join(REPOSITORY_ROOT, '.rampay');
 
 /** RamPay on one machine: the same handlers as on AWS, with local stand-ins for the managed services. */
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
@@ -46,9 +58,25 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   await migrate(sql);
   useSharedSql(sql);
 
+  // Local SNS/SQS with the topology's topics, filters, queues and DLQs; the outbox publishes to it.
+  const messaging = await startLocalMessaging({ waitTimeSeconds: options.pollWaitSeconds ?? 2 });
+  useSharedPublisher(messaging.publisher);
+  const consumers = await loadConsumers();
+  for (const [name, handler] of consumers) messaging.consume(name, handler);
+  const relay = setInterval(() => {
+    relayPending(sql, messaging.publisher).catch((error: unknown) =>
+      logger.warn('local outbox relay failed', { error }),
+    );
+  }, RELAY_INTERVAL_MS);
+
   const issuer = await LocalJwtIssuer.open(dataDir);
   const localRoutes: LocalRoute[] = [
     { method: 'GET', path: '/openapi.json', serve: async () => ({ status: 200, body: openApiDocument() }) },
+    {
+      method: 'GET',
+      path: '/local/queues',
+      serve: async () => ({ status: 200, body: await messaging.describe() }),
+    },
   ];
   const { server, url } = await startHttpServer({ port: options.port ?? 3000, issuer, localRoutes });
 
@@ -57,12 +85,35 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     databaseUrl,
     sql,
     issuer,
+    messaging,
+    consumers: [...consumers.keys()],
     async stop() {
+      clearInterval(relay);
       await closeServer(server);
+      await messaging.stop();
+      useSharedPublisher(undefined);
       await sql.end({ timeout: 5 });
       await embedded?.stop();
     },
   };
+}
+
+/** The outbox relay runs every minute on AWS; locally a little more often. */
+const RELAY_INTERVAL_MS = 10_000;
+
+/**
+ * Each service's consumer lives at functions/<consumer>/handlers/consumer.ts (as the CDK services stack expects);
+ * the platform runs those that exist, as Lambda's event source mappings would.
+ */
+async function loadConsumers(): Promise<Map<ConsumerName, LocalSqsHandler>> {
+  const loaded = new Map<ConsumerName, LocalSqsHandler>();
+  for (const name of CONSUMER_NAMES) {
+    const entry = path.join(REPOSITORY_ROOT, 'functions', name, 'handlers', 'consumer.ts');
+    if (!existsSync(entry)) continue;
+    const module = (await import(entry)) as { handler: LocalSqsHandler };
+    loaded.set(name, module.handler);
+  }
+  return loaded;
 }
 
 function closeServer(server: Server): Promise<void> {
