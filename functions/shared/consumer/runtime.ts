@@ -42,19 +42,19 @@ export class RejectedMessageError extends Error {
 
 const BODY_EXCERPT = 500;
 
-function decode(consumer: ConsumerDefinition, record: SQSRecord, log: Logger): AnyEventEnvelope {
+function decode(consumer: ConsumerDefinition, record: SQSRecord, log: () => Logger): AnyEventEnvelope {
   let event: AnyEventEnvelope;
   try {
     event = parseEvent(JSON.parse(record.body));
   } catch (error) {
-    log.error('rejected a malformed message; it stays failed and reaches the DLQ after maxReceiveCount', {
+    log().error('rejected a malformed message; it stays failed and reaches the DLQ after maxReceiveCount', {
       reason: (error as Error).message,
       body: record.body.slice(0, BODY_EXCERPT),
     });
     throw new RejectedMessageError(`message ${record.messageId}: ${(error as Error).message}`);
   }
   if (!consumes(consumer.name, event.type)) {
-    log.error(
+    log().error(
       'rejected an event type this consumer does not take; it reaches the DLQ after maxReceiveCount',
       {
         eventId: event.id,
@@ -82,12 +82,13 @@ export async function processRecord(
   accepted: AnyEventEnvelope[],
 ): Promise<RecordOutcome> {
   const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
-  const base = (deps.logger ?? processLogger).createChild({
-    persistentKeys: { consumer: consumer.name, messageId: record.messageId, receiveCount },
-  });
-  const event = decode(consumer, record, base);
-  const log = base.createChild({
+  const parent = deps.logger ?? processLogger;
+  const recordKeys = { consumer: consumer.name, messageId: record.messageId, receiveCount };
+  // One child logger per record (a child costs about 0.05 ms): made only on failure when the message is invalid.
+  const event = decode(consumer, record, () => parent.createChild({ persistentKeys: recordKeys }));
+  const log = parent.createChild({
     persistentKeys: {
+      ...recordKeys,
       correlationId: event.correlationId,
       eventId: event.id,
       eventType: event.type,
@@ -138,13 +139,18 @@ export async function processRecord(
   return outcome;
 }
 
-async function publishAfterCommit(sql: Sql, deps: ConsumerDependencies, events: AnyEventEnvelope[]): Promise<void> {
+async function publishAfterCommit(
+  sql: Sql,
+  deps: ConsumerDependencies,
+  events: AnyEventEnvelope[],
+): Promise<void> {
   const log = deps.logger ?? processLogger;
   // The events are committed in the outbox: a failure here only delays them until the relay's next sweep,
   // so it must not fail the records (a retry would find their inbox rows and do nothing anyway).
   try {
     const result = await publishCommitted(sql, deps.publisher(), events);
-    if (result.failed > 0) log.warn('some emitted events were not published; the outbox relay will', { ...result });
+    if (result.failed > 0)
+      log.warn('some emitted events were not published; the outbox relay will', { ...result });
   } catch (error) {
     log.warn('publishing emitted events failed; the outbox relay will publish them', {
       error,
@@ -157,32 +163,52 @@ async function publishAfterCommit(sql: Sql, deps: ConsumerDependencies, events: 
  * The Lambda handler for a consumer: Powertools batch processing with partial batch failures. The batch runs in
  * one transaction, each record under its own savepoint: a failed record rolls back alone and is returned in
  * batchItemFailures; the others commit together (one commit, so one WAL flush, per batch rather than per
- * record). Records run one after another, in the order received. If the commit itself fails, nothing was kept
- * and every record is reported failed.
+ * record). Records run one after another, in the order received. Should the commit itself fail (a deferred
+ * constraint, a lost connection), nothing was kept: the batch is run again with one transaction per record, so
+ * that a record failing at commit fails alone.
  */
 export function createSqsHandler(consumer: ConsumerDefinition, deps: ConsumerDependencies): SqsBatchHandler {
+  const options = (context?: Context) => ({
+    context,
+    // One record at a time: they share a connection, and savepoints nest in order.
+    processInParallel: false,
+    // Every record failed: report them all rather than throw, so Lambda and the local poller treat it alike.
+    throwOnFullBatchFailure: false,
+  });
   return async (event, context) => {
     const sql = await deps.sql();
-    const accepted: AnyEventEnvelope[] = [];
+    let accepted: AnyEventEnvelope[] = [];
     let response: SQSBatchResponse;
     try {
       response = await sql.begin((tx) =>
-        // A processor holds one batch's state: one per invocation, so concurrent local invocations cannot mix.
         processPartialResponse(
           event,
           (record: SQSRecord) => processRecord(consumer, deps, tx, record, accepted),
+          // A processor holds one batch's state: one per invocation, so concurrent invocations cannot mix.
           new BatchProcessor(BatchEventType.SQS),
-          // Every record failed: report them all rather than throw, so Lambda and the local poller treat it alike.
-          { context, processInParallel: false, throwOnFullBatchFailure: false },
+          options(context),
         ),
       );
     } catch (error) {
-      (deps.logger ?? processLogger).error('the batch transaction failed; every record will be redelivered', {
-        consumer: consumer.name,
-        error,
-        messageIds: event.Records.map((r) => r.messageId),
-      });
-      return { batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) };
+      (deps.logger ?? processLogger).warn(
+        'the batch commit failed; running the batch again record by record',
+        {
+          consumer: consumer.name,
+          error,
+        },
+      );
+      accepted = [];
+      response = await processPartialResponse(
+        event,
+        async (record: SQSRecord) => {
+          const own: AnyEventEnvelope[] = [];
+          const outcome = await sql.begin((tx) => processRecord(consumer, deps, tx, record, own));
+          accepted.push(...own);
+          return outcome;
+        },
+        new BatchProcessor(BatchEventType.SQS),
+        options(context),
+      );
     }
     if (accepted.length > 0) await publishAfterCommit(sql, deps, accepted);
     return response;

@@ -217,6 +217,38 @@ describe('consumer runtime', () => {
     if (onServer) expect(entered).toBe(1);
   });
 
+  it('when the batch commit fails, the batch runs again record by record and only the culprit fails', async () => {
+    await db.sql`create table if not exists test_deferred (id int, constraint test_deferred_once unique (id) deferrable initially deferred)`;
+    const events = [paymentCreated(), paymentCreated(), paymentCreated()];
+    const poisonId = events[1]!.id;
+    const consumer = defineConsumer({
+      name: 'fraud',
+      handle: async (event, ctx) => {
+        // Violates a deferred constraint: the statement passes, the COMMIT fails.
+        if (event.id === poisonId) await ctx.tx`insert into test_deferred (id) values (1), (1)`;
+      },
+    });
+    const records = events.map((e) => sqsRecord(e));
+    const result = await createSqsHandler(consumer, deps)(sqsEvent(records));
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: records[1]!.messageId }]);
+    for (const event of events)
+      expect(await wasProcessed(db.sql, 'fraud', event.id)).toBe(event.id !== poisonId);
+  });
+
+  it('processes the records of a batch in the order received', async () => {
+    const order: string[] = [];
+    const consumer = defineConsumer({
+      name: 'analytics',
+      handle: async (event) => {
+        await new Promise((resolve) => setTimeout(resolve, event.id.endsWith('0') ? 5 : 0));
+        order.push(event.id);
+      },
+    });
+    const events = Array.from({ length: 10 }, () => paymentCreated());
+    await createSqsHandler(consumer, deps)(sqsEvent(events.map((e) => sqsRecord(e))));
+    expect(order).toEqual(events.map((e) => e.id));
+  });
+
   it('carries the correlation id, event id and SQS message id into every log line', async () => {
     const lines: Record<string, unknown>[] = [];
     const logger = new Logger({ serviceName: 'test', logLevel: 'DEBUG' });
