@@ -1,7 +1,9 @@
 /**
  * Every Lambda function of the platform and how it is triggered: the ONE table the api and services stacks
  * build from (and the bundle benchmark measures). Entries point at handler files by path; nothing here imports
- * function code.
+ * function code. HTTP routes are not repeated here: they come from functions/api/routes.ts (API_ROUTES, shared
+ * with the local platform), matched to a row by its `entry`; this table adds what only the cloud needs
+ * (service name, database access, topics it publishes to, extra permissions).
  *
  * A row with `landsWith` belongs to a service whose issue has not landed yet: it is left out of the synth (with
  * an info annotation) until its handler file exists, and appears by itself once it does. A row without it must
@@ -9,22 +11,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Scope } from '../../functions/shared/http/auth';
+import { API_ROUTES, type ApiRoute } from '../../functions/api/routes';
 import type { ConsumerName, TopicName } from '../../functions/shared/events/topology';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-export interface Route {
-  method: HttpMethod;
-  path: string;
-  /** The scope the JWT authorizer requires; 'public' routes have no authorizer. */
-  scope: Scope | 'public';
-}
-
 export type Trigger =
-  | { kind: 'api'; routes: Route[] }
-  | { kind: 'consumer'; consumer: ConsumerName }
-  | { kind: 'schedule'; expression: string };
+  /** Routes: every API_ROUTES entry with this row's `entry`. */
+  { kind: 'api' } | { kind: 'consumer'; consumer: ConsumerName } | { kind: 'schedule'; expression: string };
 
 /** Extra AWS permissions a function needs beyond database access and publishing. */
 export type Capability = 'ses-send' | 'sms-publish';
@@ -56,7 +48,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     service: 'payments',
     entry: 'functions/payments/handlers/create-payment.ts',
     description: 'POST /payments',
-    trigger: { kind: 'api', routes: [{ method: 'POST', path: '/payments', scope: 'payments:write' }] },
+    trigger: { kind: 'api' },
     database: true,
     publishes: ['payments'],
   },
@@ -65,7 +57,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     service: 'payments',
     entry: 'functions/payments/handlers/get-payment.ts',
     description: 'GET /payments/{id}',
-    trigger: { kind: 'api', routes: [{ method: 'GET', path: '/payments/{id}', scope: 'payments:read' }] },
+    trigger: { kind: 'api' },
     database: true,
     publishes: [],
   },
@@ -74,7 +66,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     service: 'payments',
     entry: 'functions/payments/handlers/list-payments.ts',
     description: 'GET /payments',
-    trigger: { kind: 'api', routes: [{ method: 'GET', path: '/payments', scope: 'payments:read' }] },
+    trigger: { kind: 'api' },
     database: true,
     publishes: [],
   },
@@ -83,10 +75,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     service: 'payments',
     entry: 'functions/payments/handlers/create-refund.ts',
     description: 'POST /payments/{id}/refunds',
-    trigger: {
-      kind: 'api',
-      routes: [{ method: 'POST', path: '/payments/{id}/refunds', scope: 'refunds:write' }],
-    },
+    trigger: { kind: 'api' },
     database: true,
     publishes: ['payments'],
   },
@@ -95,7 +84,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     service: 'payments',
     entry: 'functions/payments/handlers/list-events.ts',
     description: 'GET /events',
-    trigger: { kind: 'api', routes: [{ method: 'GET', path: '/events', scope: 'payments:read' }] },
+    trigger: { kind: 'api' },
     database: true,
     publishes: [],
   },
@@ -104,7 +93,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     service: 'payments',
     entry: 'functions/payments/handlers/health.ts',
     description: 'GET /health (liveness and database reachability)',
-    trigger: { kind: 'api', routes: [{ method: 'GET', path: '/health', scope: 'public' }] },
+    trigger: { kind: 'api' },
     database: true,
     publishes: [],
   },
@@ -136,7 +125,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     service: 'fraud',
     entry: 'functions/fraud/handlers/list-reviews.ts',
     description: 'GET /reviews',
-    trigger: { kind: 'api', routes: [{ method: 'GET', path: '/reviews', scope: 'reviews:read' }] },
+    trigger: { kind: 'api' },
     database: true,
     publishes: [],
     landsWith: 'issue 5',
@@ -146,10 +135,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     service: 'fraud',
     entry: 'functions/fraud/handlers/decide-review.ts',
     description: 'POST /reviews/{paymentId}/decision',
-    trigger: {
-      kind: 'api',
-      routes: [{ method: 'POST', path: '/reviews/{paymentId}/decision', scope: 'reviews:write' }],
-    },
+    trigger: { kind: 'api' },
     database: true,
     publishes: ['payments'],
     landsWith: 'issue 5',
@@ -172,10 +158,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     service: 'notifications',
     entry: 'functions/notifications/handlers/list-notifications.ts',
     description: 'GET /payments/{id}/notifications',
-    trigger: {
-      kind: 'api',
-      routes: [{ method: 'GET', path: '/payments/{id}/notifications', scope: 'audit:read' }],
-    },
+    trigger: { kind: 'api' },
     database: true,
     publishes: [],
     landsWith: 'issue 6',
@@ -197,10 +180,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     service: 'analytics',
     entry: 'functions/analytics/handlers/summary.ts',
     description: 'GET /analytics/summary',
-    trigger: {
-      kind: 'api',
-      routes: [{ method: 'GET', path: '/analytics/summary', scope: 'analytics:read' }],
-    },
+    trigger: { kind: 'api' },
     database: true,
     publishes: [],
     landsWith: 'issue 7',
@@ -210,10 +190,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     service: 'analytics',
     entry: 'functions/analytics/handlers/timeseries.ts',
     description: 'GET /analytics/timeseries',
-    trigger: {
-      kind: 'api',
-      routes: [{ method: 'GET', path: '/analytics/timeseries', scope: 'analytics:read' }],
-    },
+    trigger: { kind: 'api' },
     database: true,
     publishes: [],
     landsWith: 'issue 7',
@@ -230,32 +207,43 @@ export interface ResolvedFunctions {
   pending: FunctionSpec[];
 }
 
-/** Splits the table by handler presence; a row that should exist and does not is a synth error. */
+/**
+ * Splits the table by handler presence. A row that should exist and does not, an API row without a route, or a
+ * route without an API row is a synth error.
+ */
 export function resolveFunctions(
   specs: readonly FunctionSpec[] = FUNCTIONS,
+  routes: readonly ApiRoute[] = API_ROUTES,
   root = REPO_ROOT,
 ): ResolvedFunctions {
+  const problems: string[] = [];
   const ids = new Set<string>();
-  const routes = new Set<string>();
-  const missing: string[] = [];
   const active: FunctionSpec[] = [];
   const pending: FunctionSpec[] = [];
   for (const spec of specs) {
-    if (ids.has(spec.id)) throw new Error(`function table: duplicate id ${spec.id}`);
+    if (ids.has(spec.id)) problems.push(`duplicate id ${spec.id}`);
     ids.add(spec.id);
-    if (spec.trigger.kind === 'api') {
-      for (const r of spec.trigger.routes) {
-        const key = `${r.method} ${r.path}`;
-        if (routes.has(key)) throw new Error(`function table: route ${key} is declared twice`);
-        routes.add(key);
-      }
-    }
-    if (fs.existsSync(path.join(root, spec.entry))) active.push(spec);
+    const exists = fs.existsSync(path.join(root, spec.entry));
+    if (exists) active.push(spec);
     else if (spec.landsWith) pending.push(spec);
-    else missing.push(`${spec.id}: ${spec.entry}`);
+    else problems.push(`${spec.id}: handler ${spec.entry} is missing`);
+    if (exists && spec.trigger.kind === 'api' && routesOf(spec, routes).length === 0) {
+      problems.push(`${spec.id}: no route in functions/api/routes.ts has entry ${spec.entry}`);
+    }
   }
-  if (missing.length > 0) {
-    throw new Error(`function table: handler file(s) missing:\n  ${missing.join('\n  ')}`);
+  for (const route of routes) {
+    const owner = specs.find((s) => s.entry === route.entry);
+    if (!owner || owner.trigger.kind !== 'api') {
+      problems.push(
+        `route ${route.method} ${route.path}: no api row for ${route.entry} in lib/config/functions.ts`,
+      );
+    }
   }
+  if (problems.length > 0) throw new Error(`function table:\n  ${problems.join('\n  ')}`);
   return { active, pending };
+}
+
+/** The HTTP routes a function serves. */
+export function routesOf(spec: FunctionSpec, routes: readonly ApiRoute[] = API_ROUTES): ApiRoute[] {
+  return routes.filter((r) => r.entry === spec.entry);
 }

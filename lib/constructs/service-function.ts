@@ -124,6 +124,9 @@ export class ServiceFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
+      // With JSON logs Lambda filters by its own level (INFO by default): keep it in step with Powertools'.
+      applicationLogLevelV2: lambda.ApplicationLogLevel[config.logLevel],
+      systemLogLevelV2: lambda.SystemLogLevel.INFO,
       layers: props.layers,
       awsSdkConnectionReuse: false,
       environment: {

@@ -7,7 +7,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { SCOPES } from '../../functions/shared/http/auth';
-import type { FunctionSpec } from '../config/functions';
+import { routesOf, type FunctionSpec } from '../config/functions';
 import type { ServiceFunction } from '../constructs/service-function';
 import type { DataStack } from './data-stack';
 import { buildFunction } from './function-factory';
@@ -165,11 +165,11 @@ export class ApiStack extends Stack {
       });
       this.functions[spec.id] = fn;
       const integration = new HttpLambdaIntegration(`${spec.id}Integration`, fn.function);
-      for (const route of spec.trigger.routes) {
+      for (const route of routesOf(spec)) {
         const isPublic = route.scope === 'public';
         const [created] = this.api.addRoutes({
           path: route.path,
-          methods: [apigwv2.HttpMethod[route.method]],
+          methods: [apigwv2.HttpMethod[route.method as keyof typeof apigwv2.HttpMethod]],
           integration,
           authorizer: isPublic ? new apigwv2.HttpNoneAuthorizer() : authorizer,
           authorizationScopes: isPublic ? undefined : [`${this.scopePrefix}${route.scope}`],
