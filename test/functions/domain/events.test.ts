@@ -1,21 +1,8 @@
 import { InvalidEventError, parseEvent } from '../../../functions/domain/events';
 import { buildEvent } from '../../../functions/outbox/outbox';
+import { paymentSnapshot } from '../../support/fixtures';
 
-const payment = {
-  id: '01a20eeb-4d1d-7463-bee8-92caa8b67bf4',
-  merchantId: 'merchant_a',
-  status: 'pending' as const,
-  amount: 1000,
-  currency: 'USD',
-  amountRefunded: 0,
-  customer: { id: 'cus_1' },
-  paymentMethod: { type: 'card' as const, fingerprint: 'fp_12345678', last4: '4242' },
-  terminalId: 't1',
-  metadata: {},
-  version: 1,
-  createdAt: '2026-11-24T10:00:00.000Z',
-  updatedAt: '2026-11-24T10:00:00.000Z',
-};
+const payment = paymentSnapshot();
 
 describe('event envelope', () => {
   it('round-trips a built event through validation', () => {

@@ -8,6 +8,7 @@ import { createPaymentRequestSchema } from '../../../functions/payments/schemas'
 import { paymentRequest } from '../../support/api';
 import { startTestDatabase, type TestDatabase } from '../../support/database';
 import { RecordingPublisher } from '../../support/recording-publisher';
+import { paymentSnapshot } from '../../support/fixtures';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -62,9 +63,9 @@ describe('transactional outbox', () => {
     const events = Array.from({ length: 5 }, (_, i) =>
       buildEvent('PaymentCreated', {
         merchantId: 'm6',
-        paymentId: paymentSnapshot.id,
+        paymentId: paymentSnapshot().id,
         correlationId: `died${i}`,
-        data: { payment: { ...paymentSnapshot } },
+        data: { payment: paymentSnapshot() },
       }),
     );
     // Commit, then "die": nothing publishes.
@@ -83,7 +84,7 @@ describe('transactional outbox', () => {
         merchantId: 'm2',
         paymentId: '01a20eeb-4d1d-7463-bee8-92caa8b67bf4',
         correlationId: `c${i}`,
-        data: { payment: { ...paymentSnapshot } },
+        data: { payment: paymentSnapshot() },
       }),
     );
     await db.sql.begin((tx) => appendEvents(tx, events));
@@ -108,7 +109,7 @@ describe('transactional outbox', () => {
       merchantId: 'm3',
       paymentId: '01a20eeb-4d1d-7463-bee8-92caa8b67bf4',
       correlationId: 'rollback',
-      data: { payment: { ...paymentSnapshot } },
+      data: { payment: paymentSnapshot() },
     });
     await expect(
       db.sql.begin(async (tx) => {
@@ -128,7 +129,7 @@ describe('transactional outbox', () => {
         merchantId: 'm4',
         paymentId: 'p',
         correlationId: 'c',
-        data: { payment: { ...paymentSnapshot } },
+        data: { payment: paymentSnapshot() },
       }),
     };
     (bad.data.payment as { amount: unknown }).amount = 'lots';
@@ -138,9 +139,9 @@ describe('transactional outbox', () => {
   it('records failed attempts and the last error, and publishes them on a later run', async () => {
     const event = buildEvent('PaymentCreated', {
       merchantId: 'm5',
-      paymentId: paymentSnapshot.id,
+      paymentId: paymentSnapshot().id,
       correlationId: 'c',
-      data: { payment: { ...paymentSnapshot } },
+      data: { payment: paymentSnapshot() },
     });
     await db.sql.begin((tx) => appendEvents(tx, [event]));
     const flaky = new RecordingPublisher();
@@ -156,19 +157,3 @@ describe('transactional outbox', () => {
     expect(healthy.ids()).toEqual([event.id]);
   });
 });
-
-const paymentSnapshot = {
-  id: '01a20eeb-4d1d-7463-bee8-92caa8b67bf4',
-  merchantId: 'm',
-  status: 'pending' as const,
-  amount: 1000,
-  currency: 'USD',
-  amountRefunded: 0,
-  customer: { id: 'cus_1' },
-  paymentMethod: { type: 'card' as const, fingerprint: 'fp_12345678', last4: '4242' },
-  terminalId: 't1',
-  metadata: {},
-  version: 1,
-  createdAt: '2026-11-24T10:00:00.000Z',
-  updatedAt: '2026-11-24T10:00:00.000Z',
-};

@@ -4,24 +4,12 @@ import 'aws-sdk-client-mock-jest';
 import type { AnyEventEnvelope } from '../../../../functions/domain/events';
 import { SnsEventPublisher } from '../../../../functions/outbox/adapters/sns-event-publisher';
 import { buildEvent } from '../../../../functions/outbox/outbox';
+import { paymentSnapshot } from '../../../support/fixtures';
+
+const payment = paymentSnapshot();
 
 const sns = mockClient(SNSClient);
 const arns = { payments: 'arn:aws:sns:eu-west-1:1:payments', fraud: 'arn:aws:sns:eu-west-1:1:fraud' };
-const payment = {
-  id: '01a20eeb-4d1d-7463-bee8-92caa8b67bf4',
-  merchantId: 'm',
-  status: 'pending' as const,
-  amount: 1000,
-  currency: 'USD',
-  amountRefunded: 0,
-  customer: { id: 'cus_1' },
-  paymentMethod: { type: 'card' as const, fingerprint: 'fp_12345678', last4: '4242' },
-  terminalId: 't1',
-  metadata: {},
-  version: 1,
-  createdAt: '2026-11-24T10:00:00.000Z',
-  updatedAt: '2026-11-24T10:00:00.000Z',
-};
 const created = (description?: string) =>
   buildEvent('PaymentCreated', {
     merchantId: 'm',
