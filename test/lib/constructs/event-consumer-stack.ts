@@ -22,8 +22,10 @@ export const TEST_SETTINGS: ConsumerQueueSettings = {
 };
 
 /** A stack with the topics of the table and one EventConsumer per consumer, as the services stack builds them. */
-export function synthConsumers(settings: Partial<Record<ConsumerName, ConsumerQueueSettings>> = {}) {
-  const app = new App();
+export function synthConsumers(
+  settings: Partial<Record<ConsumerName, ConsumerQueueSettings>> = {},
+  app = new App(),
+) {
   const stack = new Stack(app, 'Consumers');
   const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
   const topics = Object.fromEntries(
