@@ -8,21 +8,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { REPO_ROOT } from '../config/functions';
+import { BUNDLING } from '../config/bundling';
 import type { EnvironmentConfig } from '../config/schema';
-
-/** Bundling settings shared by every function, and by the bundle benchmark so it measures what deploys. */
-export const BUNDLE = {
-  runtime: lambda.Runtime.NODEJS_22_X,
-  target: 'node22',
-  format: 'esm' as const,
-  mainFields: ['module', 'main'],
-  /**
-   * ESM output has no `require`; CommonJS dependencies bundled into it (postgres' optional deps, parts of the
-   * AWS SDK) call it, so the banner recreates one. The import is aliased so it cannot clash with the bundle's own.
-   */
-  banner:
-    "import { createRequire as __rampayCreateRequire } from 'node:module'; const require = __rampayCreateRequire(import.meta.url);",
-};
 
 /** Where a function finds the database: the RDS Proxy endpoint, its credentials secret, the client group. */
 export interface DatabaseAccess {
@@ -115,7 +102,7 @@ export class ServiceFunction extends Construct {
       handler: 'handler',
       projectRoot: REPO_ROOT,
       depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
-      runtime: BUNDLE.runtime,
+      runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memoryMb,
       timeout: props.timeout,
@@ -156,11 +143,11 @@ export class ServiceFunction extends Construct {
         : {}),
       bundling: {
         format: nodejs.OutputFormat.ESM,
-        target: BUNDLE.target,
-        mainFields: BUNDLE.mainFields,
-        banner: BUNDLE.banner,
-        minify: true,
-        sourceMap: true,
+        target: BUNDLING.target,
+        mainFields: BUNDLING.mainFields,
+        banner: BUNDLING.banner,
+        minify: BUNDLING.minify,
+        sourceMap: BUNDLING.sourceMap,
         bundleAwsSDK: true,
         externalModules: props.externalModules ?? [],
         metafile: false,

@@ -1,0 +1,201 @@
+/**
+ * Bundle size and cold initialisation of every Lambda function (issue 4).
+ *
+ * Each function of the table (lib/config/functions.ts, rows whose handler exists) plus the deploy-time migrator
+ * is bundled twice with the esbuild settings NodejsFunction uses (lib/config/bundling.ts): as deployed, with the
+ * AWS SDK inside the bundle, and with `@aws-sdk/*` left external (what relying on the runtime's SDK would
+ * mean). Cold init = a fresh Node process importing the bundle, which runs its module-level initialisation;
+ * the import is timed inside the child (process start-up excluded), median of 10 runs, once with
+ * `--enable-source-maps` as deployed and once without. Targets for API functions: under 500 KB and 150 ms.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { SingleBar, Presets } from 'cli-progress';
+import { build } from 'esbuild';
+import { BUNDLING } from '../../lib/config/bundling';
+import { REPO_ROOT, resolveFunctions } from '../../lib/config/functions';
+import { percentile, round } from './support/stats';
+
+const RUNS = 10;
+const SIZE_TARGET_BYTES = 500 * 1024;
+const INIT_TARGET_MS = 150;
+// Under the repository so that the SDK-external variant resolves @aws-sdk/* from node_modules.
+const OUT_DIR = path.join(REPO_ROOT, 'bench-results', 'bundles');
+
+interface Target {
+  id: string;
+  kind: string;
+  entry: string;
+}
+
+type Variant = 'bundled' | 'external';
+
+async function bundle(target: Target, variant: Variant): Promise<{ file: string; bytes: number }> {
+  const file = path.join(OUT_DIR, target.id, variant, 'index.mjs');
+  await build({
+    entryPoints: [path.join(REPO_ROOT, target.entry)],
+    outfile: file,
+    bundle: true,
+    platform: BUNDLING.platform,
+    format: BUNDLING.format,
+    target: BUNDLING.target,
+    mainFields: BUNDLING.mainFields,
+    minify: BUNDLING.minify,
+    sourcemap: BUNDLING.sourceMap,
+    banner: { js: BUNDLING.banner },
+    external: variant === 'external' ? ['@aws-sdk/*'] : [],
+    logLevel: 'error',
+  });
+  return { file, bytes: fs.statSync(file).size };
+}
+
+// What a function's environment holds on Lambda (values are placeholders; nothing connects at import time).
+const LAMBDA_ENV = {
+  AWS_REGION: 'eu-west-1',
+  AWS_LAMBDA_FUNCTION_NAME: 'rampay-bench',
+  RAMPAY_ENV: 'bench',
+  POWERTOOLS_SERVICE_NAME: 'bench',
+  POWERTOOLS_METRICS_NAMESPACE: 'RamPay',
+  POWERTOOLS_LOG_LEVEL: 'ERROR',
+  DB_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:rampay/bench/database-AbCdEf',
+  DB_HOST: 'proxy.bench.invalid',
+  DB_PORT: '5432',
+  DB_NAME: 'rampay',
+  DB_SSL: 'require',
+  PAYMENTS_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111111111111:rampay-bench-payments',
+  FRAUD_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111111111111:rampay-bench-fraud',
+  MIGRATIONS_DIR: '/var/task/migrations',
+};
+
+const IMPORT_TIMER = `const t = performance.now();
+await import(process.argv[1]);
+process.stdout.write(String(performance.now() - t));
+process.exit(0);`;
+
+async function initOnce(file: string, sourceMaps: boolean): Promise<number> {
+  const args = [
+    ...(sourceMaps ? ['--enable-source-maps'] : []),
+    '--input-type=module',
+    '-e',
+    IMPORT_TIMER,
+    file,
+  ];
+  const { stdout } = await promisify(execFile)(process.execPath, args, {
+    env: { PATH: process.env.PATH, ...LAMBDA_ENV },
+    timeout: 30_000,
+  });
+  return Number(stdout.trim());
+}
+
+async function medianInit(file: string, sourceMaps: boolean, tick: () => void): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    samples.push(await initOnce(file, sourceMaps));
+    tick();
+  }
+  return round(
+    percentile(
+      [...samples].sort((a, b) => a - b),
+      50,
+    ),
+    1,
+  );
+}
+
+function progress(total: number): { tick: (label: string) => void; stop: () => void } {
+  if (process.stdout.isTTY) {
+    const bar = new SingleBar(
+      { format: ' {bar} {value}/{total} cold starts | {label}' },
+      Presets.shades_classic,
+    );
+    bar.start(total, 0, { label: '' });
+    return { tick: (label) => bar.increment(1, { label }), stop: () => bar.stop() };
+  }
+  let done = 0;
+  let last = Date.now();
+  return {
+    tick: (label) => {
+      done += 1;
+      if (Date.now() - last > 5000 || done === total) {
+        console.log(`  ${done}/${total} cold starts (${label})`);
+        last = Date.now();
+      }
+    },
+    stop: () => undefined,
+  };
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+
+export default async function main(): Promise<Record<string, unknown>> {
+  const { active } = resolveFunctions();
+  const targets: Target[] = [
+    ...active.map((f) => ({ id: f.id, kind: f.trigger.kind, entry: f.entry })),
+    { id: 'Migrator', kind: 'trigger', entry: 'functions/shared/db/migrate-handler.ts' },
+  ];
+  fs.rmSync(OUT_DIR, { recursive: true, force: true });
+
+  console.log(`bundling ${targets.length} functions twice (AWS SDK bundled / external) with esbuild`);
+  const bundles = await Promise.all(
+    targets.map(async (t) => ({
+      target: t,
+      bundled: await bundle(t, 'bundled'),
+      external: await bundle(t, 'external'),
+    })),
+  );
+
+  const bar = progress(targets.length * RUNS * 3);
+  const rows = [];
+  for (const { target, bundled, external } of bundles) {
+    const tick = () => bar.tick(target.id);
+    const initBundled = await medianInit(bundled.file, true, tick);
+    const initBundledNoMaps = await medianInit(bundled.file, false, tick);
+    const initExternal = await medianInit(external.file, true, tick);
+    const isApi = target.kind === 'api';
+    rows.push({
+      function: target.id,
+      kind: target.kind,
+      bundledBytes: bundled.bytes,
+      externalBytes: external.bytes,
+      initMedianMs: {
+        bundled: initBundled,
+        bundledWithoutSourceMaps: initBundledNoMaps,
+        sdkExternal: initExternal,
+      },
+      meetsTargets: isApi ? bundled.bytes < SIZE_TARGET_BYTES && initBundled < INIT_TARGET_MS : null,
+    });
+  }
+  bar.stop();
+
+  console.log(
+    `\nbundle size (minified index.mjs) and cold init (median of ${RUNS} fresh processes, import only), Node ${process.version}`,
+  );
+  console.table(
+    rows.map((r) => ({
+      function: r.function,
+      kind: r.kind,
+      'size (SDK bundled)': kb(r.bundledBytes),
+      'size (SDK external)': kb(r.externalBytes),
+      'init ms (as deployed)': r.initMedianMs.bundled,
+      'init ms (no source maps)': r.initMedianMs.bundledWithoutSourceMaps,
+      'init ms (SDK external)': r.initMedianMs.sdkExternal,
+      'API target': r.meetsTargets === null ? '-' : r.meetsTargets ? 'met' : 'MISSED',
+    })),
+  );
+  const api = rows.filter((r) => r.kind === 'api');
+  const missed = api.filter((r) => !r.meetsTargets).map((r) => r.function);
+  console.log(
+    `API functions: ${api.length - missed.length}/${api.length} under ${kb(SIZE_TARGET_BYTES)} and ${INIT_TARGET_MS} ms` +
+      (missed.length > 0 ? ` (missed: ${missed.join(', ')})` : ''),
+  );
+  console.log(
+    "Note: the SDK-external init resolves @aws-sdk from this machine's node_modules; on Lambda it would load the runtime's copy.",
+  );
+  return {
+    runs: RUNS,
+    targets: { apiBundleBytes: SIZE_TARGET_BYTES, apiInitMs: INIT_TARGET_MS },
+    functions: rows,
+  };
+}
