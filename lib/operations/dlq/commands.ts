@@ -47,10 +47,17 @@ export function formatAge(seconds: number | null): string {
   return `${Math.floor(seconds / 86_400)}d ${Math.floor((seconds % 86_400) / 3600)}h`;
 }
 
+const NUMERIC = new Set(['messages', 'in flight', 'oldest', 'receives']);
+
+/** Columns padded to width: numbers right-aligned, text left-aligned. */
 function table(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const header = rows[0]!;
+  const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) =>
-    r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '),
+    r
+      .map((cell, i) => (NUMERIC.has(header[i]!) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
   );
 }
 
