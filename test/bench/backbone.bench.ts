@@ -7,7 +7,11 @@
  *    embedded PGlite only when no server answers, and then the figure says so). Target: under 2 ms per record.
  */
 import { performance } from 'node:perf_hooks';
-import { BatchProcessor, EventType as BatchEventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import {
+  BatchProcessor,
+  EventType as BatchEventType,
+  processPartialResponse,
+} from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import postgres from 'postgres';
@@ -38,7 +42,9 @@ async function backbone(): Promise<Record<string, number>> {
     ).length;
     const started = performance.now();
     // Publish in chunks of 100 events, 4 chunks in flight, as several API handlers would.
-    const chunks = Array.from({ length: Math.ceil(events.length / 100) }, (_, i) => events.slice(i * 100, i * 100 + 100));
+    const chunks = Array.from({ length: Math.ceil(events.length / 100) }, (_, i) =>
+      events.slice(i * 100, i * 100 + 100),
+    );
     let next = 0;
     await Promise.all(
       Array.from({ length: 4 }, async () => {
@@ -192,7 +198,9 @@ function round(x: number, digits: number): number {
 }
 
 export default async function main(): Promise<Record<string, unknown>> {
-  console.log(`local backbone: ${BACKBONE_EVENTS} PaymentCreated events, no-op consumers on every subscribed queue`);
+  console.log(
+    `local backbone: ${BACKBONE_EVENTS} PaymentCreated events, no-op consumers on every subscribed queue`,
+  );
   const throughput = await backbone();
   console.log(
     `  ${throughput.eventsPerSecond} events/s (${throughput.deliveriesPerSecond} deliveries/s over ` +
