@@ -2,13 +2,17 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type { Construct } from 'constructs';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import type { ConsumerName } from '../../functions/shared/events/topology';
 import type { FunctionSpec } from '../config/functions';
+import { EventConsumer } from '../constructs/event-consumer';
 import { OnnxRuntimeLayer } from '../constructs/onnxruntime-layer';
 import type { ServiceFunction } from '../constructs/service-function';
 import type { DataStack } from './data-stack';
 import { buildFunction, type FunctionDeps } from './function-factory';
 import type { MessagingStack } from './messaging-stack';
-import { plainRemovalPolicy, type RamPayStackProps } from './names';
+import { alarmTopicArn, plainRemovalPolicy, type RamPayStackProps } from './names';
 
 export interface ServicesStackProps extends RamPayStackProps {
   data: DataStack;
@@ -19,10 +23,13 @@ export interface ServicesStackProps extends RamPayStackProps {
 
 /**
  * The functions nobody calls over HTTP: the outbox relay on an EventBridge schedule, and one consumer per entry
- * of the topology table's CONSUMERS, each with its own queue and DLQ.
+ * of the topology table's CONSUMERS, each wired by the EventConsumer construct (queue + DLQ encrypted with the
+ * events key, filtered subscriptions, event source mapping with partial batch failures, DLQ alarm to the alarm
+ * topic). Queues live here, beside their consumers: the mapping and the consumer's grants reference both.
  */
 export class ServicesStack extends Stack {
   readonly functions: Record<string, ServiceFunction> = {};
+  readonly consumers: Partial<Record<ConsumerName, EventConsumer>> = {};
 
   constructor(scope: Construct, id: string, props: ServicesStackProps) {
     super(scope, id, props);
@@ -36,6 +43,11 @@ export class ServicesStack extends Stack {
         ? new OnnxRuntimeLayer(this, 'OnnxRuntime', { removalPolicy: plainRemovalPolicy(config) }).layer
         : undefined,
     };
+
+    // By its fixed ARN: the alarm topic lives in the observability stack, which depends on this one.
+    const alarmAction = new actions.SnsAction(
+      sns.Topic.fromTopicArn(this, 'AlarmTopic', alarmTopicArn(this, config)),
+    );
 
     for (const spec of props.functions) {
       const { trigger } = spec;
@@ -58,9 +70,17 @@ export class ServicesStack extends Stack {
           deps,
         );
         this.functions[spec.id] = fn;
-        throw new Error(
-          `${spec.id}: consumer wiring waits for lib/constructs/event-consumer.ts (issue 3); its handler exists already`,
-        );
+        this.consumers[trigger.consumer] = new EventConsumer(this, `${spec.id}Events`, {
+          consumer: trigger.consumer,
+          topics: props.messaging.topics,
+          handler: fn.function,
+          consumerTimeout: Duration.seconds(settings.consumerTimeoutSeconds),
+          settings,
+          encryptionKey: props.messaging.key,
+          namePrefix: `rampay-${config.name}`,
+          alarmActions: [alarmAction],
+          removalPolicy: plainRemovalPolicy(config),
+        });
       }
     }
   }

@@ -4,9 +4,10 @@
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { API_ROUTES } from '../../../functions/api/routes';
-import { TOPIC_NAMES } from '../../../functions/shared/events/topology';
+import { CONSUMER_NAMES, TOPIC_NAMES } from '../../../functions/shared/events/topology';
 import { SCOPES } from '../../../functions/shared/http/auth';
 import { ENVIRONMENT_NAMES, ENVIRONMENTS, loadConfig, parseConfig } from '../../../lib/config';
+import { FUNCTIONS } from '../../../lib/config/functions';
 import { PARTS, resourcesOf, synthesize, type SynthesizedEnvironment } from '../synth';
 
 const synthesized: Record<string, SynthesizedEnvironment> = Object.fromEntries(
@@ -22,6 +23,19 @@ const prodInAccount = synthesize('prod', {
     'availability-zones:account=111111111111:region=eu-west-1': ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
   },
 });
+// Every service landed: the consumer rows point at a stand-in handler, so the consumer wiring (queues, event
+// source mappings, the onnxruntime layer, SES/SMS grants) is exercised before issues 5-7 bring theirs.
+const STAND_IN = 'functions/outbox/handlers/relay.ts';
+const allServices = synthesize('dev', {
+  functions: FUNCTIONS.map((f) =>
+    f.trigger.kind === 'consumer' ? { ...f, entry: STAND_IN, landsWith: undefined } : f,
+  ),
+});
+const variants: Record<string, SynthesizedEnvironment> = {
+  ...synthesized,
+  'dev with every consumer': allServices,
+};
+
 const external = synthesize('dev', {
   config: parseConfig({
     ...ENVIRONMENTS.dev,
@@ -34,8 +48,8 @@ const RESOURCELESS_ACTIONS = new Set(['xray:PutTraceSegments', 'xray:PutTelemetr
 
 type Statement = { Action: string | string[]; Resource?: unknown; NotResource?: unknown; Effect: string };
 
-describe.each(ENVIRONMENT_NAMES)('%s', (name) => {
-  const { templates, validationReport, config } = synthesized[name]!;
+describe.each(Object.keys(variants))('%s', (name) => {
+  const { templates, validationReport, config } = variants[name]!;
   const all = PARTS.map((p) => templates[p]);
 
   it('has no cdk-nag AwsSolutions finding that is not acknowledged (errors or warnings)', () => {
@@ -83,7 +97,7 @@ describe.each(ENVIRONMENT_NAMES)('%s', (name) => {
       const text = JSON.stringify(template.toJSON());
       expect(text).not.toMatch(/"(MasterUserPassword|Password|password)":\s*"[^"{]/);
     }
-    const [secret] = resourcesOf([synthesized[name]!.templates.data], 'AWS::SecretsManager::Secret');
+    const [secret] = resourcesOf([variants[name]!.templates.data], 'AWS::SecretsManager::Secret');
     expect(secret?.resource.Properties?.GenerateSecretString).toMatchObject({
       SecretStringTemplate: JSON.stringify({ username: 'rampay_admin' }),
       GenerateStringKey: 'password',
@@ -96,7 +110,7 @@ describe.each(ENVIRONMENT_NAMES)('%s', (name) => {
   });
 
   it('names every stack RamPay-<env>-<part>', () => {
-    const stacks = Object.values(synthesized[name]!.rampay).filter(
+    const stacks = Object.values(variants[name]!.rampay).filter(
       (v): v is { stackName: string } => typeof v === 'object' && v !== null && 'stackName' in v,
     );
     expect(stacks.map((s) => s.stackName).sort()).toEqual(
@@ -461,6 +475,106 @@ describe('services stack', () => {
     expect(dev.rampay.pending.map((f) => f.landsWith)).toEqual(
       expect.arrayContaining(dev.rampay.pending.map(() => expect.stringMatching(/^issue \d+$/))),
     );
+  });
+
+  describe('with every consumer', () => {
+    const services = allServices.templates.services;
+    const config = loadConfig('dev');
+
+    it('gives each topology consumer its encrypted queue and DLQ, named for the DLQ CLI', () => {
+      for (const consumer of CONSUMER_NAMES) {
+        for (const name of [`rampay-dev-${consumer}`, `rampay-dev-${consumer}-dlq`]) {
+          services.hasResourceProperties('AWS::SQS::Queue', {
+            QueueName: name,
+            KmsMasterKeyId: { 'Fn::ImportValue': Match.stringLikeRegexp('EventsKey') },
+          });
+        }
+        services.hasResourceProperties('AWS::SQS::Queue', {
+          QueueName: `rampay-dev-${consumer}`,
+          VisibilityTimeout: config.consumers[consumer].visibilityTimeoutSeconds,
+          RedrivePolicy: Match.objectLike({ maxReceiveCount: config.consumers[consumer].maxReceiveCount }),
+        });
+      }
+    });
+
+    it('maps every queue to its consumer with partial batch failures and the configured batching', () => {
+      const mappings = resourcesOf([services], 'AWS::Lambda::EventSourceMapping');
+      expect(mappings).toHaveLength(CONSUMER_NAMES.length);
+      for (const consumer of CONSUMER_NAMES) {
+        const settings = config.consumers[consumer];
+        services.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+          BatchSize: settings.batchSize,
+          MaximumBatchingWindowInSeconds: settings.maxBatchingWindowSeconds,
+          ScalingConfig: { MaximumConcurrency: settings.maxConcurrency },
+        });
+      }
+      services.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: 'rampay-dev-fraud-consumer',
+        Timeout: config.consumers.fraud.consumerTimeoutSeconds,
+        MemorySize: config.consumers.fraud.memoryMb,
+      });
+    });
+
+    it('sends DLQ alarms to the alarm topic by its fixed ARN', () => {
+      const alarms = resourcesOf([services], 'AWS::CloudWatch::Alarm');
+      expect(alarms).toHaveLength(CONSUMER_NAMES.length);
+      for (const { resource } of alarms) {
+        expect(JSON.stringify(resource.Properties?.AlarmActions)).toContain(':rampay-dev-alarms');
+      }
+    });
+
+    it('gives the fraud consumer the arm64 onnxruntime layer, the model folder and the thresholds', () => {
+      services.hasResourceProperties('AWS::Lambda::LayerVersion', {
+        CompatibleArchitectures: ['arm64'],
+        CompatibleRuntimes: ['nodejs22.x'],
+      });
+      services.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: 'rampay-dev-fraud-consumer',
+        Layers: [{ Ref: Match.stringLikeRegexp('^OnnxRuntimeLayer') }],
+        Environment: {
+          Variables: Match.objectLike({
+            MODEL_DIR: '/var/task/models',
+            FRAUD_THRESHOLDS: JSON.stringify(config.fraud.thresholds),
+          }),
+        },
+      });
+      for (const other of ['rampay-dev-notifications-consumer', 'rampay-dev-analytics-consumer']) {
+        const fn = resourcesOf([services], 'AWS::Lambda::Function').find(
+          (f) => f.resource.Properties?.FunctionName === other,
+        );
+        expect(fn?.resource.Properties?.Layers).toBeUndefined();
+      }
+    });
+
+    it('lets the notifications consumer send e-mail only from the configured identity, and SMS but not topic publishes', () => {
+      const policy = resourcesOf([services], 'AWS::IAM::Policy').find((p) =>
+        p.id.startsWith('NotificationsConsumerRole'),
+      );
+      const statements = (
+        policy?.resource.Properties?.PolicyDocument as { Statement: Record<string, unknown>[] }
+      ).Statement;
+      expect(statements).toContainEqual(
+        expect.objectContaining({
+          Action: 'ses:SendEmail',
+          Condition: { StringEquals: { 'ses:FromAddress': config.notifications.fromAddress } },
+          Resource: [
+            expect.objectContaining({
+              'Fn::Join': ['', expect.arrayContaining([`:identity/${config.notifications.senderIdentity}`])],
+            }),
+            expect.objectContaining({
+              'Fn::Join': [
+                '',
+                expect.arrayContaining([`:configuration-set/${config.notifications.configurationSetName}`]),
+              ],
+            }),
+          ],
+        }),
+      );
+      expect(statements).toContainEqual(
+        expect.objectContaining({ Action: 'sns:Publish', NotResource: expect.objectContaining({}) }),
+      );
+    });
   });
 });
 
