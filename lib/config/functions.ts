@@ -16,7 +16,11 @@ import type { ConsumerName, TopicName } from '../../functions/shared/events/topo
 
 export type Trigger =
   /** Routes: every API_ROUTES entry with this row's `entry`. */
-  { kind: 'api' } | { kind: 'consumer'; consumer: ConsumerName } | { kind: 'schedule'; expression: string };
+  | { kind: 'api' }
+  | { kind: 'consumer'; consumer: ConsumerName }
+  | { kind: 'schedule'; expression: string }
+  /** The Cognito user pool's pre-token-generation trigger (V3). */
+  | { kind: 'token' };
 
 /** Extra AWS permissions a function needs beyond database access and publishing. */
 export type Capability = 'ses-send' | 'sms-publish';
@@ -25,7 +29,7 @@ export interface FunctionSpec {
   /** Construct id, PascalCase; also the base of the function name. */
   id: string;
   /** POWERTOOLS_SERVICE_NAME. */
-  service: 'payments' | 'outbox' | 'fraud' | 'notifications' | 'analytics';
+  service: 'payments' | 'outbox' | 'fraud' | 'notifications' | 'analytics' | 'auth';
   /** Handler file, relative to the repository root; it exports `handler`. */
   entry: string;
   description: string;
@@ -96,6 +100,19 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     trigger: { kind: 'api' },
     database: true,
     publishes: [],
+  },
+  // Cognito access tokens from the client-credentials flow carry no merchant_id claim of their own: this
+  // pre-token-generation trigger adds it (the merchant is the app client). Slot for the lead (functions/auth);
+  // without it, the Cognito default needs an issuer that sets merchant_id (config auth.kind 'external').
+  {
+    id: 'MerchantClaim',
+    service: 'auth',
+    entry: 'functions/auth/handlers/pre-token-generation.ts',
+    description: 'Cognito pre-token generation: merchant_id claim in client-credentials access tokens',
+    trigger: { kind: 'token' },
+    database: false,
+    publishes: [],
+    landsWith: 'the Cognito merchant claim (lead)',
   },
   // Transactional outbox: publishes what was not published right after its commit (issue 2).
   {

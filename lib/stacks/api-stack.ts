@@ -17,7 +17,7 @@ import { plainRemovalPolicy, type RamPayStackProps } from './names';
 export interface ApiStackProps extends RamPayStackProps {
   data: DataStack;
   messaging: MessagingStack;
-  /** The API rows of the function table whose handlers exist. */
+  /** The API rows (and the Cognito token trigger) of the function table whose handlers exist. */
   functions: FunctionSpec[];
 }
 
@@ -154,6 +154,21 @@ export class ApiStack extends Stack {
         ),
       },
     });
+
+    const tokenTrigger = props.functions.find((f) => f.trigger.kind === 'token');
+    if (tokenTrigger && this.userPool) {
+      const fn = buildFunction(this, tokenTrigger, config.lambda.api, {
+        config,
+        database: props.data.access,
+        topics: props.messaging.topics,
+      });
+      this.functions[tokenTrigger.id] = fn;
+      this.userPool.addTrigger(
+        cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
+        fn.function,
+        cognito.LambdaVersion.V3_0,
+      );
+    }
 
     for (const spec of props.functions) {
       if (spec.trigger.kind !== 'api') continue;

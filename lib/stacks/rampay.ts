@@ -57,13 +57,13 @@ export function createRamPay(
     ...base('api', 'HTTP API, JWT authorizer, API functions'),
     data,
     messaging,
-    functions: active.filter((f) => f.trigger.kind === 'api'),
+    functions: active.filter((f) => f.trigger.kind === 'api' || f.trigger.kind === 'token'),
   });
   const services = new ServicesStack(app, stackName(config, 'services'), {
     ...base('services', 'outbox relay, event consumers'),
     data,
     messaging,
-    functions: active.filter((f) => f.trigger.kind !== 'api'),
+    functions: active.filter((f) => f.trigger.kind === 'schedule' || f.trigger.kind === 'consumer'),
   });
   const observability = new ObservabilityStack(app, stackName(config, 'observability'), {
     ...base('observability', 'dashboard, alarms'),

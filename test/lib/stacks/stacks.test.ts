@@ -28,7 +28,9 @@ const prodInAccount = synthesize('prod', {
 const STAND_IN = 'functions/outbox/handlers/relay.ts';
 const allServices = synthesize('dev', {
   functions: FUNCTIONS.map((f) =>
-    f.trigger.kind === 'consumer' ? { ...f, entry: STAND_IN, landsWith: undefined } : f,
+    f.trigger.kind === 'consumer' || f.trigger.kind === 'token'
+      ? { ...f, entry: STAND_IN, landsWith: undefined }
+      : f,
   ),
 });
 const variants: Record<string, SynthesizedEnvironment> = {
@@ -252,6 +254,12 @@ describe('data stack', () => {
       expect(rule.ToPort).toEqual(rule.FromPort);
     }
     // The client group cannot go anywhere but the proxy and the VPC endpoints.
+    data.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      GroupId: { 'Fn::GetAtt': [idOf('ClientSecurityGroup'), 'GroupId'] },
+      DestinationSecurityGroupId: { 'Fn::GetAtt': [idOf('ProxySecurityGroup'), 'GroupId'] },
+      FromPort: 5432,
+      ToPort: 5432,
+    });
     data.hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: Match.stringLikeRegexp('^Functions that use the database'),
       SecurityGroupEgress: [
@@ -386,6 +394,22 @@ describe('api stack', () => {
           AuthorizationScopes: [`rampay/${route.scope}`],
         });
     }
+  });
+
+  it('adds the merchant claim trigger (V3, for client-credentials tokens) to the user pool once it exists', () => {
+    const withTrigger = allServices.templates.api;
+    withTrigger.hasResourceProperties('AWS::Cognito::UserPool', {
+      LambdaConfig: {
+        PreTokenGenerationConfig: {
+          LambdaArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MerchantClaimFunction'), 'Arn'] },
+          LambdaVersion: 'V3_0',
+        },
+      },
+    });
+    withTrigger.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'rampay-dev-merchant-claim',
+      VpcConfig: Match.absent(),
+    });
   });
 
   it('uses an external issuer from config instead of Cognito, with its audience and scope names', () => {
