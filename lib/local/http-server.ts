@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { API_ROUTES, type ApiRoute } from '../../functions/api/routes';
 import { Problem, problemResponse, problems } from '../../functions/shared/http/problem';
-import { apiGatewayEvent, lambdaContext, matchRoute, type LambdaApiHandler } from './api-gateway';
+import { apiGatewayEvent, matchRoute, type LambdaApiHandler } from './api-gateway';
+import { lambdaContext } from './lambda-context';
 import type { LocalJwtIssuer } from './jwt-issuer';
 
 /** API Gateway's own payload limit is 10 MB; the handlers refuse far smaller bodies themselves. */

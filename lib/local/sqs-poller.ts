@@ -3,7 +3,6 @@
  * the consumer's handler, deletes the records it did not report failed, and leaves the failed ones alone so
  * they come back after the visibility timeout and, past maxReceiveCount, move to the DLQ.
  */
-import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
   DeleteMessageBatchCommand,
@@ -12,6 +11,7 @@ import {
   type MessageAttributeValue,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { lambdaContext } from './lambda-context';
 import type { Context, SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 
 export type LocalSqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
@@ -165,21 +165,7 @@ export class SqsPoller {
 
   private context(): Context {
     const { functionName, region } = this.options;
-    const deadline = Date.now() + 15 * 60 * 1000;
-    return {
-      callbackWaitsForEmptyEventLoop: false,
-      functionName,
-      functionVersion: '$LATEST',
-      invokedFunctionArn: `arn:aws:lambda:${region}:000000000000:function:${functionName}`,
-      memoryLimitInMB: '1024',
-      awsRequestId: randomUUID(),
-      logGroupName: `/aws/lambda/${functionName}`,
-      logStreamName: 'local',
-      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-      done: () => undefined,
-      fail: () => undefined,
-      succeed: () => undefined,
-    };
+    return lambdaContext(functionName, { timeoutMs: 15 * 60 * 1000, region, memoryMb: 1024 });
   }
 }
 

@@ -1,12 +1,8 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { API_ROUTES } from '../../functions/api/routes';
 import { MERCHANT_CLAIM, SCOPES } from '../../functions/shared/http/auth';
-import {
-  apiGatewayEvent,
-  lambdaContext,
-  matchRoute,
-  type LambdaApiHandler,
-} from '../../lib/local/api-gateway';
+import { apiGatewayEvent, matchRoute, type LambdaApiHandler } from '../../lib/local/api-gateway';
+import { lambdaContext } from '../../lib/local/lambda-context';
 
 export interface CallOptions {
   body?: unknown;
