@@ -9,6 +9,7 @@ import {
   problemSchema,
   refundResourceSchema,
 } from '../payments/schemas';
+import { listNotificationsQuerySchema, notificationResourceSchema } from '../notifications/schemas';
 import { API_ROUTES } from './routes';
 
 interface Operation {
@@ -50,6 +51,11 @@ const OPERATIONS: Record<string, Operation> = {
     response: { status: 200, schema: listOf(eventSchema, 'EventList') },
   },
   Health: { summary: 'Liveness and database reachability', response: { status: 200, schema: healthSchema } },
+  ListNotifications: {
+    summary: "A payment's notification audit log: every e-mail and SMS attempt and suppression, oldest first",
+    query: listNotificationsQuerySchema as unknown as z.ZodObject,
+    response: { status: 200, schema: listOf(notificationResourceSchema, 'NotificationList') },
+  },
 };
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */

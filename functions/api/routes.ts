@@ -44,6 +44,13 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     method: 'GET',
+    path: '/payments/{id}/notifications',
+    scope: 'audit:read',
+    entry: 'functions/notifications/handlers/list-notifications.ts',
+    name: 'ListNotifications',
+  },
+  {
+    method: 'GET',
     path: '/events',
     scope: 'payments:read',
     entry: 'functions/payments/handlers/list-events.ts',

@@ -61,6 +61,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   // Local SNS/SQS with the topology's topics, filters, queues and DLQs; the outbox publishes to it.
   const messaging = await startLocalMessaging({ waitTimeSeconds: options.pollWaitSeconds ?? 2 });
   useSharedPublisher(messaging.publisher);
+  // Notifications go to the mail sink (<dataDir>/outbox/, GET /local/notifications) instead of SES and SNS SMS.
+  const mailSink = (await import('./mail-sink')).useLocalMailSink(dataDir);
   const consumers = await loadConsumers();
   for (const [name, handler] of consumers) messaging.consume(name, handler);
   const relay = setInterval(() => {
@@ -72,6 +74,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const issuer = await LocalJwtIssuer.open(dataDir);
   const localRoutes: LocalRoute[] = [
     { method: 'GET', path: '/openapi.json', serve: async () => ({ status: 200, body: openApiDocument() }) },
+    mailSink.route,
     {
       method: 'GET',
       path: '/local/queues',

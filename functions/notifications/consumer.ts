@@ -1,0 +1,36 @@
+import { defineConsumer } from '../shared/consumer/consumer';
+import { PostgresDeliveryLedger } from './adapters/postgres-delivery-ledger';
+import { notify } from './use-cases/notify';
+import type { NotificationsRuntime } from './wiring';
+
+/**
+ * The notifications consumer. The delivery ledger runs on the pool, outside the runtime's transaction, so that a
+ * claim is committed before its message is sent (see use-cases/notify.ts), unless the pool has one connection.
+ */
+export function createNotificationsConsumer(
+  runtime: () => Promise<NotificationsRuntime> | NotificationsRuntime,
+) {
+  let warned = false;
+  return defineConsumer({
+    name: 'notifications',
+    handle: async (event, ctx) => {
+      const rt = await runtime();
+      if (!rt.independentLedger && !warned) {
+        warned = true;
+        ctx.logger.warn(
+          'one-connection pool: the delivery ledger shares the consumer transaction (at-least-once on failures)',
+        );
+      }
+      const ledger = new PostgresDeliveryLedger(rt.independentLedger ? rt.sql : ctx.tx);
+      const summary = await notify(event, {
+        notifier: rt.notifier,
+        ledger,
+        preferences: ledger,
+        templates: rt.templates,
+        config: rt.config,
+        logger: ctx.logger,
+      });
+      ctx.logger.debug('notifications done', { ...summary });
+    },
+  });
+}

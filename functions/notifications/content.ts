@@ -1,0 +1,46 @@
+import type { AnyEventEnvelope } from '../domain/events';
+import { formatAmount, formatDate, localeFor } from './format';
+import { paymentOf } from './policy';
+import type { Audience } from './ports';
+import { maskEmail, maskPhone } from './recipients';
+import type { TemplateValues } from './templates';
+
+const DECLINE_REASONS: Record<string, string> = {
+  fraud: 'the payment looked risky to our fraud checks',
+  'fraud-model': 'the payment looked risky to our fraud checks',
+  declined: 'the payment was declined',
+  reviewer: 'a reviewer declined the payment',
+};
+
+/**
+ * The values a template may show, as text. Amounts are formatted here (never a raw minor-unit number); the
+ * fraud-operations team sees the customer's contact details masked, as everything else outside the message to
+ * the customer does.
+ */
+export function templateValues(event: AnyEventEnvelope, audience: Audience): TemplateValues {
+  const payment = paymentOf(event);
+  const locale = audience === 'customer' ? localeFor(payment.customer.country) : 'en';
+  const values: TemplateValues = {
+    amount: formatAmount(payment.amount, payment.currency, locale),
+    merchant: event.merchantId,
+    paymentId: payment.id,
+    cardBrand: payment.paymentMethod.brand ?? 'payment',
+    cardLast4: payment.paymentMethod.last4,
+    description: payment.description ?? '-',
+    date: formatDate(payment.createdAt, locale),
+    reason: '-',
+  };
+  if (event.type === 'PaymentFailed') {
+    values.reason = DECLINE_REASONS[event.data.reason] ?? 'the payment was declined';
+  }
+  if (event.type === 'AnomalyDetected') {
+    values.action = event.data.action;
+    values.score = String(event.data.score);
+    values.reasons = event.data.reasons.join(', ') || '-';
+    values.modelVersion = event.data.modelVersion;
+    values.customerId = payment.customer.id;
+    values.customerEmail = payment.customer.email ? maskEmail(payment.customer.email) : 'no e-mail';
+    values.customerPhone = payment.customer.phone ? maskPhone(payment.customer.phone) : 'no phone';
+  }
+  return values;
+}

@@ -1,0 +1,198 @@
+/**
+ * Message templates are files under templates/<name>/: subject.txt, text.txt and html.html for e-mail, sms.txt
+ * for SMS. A template may only contain `{{ variable }}` placeholders naming one of the variables its kind
+ * declares; anything else (an unknown name, a stray `{{`) is refused when the template is loaded. Rendering is a
+ * single pass that substitutes values, HTML-escaped in html.html and stripped of control characters elsewhere, so
+ * a value (a description, a customer id) can never become template syntax or markup.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Channel } from './recipients';
+
+export const TEMPLATE_NAMES = [
+  'payment-received',
+  'payment-approved',
+  'payment-declined',
+  'payment-held',
+  'fraud-alert',
+] as const;
+export type TemplateName = (typeof TEMPLATE_NAMES)[number];
+
+const CUSTOMER_VARIABLES = [
+  'amount',
+  'merchant',
+  'paymentId',
+  'cardBrand',
+  'cardLast4',
+  'description',
+  'date',
+  'reason',
+] as const;
+const FRAUD_VARIABLES = [
+  'amount',
+  'merchant',
+  'paymentId',
+  'cardBrand',
+  'cardLast4',
+  'date',
+  'action',
+  'score',
+  'reasons',
+  'modelVersion',
+  'customerId',
+  'customerEmail',
+  'customerPhone',
+] as const;
+
+/** The variables each template may use. */
+export const TEMPLATE_VARIABLES: Record<TemplateName, readonly string[]> = {
+  'payment-received': CUSTOMER_VARIABLES,
+  'payment-approved': CUSTOMER_VARIABLES,
+  'payment-declined': CUSTOMER_VARIABLES,
+  'payment-held': CUSTOMER_VARIABLES,
+  'fraud-alert': FRAUD_VARIABLES,
+};
+
+export type TemplateValues = Record<string, string>;
+
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+type Part = 'subject' | 'text' | 'html' | 'sms';
+const FILES: Record<Part, string> = {
+  subject: 'subject.txt',
+  text: 'text.txt',
+  html: 'html.html',
+  sms: 'sms.txt',
+};
+
+/** Where the template files are: NOTIFICATION_TEMPLATES_DIR in a bundle, else the folder beside this module. */
+export function templatesDir(): string {
+  return process.env.NOTIFICATION_TEMPLATES_DIR ?? path.join(__dirname, 'templates');
+}
+
+type Segment = string | { variable: string };
+
+const PLACEHOLDER = /(?<!\{)\{\{\s*([A-Za-z][A-Za-z0-9]*)\s*\}\}(?!\})/g;
+
+/** Splits a template into literal text and placeholders, refusing anything but declared `{{ name }}`s. */
+export function compileTemplate(source: string, allowed: readonly string[], where: string): Segment[] {
+  const segments: Segment[] = [];
+  let last = 0;
+  for (const match of source.matchAll(PLACEHOLDER)) {
+    const name = match[1]!;
+    if (!allowed.includes(name)) throw new Error(`${where}: unknown variable {{ ${name} }}`);
+    segments.push(source.slice(last, match.index));
+    segments.push({ variable: name });
+    last = match.index + match[0].length;
+  }
+  segments.push(source.slice(last));
+  for (const literal of segments) {
+    if (typeof literal === 'string' && (literal.includes('{{') || literal.includes('}}'))) {
+      throw new Error(`${where}: malformed placeholder near "${literal.slice(0, 40)}"`);
+    }
+  }
+  return segments;
+}
+
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '`': '&#96;',
+};
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"'`]/g, (c) => HTML_ESCAPES[c]!);
+}
+
+/** For subjects and SMS: one line, no control characters (no header injection, no hidden text). */
+function oneLine(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
+}
+
+/** For plain-text bodies: line breaks stay, other control characters go. */
+function plainText(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]+/g, ' ');
+}
+
+const ESCAPERS: Record<Part, (value: string) => string> = {
+  subject: oneLine,
+  text: plainText,
+  html: escapeHtml,
+  sms: oneLine,
+};
+
+function render(segments: Segment[], values: TemplateValues, part: Part): string {
+  const escape = ESCAPERS[part];
+  let out = '';
+  for (const segment of segments) {
+    out += typeof segment === 'string' ? segment : escape(values[segment.variable] ?? '');
+  }
+  return part === 'subject' || part === 'sms' ? out.trim() : out;
+}
+
+export interface Template {
+  name: TemplateName;
+  channels: Channel[];
+  renderEmail(values: TemplateValues): RenderedEmail;
+  renderSms(values: TemplateValues): string;
+}
+
+/** Loads and checks one template's files. */
+export function loadTemplate(name: TemplateName, dir = templatesDir()): Template {
+  const parts: Partial<Record<Part, Segment[]>> = {};
+  for (const [part, file] of Object.entries(FILES) as [Part, string][]) {
+    const full = path.join(dir, name, file);
+    if (!existsSync(full)) continue;
+    parts[part] = compileTemplate(readFileSync(full, 'utf8'), TEMPLATE_VARIABLES[name], `${name}/${file}`);
+  }
+  const email = parts.subject && parts.text && parts.html;
+  if (!email && (parts.subject || parts.text || parts.html)) {
+    throw new Error(`template ${name}: e-mail needs subject.txt, text.txt and html.html together`);
+  }
+  const channels: Channel[] = [
+    ...(email ? (['email'] as const) : []),
+    ...(parts.sms ? (['sms'] as const) : []),
+  ];
+  if (channels.length === 0) throw new Error(`template ${name}: no files in ${path.join(dir, name)}`);
+  return {
+    name,
+    channels,
+    renderEmail(values) {
+      if (!parts.subject || !parts.text || !parts.html) throw new Error(`template ${name} has no e-mail`);
+      return {
+        subject: render(parts.subject, values, 'subject'),
+        text: render(parts.text, values, 'text'),
+        html: render(parts.html, values, 'html'),
+      };
+    },
+    renderSms(values) {
+      if (!parts.sms) throw new Error(`template ${name} has no SMS`);
+      return render(parts.sms, values, 'sms');
+    },
+  };
+}
+
+/** Every template, loaded once per process (and checked: a broken template fails the first event loudly). */
+export class TemplateSet {
+  private readonly templates = new Map<TemplateName, Template>();
+
+  constructor(private readonly dir = templatesDir()) {}
+
+  get(name: TemplateName): Template {
+    let template = this.templates.get(name);
+    if (!template) {
+      template = loadTemplate(name, this.dir);
+      this.templates.set(name, template);
+    }
+    return template;
+  }
+}
