@@ -17,7 +17,7 @@ export function createNotificationsConsumer(
       const rt = await runtime();
       if (!rt.independentLedger && !warned) {
         warned = true;
-        ctx.logger.warn(
+        ctx.logger.info(
           'one-connection pool: the delivery ledger shares the consumer transaction (at-least-once on failures)',
         );
       }
