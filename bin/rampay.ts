@@ -11,21 +11,25 @@ import { createRamPay } from '../lib/stacks/rampay';
 const app = new App();
 const envName = String(app.node.tryGetContext('env') ?? 'dev');
 
-let config;
-try {
-  config = loadConfig(envName);
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(1);
+function exitOnConfigError<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
   }
-  throw error;
 }
 
+const config = exitOnConfigError(() => loadConfig(envName));
 // From the config, else from the CLI's credentials; neither: environment-agnostic (offline synth).
 const account = config.account ?? process.env.CDK_DEFAULT_ACCOUNT;
 const region = config.region ?? process.env.CDK_DEFAULT_REGION;
-const rampay = createRamPay(app, config, { env: account || region ? { account, region } : undefined });
+const rampay = exitOnConfigError(() =>
+  createRamPay(app, config, { env: account || region ? { account, region } : undefined }),
+);
 
 if (rampay.pending.length > 0) {
   console.error(

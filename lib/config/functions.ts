@@ -5,13 +5,14 @@
  * with the local platform), matched to a row by its `entry`; this table adds what only the cloud needs
  * (service name, database access, topics it publishes to, extra permissions).
  *
- * A row with `landsWith` belongs to a service whose issue has not landed yet: it is left out of the synth (with
- * an info annotation) until its handler file exists, and appears by itself once it does. A row without it must
- * have its handler: a missing one fails synth.
+ * A row with `landsWith` belongs to a service whose issue has not landed yet: it is left out of the synth until
+ * its handler file (and, for the API, its route in API_ROUTES) exists, and appears by itself once they do. A row
+ * without it must have both: a missing one fails synth.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { API_ROUTES, type ApiRoute } from '../../functions/api/routes';
+import { ConfigError } from './errors';
 import type { ConsumerName, TopicName } from '../../functions/shared/events/topology';
 
 export type Trigger =
@@ -241,12 +242,12 @@ export function resolveFunctions(
     if (ids.has(spec.id)) problems.push(`duplicate id ${spec.id}`);
     ids.add(spec.id);
     const exists = fs.existsSync(path.join(root, spec.entry));
-    if (exists) active.push(spec);
+    const routed = spec.trigger.kind !== 'api' || routesOf(spec, routes).length > 0;
+    if (exists && routed) active.push(spec);
+    // A slot lands when both its handler and (for the API) its route are there.
     else if (spec.landsWith) pending.push(spec);
-    else problems.push(`${spec.id}: handler ${spec.entry} is missing`);
-    if (exists && spec.trigger.kind === 'api' && routesOf(spec, routes).length === 0) {
-      problems.push(`${spec.id}: no route in functions/api/routes.ts has entry ${spec.entry}`);
-    }
+    else if (!exists) problems.push(`${spec.id}: handler ${spec.entry} is missing`);
+    else problems.push(`${spec.id}: no route in functions/api/routes.ts has entry ${spec.entry}`);
   }
   for (const route of routes) {
     const owner = specs.find((s) => s.entry === route.entry);
@@ -256,7 +257,8 @@ export function resolveFunctions(
       );
     }
   }
-  if (problems.length > 0) throw new Error(`function table:\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0)
+    throw new ConfigError(`function table (lib/config/functions.ts):\n  ${problems.join('\n  ')}`);
   return { active, pending };
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { dev } from './environments/dev';
 import { prod } from './environments/prod';
 import { staging } from './environments/staging';
+import { ConfigError } from './errors';
 import { environmentConfigSchema, type EnvironmentConfig, type EnvironmentConfigInput } from './schema';
 
 export * from './schema';
@@ -10,9 +11,7 @@ export const ENVIRONMENTS = { dev, staging, prod } as const satisfies Record<str
 export type EnvironmentName = keyof typeof ENVIRONMENTS;
 export const ENVIRONMENT_NAMES = Object.keys(ENVIRONMENTS) as EnvironmentName[];
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError } from './errors';
 
 /** Checks one environment's settings; throws a ConfigError that lists every wrong field. */
 export function parseConfig(input: unknown, label = 'config'): EnvironmentConfig {

@@ -158,7 +158,19 @@ export const environmentConfigSchema = z
         typeof queueSettingsSchema
       >,
     ),
-    fraud: z.object({ thresholds }),
+    fraud: z.object({
+      thresholds,
+      /** The active model's version (FRAUD_MODEL); unset: the only fraud-<version>.json in models/. */
+      model: z
+        .string()
+        .regex(/^[\w-]+$/)
+        .optional(),
+      /** A candidate scored and logged beside the active one, never acting (FRAUD_SHADOW_MODEL). */
+      shadowModel: z
+        .string()
+        .regex(/^[\w-]+$/)
+        .optional(),
+    }),
     notifications: z.object({
       /** The SES identity mail is sent from: a verified domain (example.com) or address (ops@example.com). */
       senderIdentity: z

@@ -1,10 +1,12 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { Arn, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { TopicName } from '../../functions/shared/events/topology';
-import type { FunctionSpec } from '../config/functions';
+import { REPO_ROOT, type FunctionSpec } from '../config/functions';
 import type { EnvironmentConfig } from '../config/schema';
 import { ServiceFunction, type DatabaseAccess } from '../constructs/service-function';
 
@@ -50,6 +52,18 @@ export function buildFunction(
   }
   if (spec.onnx) environment.MODEL_DIR = '/var/task/models';
   if (spec.onnx && !deps.onnxLayer) throw new Error(`${spec.id} needs the onnxruntime layer`);
+  if (spec.onnx && config.fraud.model) environment.FRAUD_MODEL = config.fraud.model;
+  if (spec.onnx && config.fraud.shadowModel) environment.FRAUD_SHADOW_MODEL = config.fraud.shadowModel;
+  if (spec.onnx && Stack.of(scope).bundlingRequired) {
+    const models = fs
+      .readdirSync(path.join(REPO_ROOT, 'models'))
+      .filter((f) => /^fraud-[^.]+\.onnx$/.test(f));
+    if (models.length === 0) {
+      throw new Error(
+        `${spec.id} ships the fraud model in its bundle, but models/ has no fraud-<version>.onnx: train one (npm run model:train) or commit it`,
+      );
+    }
+  }
 
   const fn = new ServiceFunction(scope, spec.id, {
     config,
@@ -66,7 +80,11 @@ export function buildFunction(
       ? {
           layers: [deps.onnxLayer],
           externalModules: ['onnxruntime-node', 'onnxruntime-common'],
-          copy: [{ from: 'models', to: 'models', pattern: '*.onnx' }],
+          // The model's metadata (fraud-<version>.json) names its .onnx; both ship in the bundle.
+          copy: [
+            { from: 'models', to: 'models', pattern: 'fraud-*.onnx' },
+            { from: 'models', to: 'models', pattern: 'fraud-*.json' },
+          ],
         }
       : {}),
   });

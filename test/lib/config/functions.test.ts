@@ -53,6 +53,19 @@ describe('the function table', () => {
       expect(result.pending.map((f) => f.id)).toEqual(['Later']);
     });
 
+    it('keeps an API slot pending until its route exists too', () => {
+      const slot = row({ id: 'Slot', trigger: { kind: 'api' }, landsWith: 'issue 9' });
+      expect(resolveFunctions([slot], [], root).pending.map((f) => f.id)).toEqual(['Slot']);
+      const route = {
+        method: 'GET' as const,
+        path: '/slot',
+        scope: 'public' as const,
+        entry: 'h/present.ts',
+        name: 'Slot',
+      };
+      expect(resolveFunctions([slot], [route], root).active.map((f) => f.id)).toEqual(['Slot']);
+    });
+
     it('fails on a missing handler that should be there, naming it', () => {
       expect(() => resolveFunctions([row({ id: 'Gone', entry: 'h/gone.ts' })], [], root)).toThrow(
         'Gone: handler h/gone.ts is missing',
