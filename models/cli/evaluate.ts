@@ -1,0 +1,178 @@
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { FEATURE_COUNT } from '../../functions/fraud/features';
+import { OnnxFraudModel } from '../../functions/fraud/model';
+import { activeModel, MODELS_DIR } from '../artifact';
+import { aucRoc, averagePrecision, cardPrecisionTopK, meanStd } from '../evaluation/metrics';
+import { protocolFolds, PUBLISHED } from '../evaluation/protocol';
+import { exportFeatures } from '../features/export';
+import { readSimulation } from '../simulator/files';
+import { simulate, simulationStats, type Simulation } from '../simulator/simulate';
+import {
+  parseCli,
+  pct,
+  progress,
+  runCli,
+  seconds,
+  SIMULATION_FLAGS,
+  SIMULATION_USAGE,
+  simulationOptions,
+} from './common';
+
+const USAGE = `usage: npm run model:eval -- [options]
+
+Runs the committed ONNX model (onnxruntime-node) on freshly simulated transactions with the handbook's
+prequential protocol (chapter 5.3: 4 folds of 7 days training, 7 days delay, 7 days test, training starting
+2018-08-15, 08-08, 08-01, 07-25, known compromised cards removed) and prints AUC ROC, average precision and
+card precision@100, mean and std over folds, beside the handbook's published table.
+
+${SIMULATION_USAGE}
+  --seed S          simulation seed (default 2: not the training data's seed 1)
+  --input DIR       read a simulation written by model:simulate instead of simulating
+  --model FILE      model metadata JSON (default: the one models/fraud-model.json names)
+  --update-card     write the table into models/MODEL_CARD.md (between the eval markers)`;
+
+const CARD = path.join(MODELS_DIR, 'MODEL_CARD.md');
+const BEGIN = '<!-- eval:begin -->';
+const END = '<!-- eval:end -->';
+
+interface FoldResult {
+  fold: string;
+  testRows: number;
+  testFrauds: number;
+  aucRoc: number;
+  averagePrecision: number;
+  cardPrecisionAt100: number;
+}
+
+function fmt(m: { mean: number; std: number }): string {
+  return `${m.mean.toFixed(3)} ± ${m.std.toFixed(3)}`;
+}
+
+runCli(USAGE, async () => {
+  const values = parseCli(USAGE, {
+    ...SIMULATION_FLAGS,
+    input: { type: 'string' },
+    model: { type: 'string' },
+    'update-card': { type: 'boolean' },
+  });
+  const started = performance.now();
+  const metadataPath = values.model ?? activeModel().metadataPath;
+  const loadStarted = performance.now();
+  const model = await OnnxFraudModel.load({ metadataPath });
+  const loadTime = performance.now() - loadStarted;
+
+  let sim: Simulation;
+  if (values.input !== undefined) sim = await readSimulation(values.input);
+  else {
+    const options = simulationOptions(values, 2);
+    const bar = progress('simulating customers', options.customers);
+    sim = simulate(options, (phase, done) => phase === 'transactions' && bar.update(done));
+    bar.stop();
+  }
+  const exportBar = progress('exporting features', sim.count);
+  const table = exportFeatures(sim, (done) => exportBar.update(done));
+  exportBar.stop();
+
+  const folds = protocolFolds(table, sim.options.startDate);
+  const totalRows = folds.reduce((a, f) => a + f.rows.length, 0);
+  const scoreBar = progress('scoring test folds', totalRows);
+  const results: FoldResult[] = [];
+  let scored = 0;
+  const scoreStarted = performance.now();
+  for (const fold of folds) {
+    const n = fold.rows.length;
+    const probabilities = new Float64Array(n);
+    const batch = 4096;
+    for (let from = 0; from < n; from += batch) {
+      const to = Math.min(n, from + batch);
+      const packed = new Float64Array((to - from) * FEATURE_COUNT);
+      for (let r = from; r < to; r++) {
+        const row = fold.rows[r] as number;
+        packed.set(
+          table.values.subarray(row * FEATURE_COUNT, (row + 1) * FEATURE_COUNT),
+          (r - from) * FEATURE_COUNT,
+        );
+      }
+      probabilities.set(await model.scorePacked(packed, to - from), from);
+      scored += to - from;
+      scoreBar.update(scored);
+    }
+    const pick = <T extends Int32Array | Uint8Array>(a: T): number[] =>
+      Array.from(fold.rows, (r) => a[r] as number);
+    const labels = pick(table.labels);
+    const days = pick(table.day);
+    const cards = pick(table.customer);
+    results.push({
+      fold: fold.label,
+      testRows: n,
+      testFrauds: labels.reduce((a, b) => a + b, 0),
+      aucRoc: aucRoc(labels, probabilities),
+      averagePrecision: averagePrecision(labels, probabilities),
+      cardPrecisionAt100: cardPrecisionTopK(days, cards, labels, probabilities, 100),
+    });
+  }
+  scoreBar.stop();
+  const scoreTime = performance.now() - scoreStarted;
+
+  const summary = {
+    aucRoc: meanStd(results.map((r) => r.aucRoc)),
+    averagePrecision: meanStd(results.map((r) => r.averagePrecision)),
+    cardPrecisionAt100: meanStd(results.map((r) => r.cardPrecisionAt100)),
+  };
+  const bestPublished = {
+    averagePrecision: Math.max(...PUBLISHED.map((p) => p.averagePrecision)),
+    cardPrecisionAt100: Math.max(...PUBLISHED.map((p) => p.cardPrecisionAt100)),
+  };
+  const beats = {
+    averagePrecision: summary.averagePrecision.mean > bestPublished.averagePrecision,
+    cardPrecisionAt100: summary.cardPrecisionAt100.mean > bestPublished.cardPrecisionAt100,
+  };
+  const s = simulationStats(sim);
+  const rows = [
+    '| model | AUC ROC | AP | CP@100 |',
+    '| --- | --- | --- | --- |',
+    ...PUBLISHED.map(
+      (p) =>
+        `| ${p.model} (handbook, published) | ${p.aucRoc.toFixed(3)} | ${p.averagePrecision.toFixed(3)} | ${p.cardPrecisionAt100.toFixed(3)} |`,
+    ),
+    `| **RamPay ${model.version}** (measured, mean ± std over 4 folds) | ${fmt(summary.aucRoc)} | ${fmt(summary.averagePrecision)} | ${fmt(summary.cardPrecisionAt100)} |`,
+  ];
+  const foldRows = [
+    '| fold (training starts) | test rows | test frauds | AUC ROC | AP | CP@100 |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...results.map(
+      (r) =>
+        `| ${r.fold} | ${r.testRows} | ${r.testFrauds} | ${r.aucRoc.toFixed(3)} | ${r.averagePrecision.toFixed(3)} | ${r.cardPrecisionAt100.toFixed(3)} |`,
+    ),
+  ];
+  const data = `seed ${sim.options.seed}, ${sim.options.customers} customers, ${sim.options.terminals} terminals, ${sim.options.days} days from ${sim.options.startDate}: ${s.transactions.toLocaleString('en-US')} transactions, ${pct(s.fraudRate, 3)} fraud`;
+  console.log(`
+evaluation of ${model.version} (handbook protocol, chapter 5.3) on fresh data: ${data}
+
+${rows.join('\n')}
+
+${foldRows.join('\n')}
+
+  beats the best published row on AP: ${beats.averagePrecision ? 'yes' : 'NO'} (${summary.averagePrecision.mean.toFixed(3)} vs ${bestPublished.averagePrecision}), on CP@100: ${beats.cardPrecisionAt100 ? 'yes' : 'NO'} (${summary.cardPrecisionAt100.mean.toFixed(3)} vs ${bestPublished.cardPrecisionAt100})
+  time: model load ${loadTime.toFixed(0)} ms, scoring ${totalRows.toLocaleString('en-US')} rows ${(scoreTime / 1000).toFixed(1)} s, total ${seconds(started)}`);
+
+  const reportDir = path.join(MODELS_DIR, 'data');
+  await mkdir(reportDir, { recursive: true });
+  const reportPath = path.join(reportDir, `eval-${model.version}-seed${sim.options.seed}.json`);
+  await writeFile(
+    reportPath,
+    JSON.stringify({ model: model.version, data, folds: results, summary, beats }, null, 2),
+  );
+  console.log(`  report: ${path.relative(process.cwd(), reportPath)}`);
+
+  if (values['update-card']) {
+    const card = await readFile(CARD, 'utf8');
+    const a = card.indexOf(BEGIN);
+    const b = card.indexOf(END);
+    if (a < 0 || b < a) throw new Error(`${CARD}: no ${BEGIN} ... ${END} section`);
+    const section = `${BEGIN}\nMeasured by \`npm run model:eval -- --seed ${sim.options.seed} --update-card\` on ${new Date().toISOString().slice(0, 10)}; data: ${data}.\n\n${rows.join('\n')}\n\nPer fold:\n\n${foldRows.join('\n')}\n${END}`;
+    await writeFile(CARD, card.slice(0, a) + section + card.slice(b + END.length));
+    console.log(`  model card updated: ${path.relative(process.cwd(), CARD)}`);
+  }
+});

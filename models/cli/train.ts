@@ -1,0 +1,209 @@
+import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import {
+  CARD_WINDOW_DAYS,
+  FEATURE_NAMES,
+  LABEL_DELAY_DAYS,
+  TERMINAL_WINDOW_DAYS,
+} from '../../functions/fraud/features';
+import { ACTIVE_MODEL_FILE, MODELS_DIR } from '../artifact';
+import { exportFeatures } from '../features/export';
+import { writeFeatureTable } from '../features/files';
+import { readSimulation } from '../simulator/files';
+import { simulate, simulationStats, startMsOf, type Simulation } from '../simulator/simulate';
+import {
+  parseCli,
+  pct,
+  positiveInt,
+  progress,
+  runCli,
+  seconds,
+  SIMULATION_FLAGS,
+  SIMULATION_USAGE,
+  simulationOptions,
+  UsageError,
+} from './common';
+
+const PYTHON = '/usr/bin/python3';
+const TRAIN_SCRIPT = path.join(MODELS_DIR, 'training', 'train.py');
+
+const USAGE = `usage: npm run model:train -- [options]
+
+Simulates (or reads) transactions, exports the features with functions/fraud/features, trains a
+HistGradientBoostingClassifier and a logistic regression with ${PYTHON} (python3-sklearn, python3-onnx),
+and writes models/fraud-<version>.onnx, its metadata JSON and parity rows; models/fraud-model.json then
+names the new version.
+
+${SIMULATION_USAGE}
+  --seed S          simulation seed (default 1; evaluation uses 2)
+  --input DIR       read a simulation written by model:simulate instead of simulating
+  --train-days A:B  training days, relative to the start, B excluded (default 38:162: every window filled)
+  --valid-days C:D  validation days for the comparison and the calibration (default 169:183, after a 7-day gap)
+  --max-iter N      boosting iterations (default 300)
+  --out DIR         where the artifact goes (default models/)
+  --no-activate     do not point models/fraud-model.json at the new version`;
+
+function span(
+  name: string,
+  text: string | undefined,
+  fallback: [number, number],
+  days: number,
+): [number, number] {
+  if (text === undefined) return fallback;
+  const m = /^(\d+):(\d+)$/.exec(text);
+  if (!m || Number(m[1]) >= Number(m[2]) || Number(m[2]) > days) {
+    throw new UsageError(`--${name} must be A:B with 0 <= A < B <= ${days}, got "${text}"`);
+  }
+  return [Number(m[1]), Number(m[2])];
+}
+
+function dateOf(sim: Simulation, day: number): string {
+  return new Date(startMsOf(sim.options.startDate) + day * 86_400_000).toISOString().slice(0, 10);
+}
+
+interface TrainReport {
+  version: string;
+  onnx: string;
+  metadata: string;
+  comparison: Record<
+    string,
+    { auc_roc: number; average_precision: number; card_precision_at_100: number; fit_seconds: number }
+  >;
+  thresholds: Record<
+    string,
+    { score_at_least: number; share_of_payments: number; precision: number | null; recall: number }
+  >;
+  calibration_points: number;
+}
+
+function runPython(args: string[], iterations: number): Promise<TrainReport> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(PYTHON, ['-u', TRAIN_SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const bar = progress('boosting iterations', iterations);
+    let last = '';
+    let stderr = '';
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const m = /^\[(\d+)\/(\d+)\]/.exec(line);
+      if (m) bar.update(Number(m[1]), Number(m[2]));
+      else if (line.startsWith('{')) last = line;
+      else if (!process.stderr.isTTY || !/^(Binning|Fitting)/.test(line)) console.error(`  ${line}`);
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', (error) =>
+      reject(
+        new Error(`cannot run ${PYTHON} (apt-get install python3-sklearn python3-onnx): ${error.message}`),
+      ),
+    );
+    child.on('close', (code) => {
+      bar.stop();
+      if (code !== 0) return reject(new Error(`train.py exited with ${code}:\n${stderr}`));
+      resolve(JSON.parse(last) as TrainReport);
+    });
+  });
+}
+
+runCli(USAGE, async () => {
+  const values = parseCli(USAGE, {
+    ...SIMULATION_FLAGS,
+    input: { type: 'string' },
+    'train-days': { type: 'string' },
+    'valid-days': { type: 'string' },
+    'max-iter': { type: 'string' },
+    out: { type: 'string' },
+    'no-activate': { type: 'boolean' },
+  });
+  const started = performance.now();
+  let sim: Simulation;
+  if (values.input !== undefined) {
+    sim = await readSimulation(values.input);
+  } else {
+    const options = simulationOptions(values, 1);
+    const bar = progress('simulating customers', options.customers);
+    sim = simulate(options, (phase, done) => phase === 'transactions' && bar.update(done));
+    bar.stop();
+  }
+  const days = sim.options.days;
+  const trainDays = span('train-days', values['train-days'], [38, Math.min(162, days)], days);
+  const validDays = span('valid-days', values['valid-days'], [Math.min(169, days - 1), days], days);
+  const maxIter = positiveInt('max-iter', values['max-iter'], 300);
+  const out = values.out ?? MODELS_DIR;
+
+  const exportStarted = performance.now();
+  const bar = progress('exporting features', sim.count);
+  const table = exportFeatures(sim, (done) => bar.update(done));
+  bar.stop();
+  const dataDir = path.join(MODELS_DIR, 'data', `train-features-seed${sim.options.seed}`);
+  await writeFeatureTable(dataDir, table);
+  const exportTime = seconds(exportStarted);
+
+  const info = {
+    feature_definition: {
+      code: 'functions/fraud/features',
+      order: FEATURE_NAMES,
+      clock: 'UTC (day buckets, weekday and hour read in UTC)',
+      amount: 'major units of the payment currency (minor / 10^exponent); sums in integer thousandths',
+      card_windows_days: CARD_WINDOW_DAYS,
+      card_window: 'days [d-n+1, d], the current transaction included',
+      terminal_windows_days: TERMINAL_WINDOW_DAYS,
+      terminal_window: `days [d-${LABEL_DELAY_DAYS}-n, d-${LABEL_DELAY_DAYS + 1}] (labels at least ${LABEL_DELAY_DAYS} days old)`,
+      label_delay_days: LABEL_DELAY_DAYS,
+    },
+    training: {
+      simulation: sim.options,
+      from: dateOf(sim, trainDays[0]),
+      to: dateOf(sim, trainDays[1] - 1),
+    },
+    validation: { from: dateOf(sim, validDays[0]), to: dateOf(sim, validDays[1] - 1) },
+  };
+  const infoPath = path.join(dataDir, 'info.json');
+  await writeFile(infoPath, JSON.stringify(info, null, 2));
+
+  const trainStarted = performance.now();
+  const report = await runPython(
+    [
+      '--data',
+      dataDir,
+      '--train-days',
+      trainDays.join(':'),
+      '--valid-days',
+      validDays.join(':'),
+      '--out',
+      out,
+      '--info',
+      infoPath,
+      '--max-iter',
+      String(maxIter),
+    ],
+    maxIter,
+  );
+  const trainTime = seconds(trainStarted);
+  if (!values['no-activate']) {
+    await writeFile(
+      path.resolve(out) === path.resolve(MODELS_DIR) ? ACTIVE_MODEL_FILE : path.join(out, 'fraud-model.json'),
+      `${JSON.stringify({ version: report.version, metadata: report.metadata }, null, 2)}\n`,
+    );
+  }
+
+  const s = simulationStats(sim);
+  const row = (name: string, m: TrainReport['comparison'][string]): string =>
+    `  ${name.padEnd(24)} ${m.auc_roc.toFixed(3)}     ${m.average_precision.toFixed(3)}   ${m.card_precision_at_100.toFixed(3)}    ${m.fit_seconds.toFixed(1)} s`;
+  console.log(`
+model ${report.version}
+  data          seed ${sim.options.seed}: ${s.transactions.toLocaleString('en-US')} transactions, ${pct(s.fraudRate, 3)} fraud
+  training      ${info.training.from} .. ${info.training.to}; validation ${info.validation.from} .. ${info.validation.to}
+  validation    model                    AUC ROC   AP      CP@100   fit
+${row('hist gradient boosting', report.comparison.hist_gradient_boosting!)}
+${row('logistic regression', report.comparison.logistic_regression!)}
+  thresholds    ${Object.entries(report.thresholds)
+    .map(
+      ([k, t]) =>
+        `${k} >= ${t.score_at_least}: ${pct(t.share_of_payments)} of payments, precision ${t.precision === null ? '-' : t.precision.toFixed(2)}, recall ${t.recall.toFixed(2)}`,
+    )
+    .join('\n                ')}
+  calibration   isotonic, ${report.calibration_points} breakpoints
+  time          features ${exportTime}, training ${trainTime}, total ${seconds(started)}
+  written       ${path.join(out, report.onnx)}
+                ${path.join(out, report.metadata)}${values['no-activate'] ? '' : `\n                models/fraud-model.json -> ${report.version}`}`);
+});
