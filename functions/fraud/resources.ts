@@ -1,0 +1,46 @@
+import type { Payment } from '../domain/payment';
+import { paymentResource } from '../payments/resources';
+import type { Assessment, ReviewItem } from './ports';
+import { decisionsThatFit } from './review-rules';
+
+/** The API's view of an assessment (also shown on GET /payments/{id}). */
+export function assessmentResource(a: Assessment) {
+  return {
+    object: 'fraud_assessment' as const,
+    score: a.score,
+    probability: a.probability,
+    modelVersion: a.modelVersion,
+    action: a.action,
+    applied: a.applied,
+    reasons: a.reasons,
+    thresholds: a.thresholds,
+    features: a.features,
+    assessedAt: a.assessedAt,
+  };
+}
+export type AssessmentResource = ReturnType<typeof assessmentResource>;
+
+export function reviewResource(
+  item: ReviewItem,
+  payment: Payment,
+  assessment: Pick<Assessment, 'score' | 'modelVersion' | 'reasons'>,
+) {
+  const open = item.decision === undefined;
+  return {
+    object: 'review' as const,
+    paymentId: item.paymentId,
+    kind: item.kind,
+    status: open ? ('open' as const) : ('decided' as const),
+    openedAt: item.openedAt,
+    ...(item.decision === undefined ? {} : { decision: item.decision }),
+    ...(item.reviewer === undefined ? {} : { reviewer: item.reviewer }),
+    ...(item.note === undefined ? {} : { note: item.note }),
+    ...(item.decidedAt === undefined ? {} : { decidedAt: item.decidedAt }),
+    allowedDecisions: open ? [...decisionsThatFit(payment.status)] : [],
+    score: assessment.score,
+    modelVersion: assessment.modelVersion,
+    reasons: assessment.reasons,
+    payment: paymentResource(payment),
+  };
+}
+export type ReviewResource = ReturnType<typeof reviewResource>;

@@ -1,0 +1,75 @@
+/**
+ * Request and response schemas of the manual review API. They validate requests and produce the OpenAPI document.
+ */
+import { z } from 'zod';
+import { paymentResourceSchema } from '../payments/schemas';
+import { FRAUD_ACTIONS } from './decision';
+import { REVIEW_DECISIONS } from './ports';
+
+const limit = z.coerce
+  .number({ error: 'must be a number from 1 to 100' })
+  .int({ error: 'must be a whole number from 1 to 100' })
+  .min(1, { error: 'must be at least 1' })
+  .max(100, { error: 'must be at most 100' })
+  .default(20);
+
+export const listReviewsQuerySchema = z
+  .object({
+    limit,
+    starting_after: z
+      .uuid({ error: 'must be the paymentId of a review from a previous page' })
+      .transform((id) => id.toLowerCase())
+      .optional(),
+  })
+  .strict();
+export type ListReviewsQuery = z.infer<typeof listReviewsQuerySchema>;
+
+export const decideReviewRequestSchema = z
+  .object({
+    decision: z.enum(REVIEW_DECISIONS, {
+      error: 'must be approve or reject (for a held payment), or confirm or fraud (for a payment in review)',
+    }),
+    note: z.string().max(1000, { error: 'must be at most 1000 characters' }).optional(),
+  })
+  .strict()
+  .meta({ id: 'ReviewDecisionRequest' });
+export type DecideReviewRequest = z.infer<typeof decideReviewRequestSchema>;
+
+export const assessmentResourceSchema = z
+  .object({
+    object: z.literal('fraud_assessment'),
+    score: z.number().int().min(0).max(99).meta({ description: 'calibrated risk score, 0-99' }),
+    probability: z.number().min(0).max(1),
+    modelVersion: z.string(),
+    action: z.enum(FRAUD_ACTIONS),
+    applied: z
+      .boolean()
+      .meta({ description: 'false when the payment had left pending before it was scored' }),
+    reasons: z.array(z.string()),
+    thresholds: z.object({ review: z.number().int(), hold: z.number().int(), decline: z.number().int() }),
+    features: z.record(z.string(), z.number()),
+    assessedAt: z.string(),
+  })
+  .meta({ id: 'FraudAssessment' });
+
+export const reviewResourceSchema = z
+  .object({
+    object: z.literal('review'),
+    paymentId: z.uuid(),
+    kind: z.enum(['review', 'hold']).meta({
+      description:
+        'review: the payment went through and awaits a look; hold: nothing goes through until decided',
+    }),
+    status: z.enum(['open', 'decided']),
+    openedAt: z.string(),
+    decision: z.enum(REVIEW_DECISIONS).optional(),
+    reviewer: z.string().optional(),
+    note: z.string().optional(),
+    decidedAt: z.string().optional(),
+    allowedDecisions: z.array(z.enum(REVIEW_DECISIONS)),
+    score: z.number().int(),
+    modelVersion: z.string(),
+    reasons: z.array(z.string()),
+    payment: paymentResourceSchema,
+  })
+  .meta({ id: 'Review' });

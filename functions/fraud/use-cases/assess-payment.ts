@@ -1,0 +1,165 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { EventEnvelope } from '../../domain/events';
+import type { CurrencyCode } from '../../domain/money';
+import type { Payment } from '../../domain/payment';
+import { assertTransition } from '../../domain/payment-status';
+import { snapshotOf } from '../../payments/snapshot';
+import type { ConsumerContext } from '../../shared/consumer/consumer';
+import { actionFor, STATUS_AFTER, type FraudAction, type Thresholds } from '../decision';
+import { amountMilliFromMinor, computeFeatures, dayIndex, instantMs, namedFeatures } from '../features';
+import { riskScore, topReasons, type FraudModel } from '../model';
+import type { Assessment, FraudUnitOfWork, ShadowOpinion } from '../ports';
+
+/** What scoring needs, built once per container (wiring.ts). */
+export interface ScoringSetup {
+  model: FraudModel;
+  /** A candidate scored beside the active model and logged; never acts. */
+  shadow?: FraudModel;
+  thresholds: Thresholds;
+}
+
+export type AssessContext = Pick<ConsumerContext, 'emit' | 'logger'> & { now?: () => Date };
+
+/** How many reasons an assessment keeps. */
+const REASONS_KEPT = 3;
+
+/**
+ * Scores a new payment and acts on it, in the caller's transaction (the consumer's): locks the payment, reads
+ * its card and terminal windows from the feature store, scores the features, stores the assessment and counts
+ * the payment in its day buckets, moves the payment through the state machine and emits the events. A payment
+ * already assessed is left alone (whatever event id brought it); one that already left `pending` is assessed
+ * and counted but not moved.
+ */
+export async function assessPayment(
+  setup: ScoringSetup,
+  uow: FraudUnitOfWork,
+  event: EventEnvelope<'PaymentCreated'>,
+  ctx: AssessContext,
+): Promise<Assessment | undefined> {
+  const payment = await uow.payments.lockPayment(event.merchantId, event.paymentId);
+  if (!payment) {
+    // Created in the same transaction as its event: this cannot heal by retrying, so it is not retried.
+    ctx.logger.error('PaymentCreated names a payment that does not exist; nothing to assess');
+    return undefined;
+  }
+  const atMs = instantMs(payment.createdAt);
+  const day = dayIndex(atMs);
+  const amountMilli = amountMilliFromMinor(payment.amount, payment.currency as CurrencyCode);
+  const keys = {
+    merchantId: payment.merchantId,
+    cardFingerprint: payment.paymentMethod.fingerprint,
+    terminalId: payment.terminalId,
+  };
+  const inputs = await uow.fraud.scoringInputs(keys, payment.id, day);
+  if (inputs.alreadyAssessed) {
+    ctx.logger.info('payment already assessed; nothing to do');
+    return undefined;
+  }
+
+  const features = computeFeatures({ atMs, amountMilli }, inputs.card, inputs.terminal);
+  const [probability] = await setup.model.score([features]);
+  const score = riskScore(probability as number, setup.model.metadata);
+  const action = actionFor(score, setup.thresholds);
+  const shadow = setup.shadow
+    ? await shadowOpinion(setup.shadow, features, setup.thresholds, ctx.logger)
+    : undefined;
+  const now = (ctx.now ?? (() => new Date()))().toISOString();
+  const applied = payment.status === 'pending';
+  const assessment: Assessment = {
+    paymentId: payment.id,
+    eventId: event.id,
+    modelVersion: setup.model.version,
+    probability: probability as number,
+    score,
+    action,
+    applied,
+    thresholds: setup.thresholds,
+    features: namedFeatures(features),
+    reasons: topReasons(features, REASONS_KEPT),
+    ...(shadow ? { shadow } : {}),
+    ...keys,
+    day,
+    amountMilli,
+    assessedAt: now,
+  };
+  const openReview = applied && (action === 'review' || action === 'hold') ? action : undefined;
+  await uow.fraud.saveAssessment(assessment, {
+    countFraud: inputs.labelledFraud,
+    ...(openReview ? { openReview } : {}),
+  });
+  ctx.logger.info('payment assessed', {
+    score,
+    probability,
+    action,
+    modelVersion: setup.model.version,
+    applied,
+    ...(shadow ? { shadow } : {}),
+  });
+  if (!applied) {
+    ctx.logger.warn(`payment is already ${payment.status}: assessment recorded, not acted on`);
+    return assessment;
+  }
+
+  const to = STATUS_AFTER[action];
+  assertTransition(payment.status, to);
+  const decided: Payment = { ...payment, status: to, version: payment.version + 1, updatedAt: now };
+  await uow.payments.savePayment(decided);
+  emitDecision(ctx, decided, assessment);
+  return assessment;
+}
+
+function emitDecision(ctx: AssessContext, payment: Payment, a: Assessment): void {
+  const snapshot = snapshotOf(payment);
+  const anomaly = (action: Exclude<FraudAction, 'approve'>) =>
+    ctx.emit('AnomalyDetected', {
+      data: {
+        payment: snapshot,
+        score: a.score,
+        probability: a.probability,
+        modelVersion: a.modelVersion,
+        reasons: a.reasons,
+        action,
+      },
+    });
+  switch (a.action) {
+    case 'approve':
+      ctx.emit('PaymentApproved', { data: { payment: snapshot, decidedBy: 'fraud-model' } });
+      return;
+    case 'review':
+      // The payment goes through, and a reviewer looks at it afterwards (Radar's "review").
+      ctx.emit('PaymentApproved', { data: { payment: snapshot, decidedBy: 'fraud-model' } });
+      anomaly('review');
+      return;
+    case 'hold':
+      anomaly('hold');
+      return;
+    case 'decline':
+      ctx.emit('PaymentFailed', {
+        data: { payment: snapshot, reason: `declined by the fraud model: risk score ${a.score}` },
+      });
+      anomaly('decline');
+      return;
+  }
+}
+
+/** The candidate model's opinion; its failure is logged and never fails the payment's assessment. */
+async function shadowOpinion(
+  model: FraudModel,
+  features: Float64Array,
+  thresholds: Thresholds,
+  logger: Logger,
+): Promise<ShadowOpinion | undefined> {
+  try {
+    const [probability] = await model.score([features]);
+    const score = riskScore(probability as number, model.metadata);
+    return {
+      modelVersion: model.version,
+      probability: probability as number,
+      score,
+      action: actionFor(score, thresholds),
+    };
+  } catch (error) {
+    logger.warn('shadow model failed; the active model decided alone', { error, shadowModel: model.version });
+    return undefined;
+  }
+}

@@ -1,0 +1,49 @@
+import { logger } from '../shared/logger';
+import { thresholdsFromEnvironment } from './decision';
+import { getFraudModel, type FraudModel } from './model';
+import { modelDirectory, modelMetadataPath } from './model-location';
+import type { ScoringSetup } from './use-cases/assess-payment';
+
+/**
+ * The scoring side's composition (the fraud consumer). The active model (FRAUD_MODEL: a version or metadata file in MODEL_DIR; unset: the only model there), the
+ * optional shadow candidate (FRAUD_SHADOW_MODEL, same forms) and the thresholds (FRAUD_THRESHOLDS JSON; unset:
+ * the active model's recommended ones). A shadow that does not load is logged and left out: it never acts, so
+ * it must never stop scoring.
+ */
+export async function loadScoringSetup(env: NodeJS.ProcessEnv = process.env): Promise<ScoringSetup> {
+  const dir = modelDirectory(env);
+  const started = performance.now();
+  const model = await getFraudModel({ metadataPath: modelMetadataPath(env.FRAUD_MODEL, dir) });
+  const loadMs = performance.now() - started;
+  let shadow: FraudModel | undefined;
+  if (env.FRAUD_SHADOW_MODEL) {
+    try {
+      shadow = await getFraudModel({
+        metadataPath: modelMetadataPath(env.FRAUD_SHADOW_MODEL, dir, 'FRAUD_SHADOW_MODEL'),
+      });
+    } catch (error) {
+      logger.warn('the shadow model did not load; scoring with the active model alone', {
+        error,
+        shadowModel: env.FRAUD_SHADOW_MODEL,
+      });
+    }
+  }
+  const thresholds = thresholdsFromEnvironment(env.FRAUD_THRESHOLDS, model.metadata.thresholds);
+  logger.info('fraud scoring ready', {
+    modelVersion: model.version,
+    shadowModel: shadow?.version,
+    thresholds,
+    thresholdsFrom: env.FRAUD_THRESHOLDS ? 'FRAUD_THRESHOLDS' : 'model metadata',
+    loadMs: Math.round(loadMs * 10) / 10,
+  });
+  return { model, ...(shadow ? { shadow } : {}), thresholds };
+}
+
+let setup: Promise<ScoringSetup> | undefined;
+
+/** The scoring setup, loaded once per container (one ONNX session per model). */
+export function scoringSetup(): Promise<ScoringSetup> {
+  setup ??= loadScoringSetup();
+  setup.catch(() => (setup = undefined));
+  return setup;
+}

@@ -1,0 +1,349 @@
+/**
+ * The fraud consumer on a real database (PGlite, or the DATABASE_URL server): each decision band end to end
+ * through the consumer runtime, the feature store's buckets, idempotency and the tolerant paths.
+ */
+import type { AnyEventEnvelope } from '../../../functions/domain/events';
+import type { CurrencyCode } from '../../../functions/domain/money';
+import { amountMilliFromMinor, dayIndex } from '../../../functions/fraud/features';
+import { postgresUnitOfWork } from '../../../functions/fraud/adapters/unit-of-work';
+import { reportFraud } from '../../../functions/fraud/use-cases/report-fraud';
+import { startTestDatabase, type TestDatabase } from '../../support/database';
+import {
+  amountCodedModel,
+  createPendingPayment,
+  fraudHandler,
+  stubModel,
+  TEST_THRESHOLDS,
+} from './support';
+
+let db: TestDatabase;
+let merchantCount = 0;
+
+beforeAll(async () => {
+  db = await startTestDatabase();
+});
+afterAll(async () => db?.stop());
+
+/** A merchant of its own per test: feature-store keys are per merchant, so tests do not see each other. */
+function freshMerchant(): string {
+  merchantCount += 1;
+  return `merchant_c${merchantCount}`;
+}
+
+async function paymentRow(id: string) {
+  const [row] = await db.sql<{ status: string; version: number }[]>`
+    select status, version from payments where id = ${id}`;
+  return row!;
+}
+
+async function assessmentRow(id: string) {
+  const [row] = await db.sql<
+    {
+      score: number;
+      action: string;
+      applied: boolean;
+      reasons: string[];
+      features: Record<string, number>;
+      shadow: unknown;
+    }[]
+  >`select * from fraud_assessments where payment_id = ${id}`;
+  return row;
+}
+
+async function reviewRow(id: string) {
+  const [row] = await db.sql<{ kind: string; decision: string | null }[]>`
+    select kind, decision from fraud_reviews where payment_id = ${id}`;
+  return row;
+}
+
+async function bucket(table: 'card' | 'terminal', merchantId: string, key: string, day: number) {
+  const rows =
+    table === 'card'
+      ? await db.sql<{ tx_count: number; amount_milli: number; fraud_count: number }[]>`
+          select tx_count, amount_milli, fraud_count from fraud_card_days
+           where merchant_id = ${merchantId} and card_fingerprint = ${key} and day = ${day}`
+      : await db.sql<{ tx_count: number; amount_milli: number; fraud_count: number }[]>`
+          select tx_count, amount_milli, fraud_count from fraud_terminal_days
+           where merchant_id = ${merchantId} and terminal_id = ${key} and day = ${day}`;
+  return rows[0];
+}
+
+const types = (events: AnyEventEnvelope[]) => events.map((e) => e.type);
+
+describe('decision bands (thresholds review 60, hold 80, decline 95)', () => {
+  const setup = { model: amountCodedModel(), thresholds: TEST_THRESHOLDS };
+
+  it.each([
+    // amount % 100 is the stub model's probability in percent, i.e. the risk score
+    [1259, 59, 'approve', 'approved', ['PaymentApproved'], undefined],
+    [1260, 60, 'review', 'in_review', ['PaymentApproved', 'AnomalyDetected'], 'review'],
+    [1279, 79, 'review', 'in_review', ['PaymentApproved', 'AnomalyDetected'], 'review'],
+    [1280, 80, 'hold', 'held', ['AnomalyDetected'], 'hold'],
+    [1294, 94, 'hold', 'held', ['AnomalyDetected'], 'hold'],
+    [1295, 95, 'decline', 'failed', ['PaymentFailed', 'AnomalyDetected'], undefined],
+    [1299, 99, 'decline', 'failed', ['PaymentFailed', 'AnomalyDetected'], undefined],
+  ])(
+    'amount %i scores %i: %s, payment %s, events %j',
+    async (amount, score, action, status, events, review) => {
+      const merchantId = freshMerchant();
+      const { payment, event } = await createPendingPayment(db.sql, { merchantId, amount });
+      const { deliver, publisher } = fraudHandler(db.sql, setup);
+      const result = await deliver([event]);
+      expect(result.batchItemFailures).toEqual([]);
+
+      expect(await paymentRow(payment.id)).toEqual({ status, version: 2 });
+      expect(await assessmentRow(payment.id)).toMatchObject({ score, action, applied: true });
+      expect((await reviewRow(payment.id))?.kind).toBe(review);
+      expect(types(publisher.published)).toEqual(events);
+      for (const e of publisher.published) {
+        expect(e).toMatchObject({ paymentId: payment.id, merchantId, correlationId: event.correlationId });
+        expect(e.data.payment).toMatchObject({ status, version: 2 });
+      }
+      const anomaly = publisher.published.find((e) => e.type === 'AnomalyDetected');
+      if (anomaly) {
+        expect(anomaly.data).toMatchObject({ score, action, modelVersion: 'stub-1' });
+      }
+      // The outbox holds what was published: the same events, written in the consumer's transaction.
+      const outbox = await db.sql<{ type: string }[]>`
+        select type from outbox where payment_id = ${payment.id} order by seq`;
+      expect(outbox.map((r) => r.type)).toEqual(events);
+    },
+  );
+});
+
+describe('feature store', () => {
+  it("counts each scored payment in its card's and terminal's day bucket, and the next payment sees them", async () => {
+    const merchantId = freshMerchant();
+    const seen: Record<string, number>[] = [];
+    const model = stubModel((f) => {
+      seen.push({ ...f });
+      return 0.1;
+    });
+    const { deliver } = fraudHandler(db.sql, { model, thresholds: TEST_THRESHOLDS });
+    const at = '2026-03-10T12:00:00.000Z';
+    const first = await createPendingPayment(db.sql, { merchantId, amount: 1000, createdAt: at });
+    const second = await createPendingPayment(db.sql, { merchantId, amount: 3000, createdAt: at });
+    // Both in one batch: the second record sees the first's bucket update (same transaction, in order).
+    expect((await deliver([first.event, second.event])).batchItemFailures).toEqual([]);
+
+    expect(seen[0]).toMatchObject({ amount: 10, card_tx_count_1d: 1, card_avg_amount_1d: 10 });
+    expect(seen[1]).toMatchObject({
+      amount: 30,
+      card_tx_count_1d: 2,
+      card_avg_amount_1d: 20,
+      card_tx_count_30d: 2,
+    });
+    const day = dayIndex(Date.parse(at));
+    expect(await bucket('card', merchantId, 'fp_card_0001', day)).toEqual({
+      tx_count: 2,
+      amount_milli: amountMilliFromMinor(4000, 'EUR' as CurrencyCode),
+      fraud_count: 0,
+    });
+    expect(await bucket('terminal', merchantId, 'term_1', day)).toMatchObject({
+      tx_count: 2,
+      fraud_count: 0,
+    });
+    // Another merchant's card with the same fingerprint starts from nothing.
+    const other = await createPendingPayment(db.sql, {
+      merchantId: freshMerchant(),
+      amount: 5000,
+      createdAt: at,
+    });
+    await deliver([other.event]);
+    expect(seen[2]).toMatchObject({ card_tx_count_1d: 1, card_avg_amount_1d: 50 });
+  });
+
+  it('a fraud report counts in the terminal windows 8 days later, whether it came before or after scoring', async () => {
+    const merchantId = freshMerchant();
+    const seen: Record<string, number>[] = [];
+    const model = stubModel((f) => {
+      seen.push({ ...f });
+      return 0.1;
+    });
+    const { deliver } = fraudHandler(db.sql, { model, thresholds: TEST_THRESHOLDS });
+    const day1 = '2026-04-01T10:00:00.000Z';
+    const scoredFirst = await createPendingPayment(db.sql, {
+      merchantId,
+      createdAt: day1,
+      card: 'fp_card_a',
+    });
+    const reportedFirst = await createPendingPayment(db.sql, {
+      merchantId,
+      createdAt: day1,
+      card: 'fp_card_b',
+    });
+    const genuine = await createPendingPayment(db.sql, { merchantId, createdAt: day1, card: 'fp_card_c' });
+
+    await deliver([scoredFirst.event]);
+    const report = (paymentId: string) =>
+      db.sql.begin((tx) =>
+        reportFraud(postgresUnitOfWork(tx), { merchantId, paymentId, at: new Date().toISOString() }),
+      );
+    expect(await report(scoredFirst.payment.id)).toBe(true);
+    expect(await report(scoredFirst.payment.id)).toBe(true); // a repeated report counts once
+    expect(await report(reportedFirst.payment.id)).toBe(true);
+    await deliver([reportedFirst.event, genuine.event]);
+    const day = dayIndex(Date.parse(day1));
+    expect(await bucket('terminal', merchantId, 'term_1', day)).toEqual({
+      tx_count: 3,
+      amount_milli: 3 * amountMilliFromMinor(1250, 'EUR' as CurrencyCode),
+      fraud_count: 2,
+    });
+    expect(await bucket('card', merchantId, 'fp_card_a', day)).toMatchObject({ fraud_count: 1 });
+    expect(await bucket('card', merchantId, 'fp_card_c', day)).toMatchObject({ fraud_count: 0 });
+
+    // Labels are read with a 7-day delay: day + 7 sees nothing yet, day + 8 sees 2 frauds in 3 payments.
+    const at = (days: number) => new Date(Date.parse(day1) + days * 86_400_000).toISOString();
+    await deliver([
+      (await createPendingPayment(db.sql, { merchantId, createdAt: at(7), card: 'fp_card_d' })).event,
+    ]);
+    await deliver([
+      (await createPendingPayment(db.sql, { merchantId, createdAt: at(8), card: 'fp_card_e' })).event,
+    ]);
+    expect(seen.at(-2)).toMatchObject({
+      terminal_tx_count_1d: 0,
+      terminal_tx_count_7d: 0,
+      terminal_risk_7d: 0,
+    });
+    expect(seen.at(-1)).toMatchObject({
+      terminal_tx_count_1d: 3,
+      terminal_risk_1d: 2 / 3,
+      terminal_tx_count_30d: 3,
+    });
+  });
+
+  it('a report for an unknown payment or another merchant changes nothing', async () => {
+    const merchantId = freshMerchant();
+    const { payment } = await createPendingPayment(db.sql, { merchantId });
+    const report = (m: string, paymentId: string) =>
+      db.sql.begin((tx) =>
+        reportFraud(postgresUnitOfWork(tx), { merchantId: m, paymentId, at: new Date().toISOString() }),
+      );
+    expect(await report('someone_else', payment.id)).toBe(false);
+    expect(await report(merchantId, '01a20eeb-4d1d-7463-bee8-92caa8b67bf4')).toBe(false);
+    const labels = await db.sql`select 1 from fraud_labels where payment_id = ${payment.id}`;
+    expect(labels).toHaveLength(0);
+  });
+});
+
+describe('idempotency and tolerance', () => {
+  const setup = () => ({ model: amountCodedModel(), thresholds: TEST_THRESHOLDS });
+
+  async function snapshotState(merchantId: string, paymentId: string) {
+    return {
+      payment: await paymentRow(paymentId),
+      assessments: await db.sql`select score, action from fraud_assessments where payment_id = ${paymentId}`,
+      reviews: await db.sql`select kind from fraud_reviews where payment_id = ${paymentId}`,
+      outbox: await db.sql`select type from outbox where payment_id = ${paymentId} order by seq`,
+      cards:
+        await db.sql`select day, tx_count, amount_milli, fraud_count from fraud_card_days where merchant_id = ${merchantId}`,
+      terminals:
+        await db.sql`select day, tx_count, amount_milli, fraud_count from fraud_terminal_days where merchant_id = ${merchantId}`,
+    };
+  }
+
+  it('a duplicate delivery of the same event changes nothing', async () => {
+    const merchantId = freshMerchant();
+    const { payment, event } = await createPendingPayment(db.sql, { merchantId, amount: 1285 });
+    const { deliver, publisher } = fraudHandler(db.sql, setup());
+    await deliver([event]);
+    const before = await snapshotState(merchantId, payment.id);
+    expect(before.payment.status).toBe('held');
+    // Redelivered alone, and twice in one batch.
+    expect((await deliver([event])).batchItemFailures).toEqual([]);
+    expect((await deliver([event, event])).batchItemFailures).toEqual([]);
+    expect(await snapshotState(merchantId, payment.id)).toEqual(before);
+    expect(types(publisher.published)).toEqual(['AnomalyDetected']);
+  });
+
+  it('the same payment under another event id is not assessed or counted twice', async () => {
+    const merchantId = freshMerchant();
+    const { payment, event } = await createPendingPayment(db.sql, { merchantId, amount: 1210 });
+    const { deliver, publisher } = fraudHandler(db.sql, setup());
+    await deliver([event]);
+    const before = await snapshotState(merchantId, payment.id);
+    expect(
+      (await deliver([{ ...event, id: '01a20eeb-4d1d-7463-bee8-000000000001' }])).batchItemFailures,
+    ).toEqual([]);
+    expect(await snapshotState(merchantId, payment.id)).toEqual(before);
+    expect(types(publisher.published)).toEqual(['PaymentApproved']);
+  });
+
+  it('a payment that already left pending is assessed and counted, not moved, and nothing is emitted', async () => {
+    const merchantId = freshMerchant();
+    const { payment, event } = await createPendingPayment(db.sql, { merchantId, amount: 1290 });
+    await db.sql`update payments set status = 'approved', version = 2 where id = ${payment.id}`;
+    const { deliver, publisher } = fraudHandler(db.sql, setup());
+    expect((await deliver([event])).batchItemFailures).toEqual([]);
+    expect(await paymentRow(payment.id)).toEqual({ status: 'approved', version: 2 });
+    expect(await assessmentRow(payment.id)).toMatchObject({ score: 90, action: 'hold', applied: false });
+    expect(await reviewRow(payment.id)).toBeUndefined();
+    expect(publisher.published).toEqual([]);
+    expect((await snapshotState(merchantId, payment.id)).cards).toEqual([
+      expect.objectContaining({ tx_count: 1 }),
+    ]);
+  });
+
+  it('an event for a payment that does not exist is logged and consumed, not retried', async () => {
+    const { event } = await createPendingPayment(db.sql, { merchantId: freshMerchant() });
+    const ghost = { ...event, paymentId: '01a20eeb-4d1d-7463-bee8-92caa8b67bf5' };
+    const { deliver, publisher } = fraudHandler(db.sql, setup());
+    expect((await deliver([ghost])).batchItemFailures).toEqual([]);
+    expect(publisher.published).toEqual([]);
+  });
+
+  it('a model failure fails the record (it is retried) and keeps nothing of it', async () => {
+    const merchantId = freshMerchant();
+    const { payment, event } = await createPendingPayment(db.sql, { merchantId });
+    const broken = stubModel(() => {
+      throw new Error('session lost');
+    });
+    const { deliver } = fraudHandler(db.sql, { model: broken, thresholds: TEST_THRESHOLDS });
+    const result = await deliver([event]);
+    expect(result.batchItemFailures).toHaveLength(1);
+    expect(await paymentRow(payment.id)).toEqual({ status: 'pending', version: 1 });
+    expect(await assessmentRow(payment.id)).toBeUndefined();
+    expect((await snapshotState(merchantId, payment.id)).cards).toEqual([]);
+    // The retry with a working model goes through.
+    const retry = fraudHandler(db.sql, setup());
+    expect((await retry.deliver([event])).batchItemFailures).toEqual([]);
+    expect((await paymentRow(payment.id)).status).toBe('approved');
+  });
+});
+
+describe('shadow scoring', () => {
+  it('scores and stores the candidate beside the active model, never acting on it', async () => {
+    const merchantId = freshMerchant();
+    const active = stubModel(() => 0.1, 'active-1');
+    const candidate = stubModel(() => 0.97, 'candidate-2');
+    const { payment, event } = await createPendingPayment(db.sql, { merchantId });
+    const { deliver, publisher } = fraudHandler(db.sql, {
+      model: active,
+      shadow: candidate,
+      thresholds: TEST_THRESHOLDS,
+    });
+    await deliver([event]);
+    expect((await paymentRow(payment.id)).status).toBe('approved');
+    expect(types(publisher.published)).toEqual(['PaymentApproved']);
+    expect(await assessmentRow(payment.id)).toMatchObject({
+      score: 10,
+      action: 'approve',
+      shadow: { modelVersion: 'candidate-2', score: 97, action: 'decline' },
+    });
+    expect(candidate.calls).toBe(1);
+  });
+
+  it('a failing candidate changes nothing for the payment', async () => {
+    const candidate = stubModel(() => {
+      throw new Error('candidate broken');
+    }, 'candidate-3');
+    const { payment, event } = await createPendingPayment(db.sql, { merchantId: freshMerchant() });
+    const { deliver } = fraudHandler(db.sql, {
+      model: stubModel(() => 0.2),
+      shadow: candidate,
+      thresholds: TEST_THRESHOLDS,
+    });
+    expect((await deliver([event])).batchItemFailures).toEqual([]);
+    expect(await assessmentRow(payment.id)).toMatchObject({ score: 20, action: 'approve', shadow: null });
+  });
+});
