@@ -51,7 +51,7 @@ beforeAll(async () => {
   bundleDir = path.join(assembly.directory, resource.Metadata['aws:asset:path']!);
   expect(fn.function.runtime.name).toBe('nodejs22.x');
   db = await startTestDatabase();
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await db?.stop();
@@ -87,7 +87,7 @@ describe('ServiceFunction bundling', () => {
         MIGRATIONS_DIR: path.join(bundleDir, 'migrations'),
         POWERTOOLS_LOG_LEVEL: 'ERROR',
       },
-      timeout: 30_000,
+      timeout: 90_000,
     });
     const result = JSON.parse(
       stdout
