@@ -10,6 +10,7 @@ import {
   refundResourceSchema,
 } from '../payments/schemas';
 import { listNotificationsQuerySchema, notificationResourceSchema } from '../notifications/schemas';
+import { decideReviewRequestSchema, listReviewsQuerySchema, reviewResourceSchema } from '../fraud/schemas';
 import { API_ROUTES } from './routes';
 
 interface Operation {
@@ -51,6 +52,17 @@ const OPERATIONS: Record<string, Operation> = {
     response: { status: 200, schema: listOf(eventSchema, 'EventList') },
   },
   Health: { summary: 'Liveness and database reachability', response: { status: 200, schema: healthSchema } },
+  ListReviews: {
+    summary: 'The manual review queue: open items, oldest first, with payment, risk score and reasons',
+    query: listReviewsQuerySchema as unknown as z.ZodObject,
+    response: { status: 200, schema: listOf(reviewResourceSchema, 'ReviewList') },
+  },
+  DecideReview: {
+    summary: 'Decide a review: approve or reject a held payment; confirm or mark fraud one in review',
+    request: decideReviewRequestSchema,
+    response: { status: 200, schema: reviewResourceSchema },
+    idempotent: true,
+  },
   ListNotifications: {
     summary: "A payment's notification audit log: every e-mail and SMS attempt and suppression, oldest first",
     query: listNotificationsQuerySchema as unknown as z.ZodObject,

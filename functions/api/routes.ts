@@ -63,4 +63,18 @@ export const API_ROUTES: readonly ApiRoute[] = [
     entry: 'functions/payments/handlers/health.ts',
     name: 'Health',
   },
+  {
+    method: 'GET',
+    path: '/reviews',
+    scope: 'reviews:read',
+    entry: 'functions/fraud/handlers/list-reviews.ts',
+    name: 'ListReviews',
+  },
+  {
+    method: 'POST',
+    path: '/reviews/{paymentId}/decision',
+    scope: 'reviews:write',
+    entry: 'functions/fraud/handlers/decide-review.ts',
+    name: 'DecideReview',
+  },
 ];
