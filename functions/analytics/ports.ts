@@ -11,9 +11,16 @@ export const ALL_MERCHANTS = '*';
 export interface RollupWriter {
   /** Merges what an event tells about its payment (earliest of each fact) and returns the row, locked. */
   upsertFacts(tx: Queryable, update: PaymentFactsUpdate): Promise<PaymentFacts>;
-  markCounted(tx: Queryable, paymentId: string, counted: Counted): Promise<void>;
-  /** Adds the rows' deltas to the rollups, the latency histogram and the failure reasons. */
-  applyRows(tx: Queryable, merchantId: string, rows: readonly PeriodRow[]): Promise<void>;
+  /**
+   * Adds the rows' deltas to the rollups, the latency histogram and the failure reasons, and records what is
+   * now counted for the payment, if that changed (one statement: folding is round-trip bound).
+   */
+  applyRows(
+    tx: Queryable,
+    merchantId: string,
+    rows: readonly PeriodRow[],
+    counted?: { paymentId: string; counted: Counted },
+  ): Promise<void>;
 }
 
 export interface CurrencyTotals {

@@ -10,6 +10,12 @@ import {
   refundResourceSchema,
 } from '../payments/schemas';
 import { listNotificationsQuerySchema, notificationResourceSchema } from '../notifications/schemas';
+import {
+  summaryQuerySchema,
+  summaryResourceSchema,
+  timeseriesQuerySchema,
+  timeseriesResourceSchema,
+} from '../analytics/schemas';
 import { decideReviewRequestSchema, listReviewsQuerySchema, reviewResourceSchema } from '../fraud/schemas';
 import { API_ROUTES } from './routes';
 
@@ -67,6 +73,16 @@ const OPERATIONS: Record<string, Operation> = {
     summary: "A payment's notification audit log: every e-mail and SMS attempt and suppression, oldest first",
     query: listNotificationsQuerySchema as unknown as z.ZodObject,
     response: { status: 200, schema: listOf(notificationResourceSchema, 'NotificationList') },
+  },
+  AnalyticsSummary: {
+    summary: 'Volume, approval, fraud and refund rates, decision latency percentiles over a time range',
+    query: summaryQuerySchema as unknown as z.ZodObject,
+    response: { status: 200, schema: summaryResourceSchema },
+  },
+  AnalyticsTimeseries: {
+    summary: 'One metric per minute, hour or day over a time range, for charts',
+    query: timeseriesQuerySchema as unknown as z.ZodObject,
+    response: { status: 200, schema: timeseriesResourceSchema },
   },
 };
 

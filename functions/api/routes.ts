@@ -77,4 +77,18 @@ export const API_ROUTES: readonly ApiRoute[] = [
     entry: 'functions/fraud/handlers/decide-review.ts',
     name: 'DecideReview',
   },
+  {
+    method: 'GET',
+    path: '/analytics/summary',
+    scope: 'analytics:read',
+    entry: 'functions/analytics/handlers/summary.ts',
+    name: 'AnalyticsSummary',
+  },
+  {
+    method: 'GET',
+    path: '/analytics/timeseries',
+    scope: 'analytics:read',
+    entry: 'functions/analytics/handlers/timeseries.ts',
+    name: 'AnalyticsTimeseries',
+  },
 ];

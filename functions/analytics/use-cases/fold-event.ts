@@ -1,7 +1,7 @@
 import type { AnyEventEnvelope } from '../../domain/events';
 import type { Queryable } from '../../shared/db/client';
 import type { RollupWriter } from '../ports';
-import { eventDeltas, factsOf, reconcile, toPeriodRows, type Signal } from '../rollup';
+import { eventDeltas, factsOf, reconcile, toPeriodRows, type Counted, type Signal } from '../rollup';
 
 /**
  * Folds one event into the rollups, in the caller's transaction. Returns the business metrics it newly counted
@@ -14,15 +14,15 @@ export async function foldEvent(
 ): Promise<Signal[]> {
   const { deltas, signals } = eventDeltas(event);
   const update = factsOf(event);
+  let counted: { paymentId: string; counted: Counted } | undefined;
   if (update) {
-    const facts = await store.upsertFacts(tx, update);
-    const correction = reconcile(facts);
+    const correction = reconcile(await store.upsertFacts(tx, update));
     if (correction) {
-      await store.markCounted(tx, update.paymentId, correction.counted);
+      counted = { paymentId: update.paymentId, counted: correction.counted };
       deltas.push(...correction.deltas);
       signals.push(...correction.signals);
     }
   }
-  await store.applyRows(tx, event.merchantId, toPeriodRows(deltas));
+  await store.applyRows(tx, event.merchantId, toPeriodRows(deltas), counted);
   return signals;
 }

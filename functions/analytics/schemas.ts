@@ -1,0 +1,168 @@
+/**
+ * Query and response schemas of the analytics API: they validate requests and produce the OpenAPI document.
+ */
+import { z } from 'zod';
+import { isCurrencyCode } from '../domain/money';
+
+export const MAX_RANGE_DAYS = 366;
+/** A timeseries answers at most this many points: a year by day, a month by hour, a day by minute. */
+export const MAX_POINTS = 1500;
+export const DEFAULT_RANGE_MS = 24 * 3_600_000;
+
+export const INTERVALS = ['1m', '1h', '1d'] as const;
+export type Interval = (typeof INTERVALS)[number];
+
+export const METRICS = [
+  'payments_created',
+  'payments_approved',
+  'payments_failed',
+  'payments_held',
+  'anomalies',
+  'refunds',
+  'volume_amount',
+  'approved_amount',
+  'refunded_amount',
+  'approval_rate',
+  'fraud_rate',
+  'decision_latency_p50',
+  'decision_latency_p95',
+  'decision_latency_p99',
+] as const;
+export type Metric = (typeof METRICS)[number];
+/** Amounts are minor units of one currency: these metrics need `currency`. */
+export const AMOUNT_METRICS: readonly Metric[] = ['volume_amount', 'approved_amount', 'refunded_amount'];
+
+const isoDateTime = z.iso.datetime({
+  offset: true,
+  error: 'must be an ISO 8601 date-time, e.g. 2026-11-24T10:00:00Z',
+});
+
+const currency = z
+  .string()
+  .transform((code) => code.toUpperCase())
+  .refine(isCurrencyCode, { error: 'is not an ISO 4217 currency RamPay supports (e.g. USD, EUR, JPY, KWD)' });
+
+const merchant = z
+  .string()
+  .regex(/^(\*|[\w.:-]{1,128})$/, { error: 'must be * (every merchant) or a merchant id' })
+  .meta({
+    description: 'analytics:admin only: * for every merchant, or one merchant id; default the caller',
+  });
+
+const rangeFields = {
+  from: isoDateTime.optional().meta({ description: 'inclusive; default 24 hours before `to`' }),
+  to: isoDateTime.optional().meta({ description: 'exclusive; default now' }),
+  currency: currency.optional(),
+  merchant: merchant.optional(),
+};
+
+function checkRange(q: { from?: string; to?: string }, ctx: z.RefinementCtx): void {
+  if (q.from === undefined || q.to === undefined) return;
+  const from = Date.parse(q.from);
+  const to = Date.parse(q.to);
+  if (from >= to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
+  else if (to - from > MAX_RANGE_DAYS * 86_400_000) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['to'],
+      message: `the range from..to is longer than ${MAX_RANGE_DAYS} days; ask for a shorter one`,
+    });
+  }
+}
+
+export const summaryQuerySchema = z.object(rangeFields).strict().superRefine(checkRange);
+export type SummaryQuery = z.infer<typeof summaryQuerySchema>;
+
+export const timeseriesQuerySchema = z
+  .object({
+    metric: z.enum(METRICS, { error: `must be one of ${METRICS.join(', ')}` }),
+    interval: z.enum(INTERVALS, { error: `must be one of ${INTERVALS.join(', ')}` }).default('1h'),
+    ...rangeFields,
+  })
+  .strict()
+  .superRefine(checkRange)
+  .superRefine((q, ctx) => {
+    if (AMOUNT_METRICS.includes(q.metric) && !q.currency) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['currency'],
+        message: `is required for ${q.metric}: amounts of different currencies do not add up`,
+      });
+    }
+  });
+export type TimeseriesQuery = z.infer<typeof timeseriesQuerySchema>;
+
+const rate = z.number().min(0).nullable().meta({ description: 'null when its denominator is 0' });
+const ms = z.number().nullable().meta({ description: 'milliseconds; null without samples' });
+
+export const summaryResourceSchema = z
+  .object({
+    object: z.literal('analytics.summary'),
+    merchant: z.string().meta({ description: 'the merchant id, or * for every merchant' }),
+    from: z.string().meta({ description: 'start of the first minute covered' }),
+    to: z.string().meta({ description: 'end of the last minute covered (exclusive)' }),
+    currency: z.string().nullable(),
+    volume: z.object({
+      count: z.number().int(),
+      byCurrency: z.array(
+        z.object({
+          currency: z.string(),
+          count: z.number().int(),
+          amount: z.number().int(),
+          approvedAmount: z.number().int(),
+          refundedAmount: z.number().int(),
+          refundRate: rate.meta({ description: 'refunded amount / approved amount' }),
+        }),
+      ),
+    }),
+    counts: z.object({
+      created: z.number().int(),
+      approved: z.number().int(),
+      failed: z.number().int(),
+      anomalies: z.number().int(),
+      flaggedForReview: z.number().int(),
+      held: z.number().int(),
+      declined: z
+        .number()
+        .int()
+        .meta({ description: 'declined by the fraud model (AnomalyDetected decline)' }),
+      reviewed: z.number().int(),
+      reviewedAsFraud: z.number().int(),
+      refunds: z.number().int(),
+    }),
+    failuresByReason: z.record(z.string(), z.number().int()),
+    rates: z.object({
+      approval: rate.meta({ description: 'approved / created' }),
+      decline: rate.meta({ description: 'failed / created' }),
+      fraud: rate.meta({ description: 'anomalies / created' }),
+      refund: rate.meta({ description: 'refunds / approved' }),
+    }),
+    decisionLatencyMs: z.object({
+      count: z.number().int(),
+      mean: ms,
+      p50: ms,
+      p95: ms,
+      p99: ms,
+      relativeError: z
+        .number()
+        .meta({ description: 'bound of the percentiles relative error (histogram buckets)' }),
+    }),
+  })
+  .meta({ id: 'AnalyticsSummary' });
+export type SummaryResource = z.infer<typeof summaryResourceSchema>;
+
+export const timeseriesResourceSchema = z
+  .object({
+    object: z.literal('analytics.timeseries'),
+    merchant: z.string(),
+    metric: z.enum(METRICS),
+    interval: z.enum(INTERVALS),
+    from: z.string(),
+    to: z.string(),
+    currency: z.string().nullable(),
+    points: z.array(
+      z.object({ t: z.string().meta({ description: 'period start' }), value: z.number().nullable() }),
+    ),
+  })
+  .meta({ id: 'AnalyticsTimeseries' });
+export type TimeseriesResource = z.infer<typeof timeseriesResourceSchema>;
