@@ -29,7 +29,7 @@ card precision@100, mean and std over folds, beside the handbook's published tab
 ${SIMULATION_USAGE}
   --seed S          simulation seed (default 2: not the training data's seed 1)
   --input DIR       read a simulation written by model:simulate instead of simulating
-  --model FILE      model metadata JSON (default: the one models/fraud-model.json names)
+  --model FILE      model metadata JSON (default: the one fraud-<version>.json in models/)
   --update-card     write the table into models/MODEL_CARD.md (between the eval markers)`;
 
 const CARD = path.join(MODELS_DIR, 'MODEL_CARD.md');

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import {
@@ -8,7 +8,7 @@ import {
   LABEL_DELAY_DAYS,
   TERMINAL_WINDOW_DAYS,
 } from '../../functions/fraud/features';
-import { ACTIVE_MODEL_FILE, MODELS_DIR } from '../artifact';
+import { MODELS_DIR, VERSION_FILE } from '../artifact';
 import { exportFeatures } from '../features/export';
 import { writeFeatureTable } from '../features/files';
 import { readSimulation } from '../simulator/files';
@@ -33,8 +33,8 @@ const USAGE = `usage: npm run model:train -- [options]
 
 Simulates (or reads) transactions, exports the features with functions/fraud/features, trains a
 HistGradientBoostingClassifier and a logistic regression with ${PYTHON} (python3-sklearn, python3-onnx),
-and writes models/fraud-<version>.onnx, its metadata JSON and parity rows; models/fraud-model.json then
-names the new version.
+and writes models/fraud-<version>.onnx, its metadata JSON and parity rows; the previous version's files
+in the output folder are removed (one committed model; git keeps the old ones).
 
 ${SIMULATION_USAGE}
   --seed S          simulation seed (default 1; evaluation uses 2)
@@ -43,7 +43,7 @@ ${SIMULATION_USAGE}
   --valid-days C:D  validation days for the comparison and the calibration (default 169:183, after a 7-day gap)
   --max-iter N      boosting iterations (default 300)
   --out DIR         where the artifact goes (default models/)
-  --no-activate     do not point models/fraud-model.json at the new version`;
+  --keep-previous   keep the other versions' files in the output folder`;
 
 function span(
   name: string,
@@ -112,7 +112,7 @@ runCli(USAGE, async () => {
     'valid-days': { type: 'string' },
     'max-iter': { type: 'string' },
     out: { type: 'string' },
-    'no-activate': { type: 'boolean' },
+    'keep-previous': { type: 'boolean' },
   });
   const started = performance.now();
   let sim: Simulation;
@@ -179,11 +179,15 @@ runCli(USAGE, async () => {
     maxIter,
   );
   const trainTime = seconds(trainStarted);
-  if (!values['no-activate']) {
-    await writeFile(
-      path.resolve(out) === path.resolve(MODELS_DIR) ? ACTIVE_MODEL_FILE : path.join(out, 'fraud-model.json'),
-      `${JSON.stringify({ version: report.version, metadata: report.metadata }, null, 2)}\n`,
-    );
+  const removed: string[] = [];
+  if (!values['keep-previous']) {
+    for (const file of await readdir(out)) {
+      const m = VERSION_FILE.exec(file);
+      if (m && m[1] !== report.version) {
+        await rm(path.join(out, file));
+        removed.push(file);
+      }
+    }
   }
 
   const s = simulationStats(sim);
@@ -205,5 +209,5 @@ ${row('logistic regression', report.comparison.logistic_regression!)}
   calibration   isotonic, ${report.calibration_points} breakpoints
   time          features ${exportTime}, training ${trainTime}, total ${seconds(started)}
   written       ${path.join(out, report.onnx)}
-                ${path.join(out, report.metadata)}${values['no-activate'] ? '' : `\n                models/fraud-model.json -> ${report.version}`}`);
+                ${path.join(out, report.metadata)}${removed.length > 0 ? `\n  removed       ${removed.join(', ')}` : ''}`);
 });

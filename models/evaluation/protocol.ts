@@ -32,6 +32,8 @@ export function protocolFolds(
   protocol: typeof PROTOCOL = PROTOCOL,
 ): Fold[] {
   const base = dayIndex(startMsOf(protocol.testStart)) - dayIndex(startMsOf(simulationStart));
+  let lastDay = -1;
+  for (let i = 0; i < table.rows; i++) lastDay = Math.max(lastDay, table.day[i] as number);
   const folds: Fold[] = [];
   for (let f = 0; f < protocol.folds; f++) {
     const trainFrom = base - f * protocol.testDays;
@@ -58,7 +60,7 @@ export function protocolFolds(
       if (j < 0 || j >= protocol.testDays) continue;
       if (!(knownBefore[j] as Set<number>).has(table.customer[i] as number)) rows.push(i);
     }
-    if (trainFrom < 0 || testFrom + protocol.testDays > Math.max(...Array.from(table.day)) + 1) {
+    if (trainFrom < 0 || testFrom + protocol.testDays > lastDay + 1) {
       throw new Error(
         `fold ${f} falls outside the simulated days; simulate from ${simulationStart} for longer`,
       );

@@ -49,7 +49,7 @@ export class OnnxFraudModel implements FraudModel {
     return new OnnxFraudModel(metadata, session);
   }
 
-  score(rows: readonly ArrayLike<number>[]): Promise<Float64Array> {
+  async score(rows: readonly ArrayLike<number>[]): Promise<Float64Array> {
     const packed = new Float64Array(rows.length * FEATURE_COUNT);
     rows.forEach((row, r) => {
       if (row.length !== FEATURE_COUNT)
@@ -72,9 +72,12 @@ export class OnnxFraudModel implements FraudModel {
         input[to + k] = v;
       }
     }
-    const output = await this.session.run({
-      [this.metadata.model.onnx_input]: new ort.Tensor('float32', input, [count, width]),
-    });
+    // Fetch only the probabilities: the int64 label output is not needed (and a BigInt64Array made by the
+    // native binding fails onnxruntime-common's instanceof check inside jest's sandbox).
+    const output = await this.session.run(
+      { [this.metadata.model.onnx_input]: new ort.Tensor('float32', input, [count, width]) },
+      [this.metadata.model.onnx_probabilities],
+    );
     const probabilities = output[this.metadata.model.onnx_probabilities];
     if (probabilities === undefined) throw new Error(`model ${this.version}: no probabilities output`);
     const data = probabilities.data as Float32Array;

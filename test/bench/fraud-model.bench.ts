@@ -1,0 +1,85 @@
+/**
+ * Fraud model benchmark: cold model load (module import + metadata + ONNX session) and inference latency
+ * through the onnxruntime-node adapter, single rows and batches of 10, plus the risk score and reasons.
+ * Targets (issue 5): inference p50 < 50 µs, cold model load < 100 ms.
+ */
+import { readFileSync } from 'node:fs';
+import { activeModel } from '../../models/artifact';
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+function stats(samplesUs: number[]): { p50: number; p99: number; mean: number } {
+  const sorted = [...samplesUs].sort((a, b) => a - b);
+  const mean = samplesUs.reduce((a, b) => a + b, 0) / samplesUs.length;
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), mean };
+}
+
+const us = (fromNs: bigint): number => Number(process.hrtime.bigint() - fromNs) / 1000;
+const fmt = (s: { p50: number; p99: number }): string =>
+  `p50 ${s.p50.toFixed(1)} µs, p99 ${s.p99.toFixed(1)} µs`;
+
+export default async function main(): Promise<Record<string, unknown>> {
+  const { metadataPath } = activeModel();
+  const importStart = process.hrtime.bigint();
+  const { OnnxFraudModel, riskScore, topReasons } = await import('../../functions/fraud/model');
+  const importUs = us(importStart);
+  const coldStart = process.hrtime.bigint();
+  const model = await OnnxFraudModel.load({ metadataPath });
+  const coldLoadUs = us(coldStart);
+  const reloads: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const t = process.hrtime.bigint();
+    await OnnxFraudModel.load({ metadataPath });
+    reloads.push(us(t));
+  }
+
+  const parity = JSON.parse(readFileSync(metadataPath.replace(/\.json$/, '.parity.json'), 'utf8')) as {
+    rows: number[][];
+  };
+  const rows = parity.rows.map((r) => Float64Array.from(r));
+  for (let i = 0; i < 500; i++) await model.score([rows[i % rows.length]!]);
+
+  const single: number[] = [];
+  for (let i = 0; i < 5000; i++) {
+    const t = process.hrtime.bigint();
+    await model.score([rows[i % rows.length]!]);
+    single.push(us(t));
+  }
+  const batch: number[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const from = (i * 10) % (rows.length - 10);
+    const t = process.hrtime.bigint();
+    await model.score(rows.slice(from, from + 10));
+    batch.push(us(t));
+  }
+  const explain: number[] = [];
+  for (let i = 0; i < 5000; i++) {
+    const row = rows[i % rows.length]!;
+    const t = process.hrtime.bigint();
+    riskScore(0.37, model.metadata);
+    topReasons(row);
+    explain.push(us(t));
+  }
+
+  const result = {
+    model: model.version,
+    trees: (model.metadata.model as { trees?: number }).trees,
+    coldLoadMs: coldLoadUs / 1000,
+    moduleImportMs: importUs / 1000,
+    warmReloadMs: { p50: stats(reloads).p50 / 1000, p99: stats(reloads).p99 / 1000 },
+    inferenceSingleUs: stats(single),
+    inferenceBatch10Us: stats(batch),
+    inferenceBatch10PerRowUs: stats(batch.map((b) => b / 10)),
+    riskScoreAndReasonsUs: stats(explain),
+    targets: { inferenceP50Us: 50, coldLoadMs: 100 },
+  };
+  console.log(`model ${model.version} (${result.trees} trees)
+  cold load            ${result.coldLoadMs.toFixed(1)} ms (metadata + session; module import before it ${result.moduleImportMs.toFixed(1)} ms); reload p50 ${result.warmReloadMs.p50.toFixed(1)} ms
+  inference, 1 row     ${fmt(result.inferenceSingleUs)}   (5000 runs)
+  inference, 10 rows   ${fmt(result.inferenceBatch10Us)} per batch, p50 ${result.inferenceBatch10PerRowUs.p50.toFixed(1)} µs per row   (2000 runs)
+  score + reasons      ${fmt(result.riskScoreAndReasonsUs)}
+  targets              inference p50 < 50 µs: ${result.inferenceSingleUs.p50 < 50 ? 'met' : 'MISSED'}; cold load < 100 ms: ${result.coldLoadMs < 100 ? 'met' : 'MISSED'}`);
+  return result;
+}
