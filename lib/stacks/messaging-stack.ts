@@ -9,10 +9,17 @@ import { plainRemovalPolicy, type RamPayStackProps } from './names';
  * The event backbone's topics (one per TOPICS entry of the topology table), encrypted with a customer managed
  * key and refusing plain-HTTP publishes. The consumer queues live beside their consumers in the services stack
  * (the queue, its event source mapping and the consumer's grants must share a stack to avoid a dependency
- * cycle); they use the same key.
+ * cycle); they are encrypted with this stack's queue key.
  */
 export class MessagingStack extends Stack {
+  /** Encrypts the topics. */
   readonly key: kms.Key;
+  /**
+   * Encrypts the consumer queues and DLQs. A key of their own: each subscription grants SNS the use of the
+   * queue key for its topic only (a policy naming the topic), which with a shared key would make the key
+   * depend on the topics that depend on it.
+   */
+  readonly queueKey: kms.Key;
   readonly topics: Record<TopicName, sns.Topic>;
 
   constructor(scope: Construct, id: string, props: RamPayStackProps) {
@@ -22,6 +29,14 @@ export class MessagingStack extends Stack {
     this.key = new kms.Key(this, 'EventsKey', {
       alias: `alias/rampay-${config.name}-events`,
       description: 'RamPay event topics and consumer queues',
+      enableKeyRotation: true,
+      removalPolicy: plainRemovalPolicy(config),
+      pendingWindow: Duration.days(config.removalPolicy === 'destroy' ? 7 : 30),
+    });
+
+    this.queueKey = new kms.Key(this, 'QueuesKey', {
+      alias: `alias/rampay-${config.name}-queues`,
+      description: 'RamPay consumer queues and DLQs',
       enableKeyRotation: true,
       removalPolicy: plainRemovalPolicy(config),
       pendingWindow: Duration.days(config.removalPolicy === 'destroy' ? 7 : 30),

@@ -24,7 +24,7 @@ export interface ServicesStackProps extends RamPayStackProps {
 /**
  * The functions nobody calls over HTTP: the outbox relay on an EventBridge schedule, and one consumer per entry
  * of the topology table's CONSUMERS, each wired by the EventConsumer construct (queue + DLQ encrypted with the
- * events key, filtered subscriptions, event source mapping with partial batch failures, DLQ alarm to the alarm
+ * queue key, filtered subscriptions, event source mapping with partial batch failures, DLQ alarm to the alarm
  * topic). Queues live here, beside their consumers: the mapping and the consumer's grants reference both.
  */
 export class ServicesStack extends Stack {
@@ -76,7 +76,7 @@ export class ServicesStack extends Stack {
           handler: fn.function,
           consumerTimeout: Duration.seconds(settings.consumerTimeoutSeconds),
           settings,
-          encryptionKey: props.messaging.key,
+          encryptionKey: props.messaging.queueKey,
           namePrefix: `rampay-${config.name}`,
           alarmActions: [alarmAction],
           removalPolicy: plainRemovalPolicy(config),

@@ -15,6 +15,12 @@ import type { FunctionSpec } from '../../lib/config/functions';
 import { createRamPay, type RamPayApp } from '../../lib/stacks/rampay';
 import type { StackPart } from '../../lib/stacks/names';
 
+const CDK_JSON_CONTEXT = (
+  JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 'cdk.json'), 'utf8')) as {
+    context: Record<string, unknown>;
+  }
+).context;
+
 export const PARTS: StackPart[] = ['network', 'data', 'messaging', 'api', 'services', 'observability'];
 
 export interface SynthesizedEnvironment {
@@ -38,7 +44,11 @@ export function synthesize(
   } = {},
 ): SynthesizedEnvironment {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `rampay-synth-${envName}-`));
-  const app = new App({ outdir, context: { ...options.context, 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({
+    outdir,
+    // The feature flags of cdk.json, as the CLI passes them, so tests synthesize what `cdk synth` does.
+    context: { ...CDK_JSON_CONTEXT, ...options.context, 'aws:cdk:bundling-stacks': [] },
+  });
   const config = options.config ?? loadConfig(envName);
   const rampay = createRamPay(app, config, { functions: options.functions, env: options.env });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

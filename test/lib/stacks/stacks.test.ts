@@ -510,7 +510,7 @@ describe('services stack', () => {
         for (const name of [`rampay-dev-${consumer}`, `rampay-dev-${consumer}-dlq`]) {
           services.hasResourceProperties('AWS::SQS::Queue', {
             QueueName: name,
-            KmsMasterKeyId: { 'Fn::ImportValue': Match.stringLikeRegexp('EventsKey') },
+            KmsMasterKeyId: { 'Fn::ImportValue': Match.stringLikeRegexp('QueuesKey') },
           });
         }
         services.hasResourceProperties('AWS::SQS::Queue', {
@@ -582,7 +582,7 @@ describe('services stack', () => {
         expect.objectContaining({
           Action: 'ses:SendEmail',
           Condition: { StringEquals: { 'ses:FromAddress': config.notifications.fromAddress } },
-          Resource: [
+          Resource: expect.arrayContaining([
             expect.objectContaining({
               'Fn::Join': ['', expect.arrayContaining([`:identity/${config.notifications.senderIdentity}`])],
             }),
@@ -592,7 +592,7 @@ describe('services stack', () => {
                 expect.arrayContaining([`:configuration-set/${config.notifications.configurationSetName}`]),
               ],
             }),
-          ],
+          ]),
         }),
       );
       expect(statements).toContainEqual(
