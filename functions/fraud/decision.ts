@@ -31,7 +31,9 @@ export const thresholdsSchema = z
  * configuration error and throws: scoring with thresholds nobody chose would be worse than not scoring.
  */
 export function thresholdsFromEnvironment(raw: string | undefined, fallback: Thresholds): Thresholds {
-  if (raw === undefined || raw.trim() === '') return { ...fallback };
+  if (raw === undefined || raw.trim() === '') {
+    return { review: fallback.review, hold: fallback.hold, decline: fallback.decline };
+  }
   let json: unknown;
   try {
     json = JSON.parse(raw);
