@@ -1,0 +1,87 @@
+/**
+ * The local platform's dashboard page at `/`: plain HTML, a script and Chart.js served from node_modules, no
+ * build step. The page reads GET /local/analytics, a local-only route that reads the dev merchant's analytics
+ * (the merchant of the dev token `npm start` prints) straight from the database with the same use cases the
+ * API uses, so the page needs no token. Not deployed: the cloud has the CloudWatch dashboard and the API.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { PostgresAnalyticsReader } from '../../functions/analytics/adapters/postgres-analytics-store';
+import { summarize } from '../../functions/analytics/use-cases/summary';
+import { timeseries } from '../../functions/analytics/use-cases/timeseries';
+import type { Metric } from '../../functions/analytics/schemas';
+import type { Sql } from '../../functions/shared/db/client';
+import type { LocalRoute } from './http-server';
+
+/** The merchant of the dev token bin/local.ts prints. */
+export const DEV_MERCHANT = 'merchant_dev';
+
+const STATIC_DIR = path.join(__dirname, 'dashboard');
+const CHART_JS = path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.min.js');
+
+const MINUTE_METRICS: Metric[] = ['payments_created', 'payments_approved', 'payments_failed', 'anomalies'];
+
+export interface DashboardOptions {
+  sql: Sql;
+  merchantId?: string;
+  now?: () => Date;
+}
+
+/** Everything the page shows, in one answer: the last 24 hours' summary, the last hour by minute, the last day by hour. */
+export async function dashboardData(options: DashboardOptions): Promise<Record<string, unknown>> {
+  const reader = new PostgresAnalyticsReader(options.sql);
+  const merchant = options.merchantId ?? DEV_MERCHANT;
+  const now = options.now?.() ?? new Date();
+  const hourAgo = new Date(now.getTime() - 3_600_000).toISOString();
+  const [summary, reviewQueue, hourly, latency, ...minutes] = await Promise.all([
+    summarize(reader, merchant, {}, now),
+    reader.reviewQueueSize(merchant),
+    timeseries(reader, merchant, { metric: 'payments_created', interval: '1h' }, now),
+    timeseries(reader, merchant, { metric: 'decision_latency_p99', interval: '1h' }, now),
+    ...MINUTE_METRICS.map((metric) =>
+      timeseries(reader, merchant, { metric, interval: '1m', from: hourAgo }, now),
+    ),
+  ]);
+  return {
+    merchant,
+    generatedAt: now.toISOString(),
+    summary,
+    reviewQueue,
+    lastHourByMinute: Object.fromEntries(minutes.map((s) => [s.metric, s.points])),
+    lastDayByHour: { payments_created: hourly.points, decision_latency_p99: latency.points },
+  };
+}
+
+function staticFile(file: string, contentType: string): LocalRoute['serve'] {
+  return async () => ({ status: 200, body: await readFile(file, 'utf8'), contentType });
+}
+
+export function dashboardRoutes(options: DashboardOptions): LocalRoute[] {
+  return [
+    {
+      method: 'GET',
+      path: '/',
+      serve: staticFile(path.join(STATIC_DIR, 'index.html'), 'text/html; charset=utf-8'),
+    },
+    {
+      method: 'GET',
+      path: '/dashboard/app.js',
+      serve: staticFile(path.join(STATIC_DIR, 'app.js'), 'text/javascript; charset=utf-8'),
+    },
+    {
+      method: 'GET',
+      path: '/dashboard/style.css',
+      serve: staticFile(path.join(STATIC_DIR, 'style.css'), 'text/css; charset=utf-8'),
+    },
+    {
+      method: 'GET',
+      path: '/dashboard/chart.js',
+      serve: staticFile(CHART_JS, 'text/javascript; charset=utf-8'),
+    },
+    {
+      method: 'GET',
+      path: '/local/analytics',
+      serve: async () => ({ status: 200, body: await dashboardData(options) }),
+    },
+  ];
+}

@@ -1,0 +1,84 @@
+/**
+ * Analytics end to end on the local platform: payments created over HTTP flow through the outbox, the local
+ * SNS/SQS and the analytics consumer into the rollups, and the summary and timeseries move.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startPlatform, type Platform } from '../../lib/local/platform';
+import { waitFor } from '../lib/local/wait';
+import { paymentRequest } from '../support/api';
+
+let platform: Platform;
+let dataDir: string;
+const stops: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'rampay-analytics-e2e-'));
+  let databaseUrl: string | undefined;
+  if (process.env.DATABASE_URL) {
+    const { startTestDatabase } = await import('../support/database');
+    const db = await startTestDatabase();
+    stops.push(() => db.stop());
+    databaseUrl = db.url;
+  }
+  platform = await startPlatform({ port: 0, dataDir, ephemeral: true, pollWaitSeconds: 1, databaseUrl });
+}, 60_000);
+afterAll(async () => {
+  await platform.stop();
+  for (const stop of stops) await stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function get(url: string, token: string) {
+  const res = await fetch(`${platform.url}${url}`, { headers: { authorization: `Bearer ${token}` } });
+  return { status: res.status, body: await res.json() };
+}
+
+it('moves the summary and the timeseries when payments are created', async () => {
+  expect(platform.consumers).toContain('analytics');
+  const merchant = await platform.issuer.issue({
+    merchantId: 'merchant_analytics_e2e',
+    scopes: ['payments:write', 'analytics:read'],
+  });
+  const other = await platform.issuer.issue({ merchantId: 'merchant_other', scopes: ['analytics:read'] });
+  const before = await get('/analytics/summary', merchant);
+  expect(before.status).toBe(200);
+  expect(before.body.counts.created).toBe(0);
+
+  for (const [i, amount] of [1500, 2500, 700].entries()) {
+    const res = await fetch(`${platform.url}/payments`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${merchant}`,
+        'content-type': 'application/json',
+        'idempotency-key': `a-${i}`,
+      },
+      body: JSON.stringify(paymentRequest({ amount, currency: i === 2 ? 'GBP' : 'EUR' })),
+    });
+    expect(res.status).toBe(201);
+  }
+
+  await waitFor(async () => (await get('/analytics/summary', merchant)).body.counts.created === 3, 30_000);
+  const summary = await get('/analytics/summary', merchant);
+  expect(summary.body).toMatchObject({
+    merchant: 'merchant_analytics_e2e',
+    volume: {
+      count: 3,
+      byCurrency: [
+        { currency: 'EUR', count: 2, amount: 4000 },
+        { currency: 'GBP', count: 1, amount: 700 },
+      ],
+    },
+  });
+  const series = await get('/analytics/timeseries?metric=payments_created&interval=1h', merchant);
+  expect(series.status).toBe(200);
+  expect(series.body.points.reduce((n: number, p: { value: number }) => n + p.value, 0)).toBe(3);
+
+  // Another merchant sees none of it, and cannot ask for it.
+  expect((await get('/analytics/summary', other)).body.counts.created).toBe(0);
+  expect((await get('/analytics/summary?merchant=merchant_analytics_e2e', other)).status).toBe(403);
+  expect(
+    (await get('/analytics/summary?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z', other)).status,
+  ).toBe(400);
+}, 60_000);
