@@ -78,6 +78,13 @@ export class DataStack extends Stack {
       removalPolicy: plainRemovalPolicy(config),
     });
 
+    // Generated in Secrets Manager (the value never appears in the template); a retained database keeps it.
+    const credentials = new rds.DatabaseSecret(this, 'DatabaseCredentials', {
+      username: 'rampay_admin',
+      secretName: `rampay/${config.name}/database`,
+    });
+    credentials.applyRemovalPolicy(plainRemovalPolicy(config));
+
     this.instance = new rds.DatabaseInstance(this, 'Database', {
       instanceIdentifier: identifier,
       engine,
@@ -85,9 +92,7 @@ export class DataStack extends Stack {
       vpc,
       vpcSubnets: network.dataSubnets,
       securityGroups: [instanceSecurityGroup],
-      credentials: rds.Credentials.fromGeneratedSecret('rampay_admin', {
-        secretName: `rampay/${config.name}/database`,
-      }),
+      credentials: rds.Credentials.fromSecret(credentials),
       databaseName: db.databaseName,
       port: db.port,
       parameterGroup,
