@@ -7,14 +7,9 @@ import type { CurrencyCode } from '../../../functions/domain/money';
 import { amountMilliFromMinor, dayIndex } from '../../../functions/fraud/features';
 import { postgresUnitOfWork } from '../../../functions/fraud/adapters/unit-of-work';
 import { reportFraud } from '../../../functions/fraud/use-cases/report-fraud';
+import { findAssessment } from '../../../functions/fraud/assessments';
 import { startTestDatabase, type TestDatabase } from '../../support/database';
-import {
-  amountCodedModel,
-  createPendingPayment,
-  fraudHandler,
-  stubModel,
-  TEST_THRESHOLDS,
-} from './support';
+import { amountCodedModel, createPendingPayment, fraudHandler, stubModel, TEST_THRESHOLDS } from './support';
 
 let db: TestDatabase;
 let merchantCount = 0;
@@ -345,5 +340,27 @@ describe('shadow scoring', () => {
     });
     expect((await deliver([event])).batchItemFailures).toEqual([]);
     expect(await assessmentRow(payment.id)).toMatchObject({ score: 20, action: 'approve', shadow: null });
+  });
+});
+
+describe('findAssessment (the read port GET /payments/{id} uses)', () => {
+  it("shows the merchant's own payment's assessment, nothing before scoring or for another merchant", async () => {
+    const merchantId = freshMerchant();
+    const { payment, event } = await createPendingPayment(db.sql, { merchantId, amount: 1288 });
+    expect(await findAssessment(db.sql, merchantId, payment.id)).toBeUndefined();
+    await fraudHandler(db.sql, { model: amountCodedModel(), thresholds: TEST_THRESHOLDS }).deliver([event]);
+    const shown = await findAssessment(db.sql, merchantId, payment.id);
+    expect(shown).toMatchObject({
+      object: 'fraud_assessment',
+      score: 88,
+      probability: 0.88,
+      modelVersion: 'stub-1',
+      action: 'hold',
+      applied: true,
+      thresholds: TEST_THRESHOLDS,
+      features: { amount: 12.88, card_tx_count_1d: 1 },
+    });
+    expect(shown!.reasons).toEqual(['first payment seen from this card in 30 days']);
+    expect(await findAssessment(db.sql, 'someone_else', payment.id)).toBeUndefined();
   });
 });

@@ -1,0 +1,236 @@
+/**
+ * Fraud assessment latency, per payment, on the PostgreSQL server (DATABASE_URL, default 127.0.0.1:5432):
+ * the whole assessment through the fraud consumer's SQS handler (inbox row, payment lock, feature windows read
+ * from the store, ONNX inference with the committed model, assessment + bucket upserts, payment transition,
+ * outbox events, commit) for single-record batches and for batches of 10, with ONNX inference alone beside it.
+ * The feature store is seeded first with 30+ days of buckets so that the window reads find real rows.
+ * Target: whole assessment p99 under 10 ms.
+ */
+import { performance } from 'node:perf_hooks';
+import path from 'node:path';
+import type { EventEnvelope } from '../../functions/domain/events';
+import { newId } from '../../functions/domain/ids';
+import type { Payment } from '../../functions/domain/payment';
+import { computeFeatures, dayIndex, emptyBucket, FEATURE_COUNT } from '../../functions/fraud/features';
+import { loadScoringSetup } from '../../functions/fraud/wiring';
+import { buildEvent } from '../../functions/outbox/outbox';
+import { snapshotOf } from '../../functions/payments/snapshot';
+import { createSqsHandler } from '../../functions/shared/consumer/runtime';
+import { silentLogger } from '../functions/fraud/support';
+import { sqsEvent, sqsRecord } from '../functions/shared/consumer/fixtures';
+import { RecordingPublisher } from '../support/recording-publisher';
+import { startTestDatabase } from '../support/database';
+import { fraudConsumer } from '../../functions/fraud/consumer';
+import { printTable, round, summarize } from './support/stats';
+
+const SINGLE_EVENTS = Number(process.env.BENCH_FRAUD_SINGLE ?? 2000);
+const BATCHES = Number(process.env.BENCH_FRAUD_BATCHES ?? 300);
+const BATCH = 10;
+const INFERENCES = 20_000;
+const MERCHANT = 'merchant_bench';
+const CARDS = 500;
+const TERMINALS = 50;
+const HISTORY_DAYS = 40;
+
+/** A payment already assessed: the floor touches real rows without changing what the benchmark measures. */
+const k0 = (i: number) => i % 200;
+
+function progress(label: string, done: number, total: number, state: { last: number }): void {
+  if (performance.now() - state.last < 2000 && done < total) return;
+  state.last = performance.now();
+  console.log(`  ${label}: ${done}/${total}`);
+}
+
+export default async function main(): Promise<Record<string, unknown>> {
+  process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
+  const db = await startTestDatabase({ max: 2 });
+  const sql = db.sql;
+  try {
+    const loadStarted = performance.now();
+    const setup = await loadScoringSetup({ MODEL_DIR: path.resolve(__dirname, '..', '..', 'models') });
+    const modelLoadMs = round(performance.now() - loadStarted, 1);
+    console.log(`model ${setup.model.version} loaded in ${modelLoadMs} ms (first load in this process)`);
+
+    // Seed the feature store: every card and terminal has buckets on each of the last HISTORY_DAYS days.
+    const today = dayIndex(Date.now());
+    await sql`
+      insert into fraud_card_days (merchant_id, card_fingerprint, day, tx_count, amount_milli, fraud_count)
+      select ${MERCHANT}, 'fp_bench_' || lpad(c::text, 4, '0'), ${today} - d, 1 + (c + d) % 3, 25000 * (1 + (c + d) % 3), 0
+        from generate_series(0, ${CARDS - 1}) c, generate_series(1, ${HISTORY_DAYS}) d`;
+    await sql`
+      insert into fraud_terminal_days (merchant_id, terminal_id, day, tx_count, amount_milli, fraud_count)
+      select ${MERCHANT}, 'term_bench_' || t, ${today} - d, 40 + (t + d) % 20, 1000000, (t * d) % 3
+        from generate_series(0, ${TERMINALS - 1}) t, generate_series(1, ${HISTORY_DAYS}) d`;
+    await sql`analyze`;
+
+    const total = SINGLE_EVENTS + BATCHES * BATCH + 200;
+    const events: EventEnvelope<'PaymentCreated'>[] = [];
+    const rows: Record<string, unknown>[] = [];
+    const now = new Date().toISOString();
+    for (let i = 0; i < total; i++) {
+      const payment: Payment = {
+        id: newId(),
+        merchantId: MERCHANT,
+        status: 'pending',
+        amount: 1000 + ((i * 7919) % 6000),
+        currency: 'EUR' as Payment['currency'],
+        amountRefunded: 0,
+        customer: { id: `cus_${i % CARDS}` },
+        paymentMethod: {
+          type: 'card',
+          fingerprint: `fp_bench_${String(i % CARDS).padStart(4, '0')}`,
+          last4: '4242',
+        },
+        terminalId: `term_bench_${i % TERMINALS}`,
+        metadata: {},
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+      };
+      rows.push({
+        id: payment.id,
+        merchant_id: MERCHANT,
+        status: 'pending',
+        amount: payment.amount,
+        currency: 'EUR',
+        customer_id: payment.customer.id,
+        customer: payment.customer,
+        payment_method: payment.paymentMethod,
+        card_fingerprint: payment.paymentMethod.fingerprint,
+        terminal_id: payment.terminalId,
+        created_at: now,
+        updated_at: now,
+      });
+      events.push(
+        buildEvent('PaymentCreated', {
+          merchantId: MERCHANT,
+          paymentId: payment.id,
+          correlationId: `bench-${i}`,
+          data: { payment: snapshotOf(payment) },
+        }),
+      );
+    }
+    for (let from = 0; from < rows.length; from += 1000) {
+      await sql`insert into payments ${sql(rows.slice(from, from + 1000) as never, 'id', 'merchant_id', 'status', 'amount', 'currency', 'customer_id', 'customer', 'payment_method', 'card_fingerprint', 'terminal_id', 'created_at', 'updated_at')}`;
+    }
+    console.log(
+      `seeded ${CARDS} cards and ${TERMINALS} terminals x ${HISTORY_DAYS} days, ${total} pending payments`,
+    );
+
+    // Inference alone: one row per call, as the consumer scores.
+    const row = computeFeatures(
+      { atMs: Date.now(), amountMilli: 123_450 },
+      [emptyBucket(), emptyBucket(), emptyBucket()],
+      [emptyBucket(), emptyBucket(), emptyBucket()],
+    );
+    if (row.length !== FEATURE_COUNT) throw new Error('feature row of the wrong length');
+    for (let i = 0; i < 2000; i++) await setup.model.score([row]);
+    const inference: number[] = [];
+    for (let i = 0; i < INFERENCES; i++) {
+      const t0 = performance.now();
+      await setup.model.score([row]);
+      inference.push(performance.now() - t0);
+    }
+
+    // Publication is measured by the backbone benchmark; here SNS answers at once.
+    const publisher = new RecordingPublisher();
+    const handler = createSqsHandler(
+      fraudConsumer(async () => setup),
+      {
+        sql: () => sql,
+        publisher: () => publisher,
+        logger: silentLogger(),
+      },
+    );
+    let next = 0;
+    const deliver = async (count: number) => {
+      const batch = events.slice(next, next + count);
+      next += count;
+      const result = await handler(sqsEvent(batch.map((e) => sqsRecord(e))));
+      if (result.batchItemFailures.length > 0) throw new Error('an assessment failed');
+    };
+    for (let i = 0; i < 200; i++) await deliver(1); // warm: JIT, connections, plans
+
+    const state = { last: performance.now() };
+    const single: number[] = [];
+    for (let i = 0; i < SINGLE_EVENTS; i++) {
+      const t0 = performance.now();
+      await deliver(1);
+      single.push(performance.now() - t0);
+      progress('single events', i + 1, SINGLE_EVENTS, state);
+    }
+    const batches: number[] = [];
+    for (let i = 0; i < BATCHES; i++) {
+      const t0 = performance.now();
+      await deliver(BATCH);
+      batches.push(performance.now() - t0);
+      progress('batches of 10', i + 1, BATCHES, state);
+    }
+    // The database floor for the same shape: one transaction, a savepoint and 7 trivial statements (the
+    // assessment's round trips: inbox row, lock, windows, assessment + buckets, payment, outbox), then commit.
+    const floor: number[] = [];
+    for (let i = 0; i < SINGLE_EVENTS; i++) {
+      const t0 = performance.now();
+      await sql.begin((tx) =>
+        tx.savepoint(async (sp) => {
+          for (let k = 0; k < 6; k++) await sp`select 1`;
+          await sp`update payments set updated_at = updated_at where id = ${events[k0(i)]!.paymentId}`;
+        }),
+      );
+      floor.push(performance.now() - t0);
+      progress('database floor', i + 1, SINGLE_EVENTS, state);
+    }
+    const [assessed] = await sql<{ n: number; held: number }[]>`
+      select count(*)::int as n, count(*) filter (where action <> 'approve')::int as held
+        from fraud_assessments where merchant_id = ${MERCHANT}`;
+
+    const inf = summarize(inference);
+    const base = summarize(floor);
+    const one = summarize(single);
+    const ten = summarize(batches);
+    const perPayment = summarize(batches.map((ms) => ms / BATCH));
+    const us = (ms: number) => round(ms * 1000, 1);
+    printTable([
+      { measure: 'ONNX inference alone (1 row)', count: inf.count, 'p50 ms': inf.p50Ms, 'p99 ms': inf.p99Ms },
+      {
+        measure: 'database floor (same round trips)',
+        count: base.count,
+        'p50 ms': base.p50Ms,
+        'p99 ms': base.p99Ms,
+      },
+      {
+        measure: 'whole assessment, single event',
+        count: one.count,
+        'p50 ms': one.p50Ms,
+        'p99 ms': one.p99Ms,
+      },
+      { measure: 'whole batch of 10', count: ten.count, 'p50 ms': ten.p50Ms, 'p99 ms': ten.p99Ms },
+      {
+        measure: 'per payment in a batch of 10',
+        count: perPayment.count,
+        'p50 ms': perPayment.p50Ms,
+        'p99 ms': perPayment.p99Ms,
+      },
+    ]);
+    console.log(
+      `\nSummary: whole assessment p99 ${one.p99Ms} ms for single events (target < 10 ms), ` +
+        `${perPayment.p99Ms} ms per payment in batches of 10 (batch p99 ${ten.p99Ms} ms); ` +
+        `database floor for the same round trips and commit p50 ${base.p50Ms} / p99 ${base.p99Ms} ms; ` +
+        `inference alone p50 ${us(inf.p50Ms)} µs; model load ${modelLoadMs} ms; ` +
+        `${assessed!.n} payments assessed (${assessed!.held} not approved).`,
+    );
+    return {
+      database: 'server',
+      modelVersion: setup.model.version,
+      modelLoadMs,
+      inference: inf,
+      databaseFloor: base,
+      singleEvent: one,
+      batchOf10: ten,
+      perPaymentInBatchOf10: perPayment,
+      assessed: assessed!.n,
+    };
+  } finally {
+    await db.stop();
+  }
+}
