@@ -172,7 +172,11 @@ ${foldRows.join('\n')}
     const b = card.indexOf(END);
     if (a < 0 || b < a) throw new Error(`${CARD}: no ${BEGIN} ... ${END} section`);
     const section = `${BEGIN}\nMeasured by \`npm run model:eval -- --seed ${sim.options.seed} --update-card\` on ${new Date().toISOString().slice(0, 10)}; data: ${data}.\n\n${rows.join('\n')}\n\nPer fold:\n\n${foldRows.join('\n')}\n${END}`;
-    await writeFile(CARD, card.slice(0, a) + section + card.slice(b + END.length));
+    // formatted as `npm run lint` expects (prettier aligns the tables)
+    const prettier = await import('prettier');
+    const config = (await prettier.resolveConfig(CARD)) ?? {};
+    const text = card.slice(0, a) + section + card.slice(b + END.length);
+    await writeFile(CARD, await prettier.format(text, { ...config, filepath: CARD }));
     console.log(`  model card updated: ${path.relative(process.cwd(), CARD)}`);
   }
 });
