@@ -207,6 +207,30 @@ describe('feature store', () => {
     });
   });
 
+  it('concurrent batches on the same card and terminal lose no count', async () => {
+    const merchantId = freshMerchant();
+    const at = '2026-06-01T09:00:00.000Z';
+    const batches = await Promise.all(
+      [0, 1, 2].map(async () => {
+        const events = [];
+        for (let i = 0; i < 10; i++)
+          events.push((await createPendingPayment(db.sql, { merchantId, createdAt: at })).event);
+        return events;
+      }),
+    );
+    const setup = { model: stubModel(() => 0.1), thresholds: TEST_THRESHOLDS };
+    // On a server the three batches run in three transactions at once and queue on the bucket rows; embedded,
+    // one after another. Either way every payment is counted exactly once.
+    const results = await Promise.all(batches.map((events) => fraudHandler(db.sql, setup).deliver(events)));
+    expect(results.flatMap((r) => r.batchItemFailures)).toEqual([]);
+    const day = dayIndex(Date.parse(at));
+    expect(await bucket('card', merchantId, 'fp_card_0001', day)).toMatchObject({ tx_count: 30 });
+    expect(await bucket('terminal', merchantId, 'term_1', day)).toMatchObject({
+      tx_count: 30,
+      amount_milli: 30 * amountMilliFromMinor(1250, 'EUR' as CurrencyCode),
+    });
+  });
+
   it('a report for an unknown payment or another merchant changes nothing', async () => {
     const merchantId = freshMerchant();
     const { payment } = await createPendingPayment(db.sql, { merchantId });
