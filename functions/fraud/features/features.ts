@@ -97,6 +97,23 @@ export function namedFeatures(values: ArrayLike<number>, offset = 0): Record<Fea
   return named;
 }
 
+/**
+ * Features of `tx` from the day buckets a store returned (e.g. one `day BETWEEN` query per key over
+ * bucketDaysRead(day)), keyed by UTC day number; the current transaction must not be in them yet.
+ */
+export function featuresFromBuckets(
+  tx: ScoredTransaction,
+  cardBuckets: ReadonlyMap<number, DayBucket>,
+  terminalBuckets: ReadonlyMap<number, DayBucket>,
+): Float64Array {
+  const day = dayIndex(tx.atMs);
+  return computeFeatures(
+    tx,
+    cardTotals((d) => cardBuckets.get(d), day),
+    terminalTotals((d) => terminalBuckets.get(d), day),
+  );
+}
+
 export interface HistoryTransaction extends ScoredTransaction {
   /** true when the transaction is known to be fraud (a reviewer's decision or a fraud report) */
   readonly fraud: boolean;
@@ -129,12 +146,9 @@ export function featuresFromHistory(
   terminalHistory: readonly HistoryTransaction[],
 ): Float64Array {
   const before = (h: HistoryTransaction): boolean => h.atMs < tx.atMs;
-  const card = bucketsFromHistory(cardHistory.filter(before));
-  const terminal = bucketsFromHistory(terminalHistory.filter(before));
-  const day = dayIndex(tx.atMs);
-  return computeFeatures(
+  return featuresFromBuckets(
     tx,
-    cardTotals((d) => card.get(d), day),
-    terminalTotals((d) => terminal.get(d), day),
+    bucketsFromHistory(cardHistory.filter(before)),
+    bucketsFromHistory(terminalHistory.filter(before)),
   );
 }

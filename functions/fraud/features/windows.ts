@@ -12,6 +12,12 @@
  * - Terminal windows (the handbook's (t - (n+7), t - 7] with a 7-day label delay): the n whole days
  *   [d - 7 - n, d - 8]. Every transaction in them is at least 7 days old at any moment of day d, so its label is
  *   taken as known; today's and the last 7 days' labels never reach a feature.
+ *
+ * Store updates: when a payment is scored, +1 count and +amount in its card's and its terminal's bucket for the
+ * payment's day (after its features were computed: the current transaction is added by features.ts, never read
+ * from the store). When a fraud label arrives (a reviewer's decision, a fraud report), +1 fraudCount in the
+ * bucket of the PAYMENT's day, not the label's; a label withdrawn takes it back. Buckets older than
+ * BUCKET_RETENTION_DAYS are never read and may be deleted.
  */
 export const CARD_WINDOW_DAYS = [1, 7, 30] as const;
 export const TERMINAL_WINDOW_DAYS = [1, 7, 30] as const;
@@ -43,6 +49,11 @@ export function cardWindow(day: number, days: number): DayRange {
 
 export function terminalWindow(day: number, days: number): DayRange {
   return { from: day - LABEL_DELAY_DAYS - days, to: day - LABEL_DELAY_DAYS - 1 };
+}
+
+/** Every bucket day the features of a transaction on day `day` read: one range query per card / terminal. */
+export function bucketDaysRead(day: number): DayRange {
+  return { from: day - BUCKET_RETENTION_DAYS + 1, to: day };
 }
 
 export function emptyBucket(): DayBucket {

@@ -2,6 +2,7 @@ import {
   amountMilliFromMajor,
   amountMilliFromMinor,
   BUCKET_RETENTION_DAYS,
+  bucketDaysRead,
   cardWindow,
   dayIndex,
   FEATURE_NAMES,
@@ -82,6 +83,7 @@ describe('window arithmetic', () => {
     expect(terminalWindow(100, 7)).toEqual({ from: 86, to: 92 });
     expect(terminalWindow(100, 30)).toEqual({ from: 63, to: 92 });
     expect(BUCKET_RETENTION_DAYS).toBe(38); // day d-37 is the oldest bucket read
+    expect(bucketDaysRead(100)).toEqual({ from: 63, to: 100 });
   });
 });
 
