@@ -6,7 +6,7 @@ import { PostgresFraudReadStore } from './adapters/postgres-fraud-store';
 import { assessmentResource, type AssessmentResource } from './resources';
 
 export type { AssessmentResource } from './resources';
-export { assessmentResourceSchema } from './schemas';
+export { assessmentResourceSchema } from './assessment-schema';
 
 /** The payment's assessment as the API shows it, or undefined while it is not scored yet (or not this merchant's). */
 export async function findAssessment(

@@ -3,8 +3,9 @@
  */
 import { z } from 'zod';
 import { paymentResourceSchema } from '../payments/schemas';
-import { FRAUD_ACTIONS } from './decision';
 import { REVIEW_DECISIONS } from './ports';
+
+export { assessmentResourceSchema } from './assessment-schema';
 
 const limit = z.coerce
   .number({ error: 'must be a number from 1 to 100' })
@@ -34,23 +35,6 @@ export const decideReviewRequestSchema = z
   .strict()
   .meta({ id: 'ReviewDecisionRequest' });
 export type DecideReviewRequest = z.infer<typeof decideReviewRequestSchema>;
-
-export const assessmentResourceSchema = z
-  .object({
-    object: z.literal('fraud_assessment'),
-    score: z.number().int().min(0).max(99).meta({ description: 'calibrated risk score, 0-99' }),
-    probability: z.number().min(0).max(1),
-    modelVersion: z.string(),
-    action: z.enum(FRAUD_ACTIONS),
-    applied: z
-      .boolean()
-      .meta({ description: 'false when the payment had left pending before it was scored' }),
-    reasons: z.array(z.string()),
-    thresholds: z.object({ review: z.number().int(), hold: z.number().int(), decline: z.number().int() }),
-    features: z.record(z.string(), z.number()),
-    assessedAt: z.string(),
-  })
-  .meta({ id: 'FraudAssessment' });
 
 export const reviewResourceSchema = z
   .object({

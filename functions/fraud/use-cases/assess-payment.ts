@@ -1,6 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EventEnvelope } from '../../domain/events';
-import type { CurrencyCode } from '../../domain/money';
 import type { Payment } from '../../domain/payment';
 import { assertTransition } from '../../domain/payment-status';
 import { snapshotOf } from '../../payments/snapshot';
@@ -44,7 +43,7 @@ export async function assessPayment(
   }
   const atMs = instantMs(payment.createdAt);
   const day = dayIndex(atMs);
-  const amountMilli = amountMilliFromMinor(payment.amount, payment.currency as CurrencyCode);
+  const amountMilli = amountMilliFromMinor(payment.amount, payment.currency);
   const keys = {
     merchantId: payment.merchantId,
     cardFingerprint: payment.paymentMethod.fingerprint,
