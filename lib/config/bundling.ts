@@ -16,3 +16,6 @@ export const BUNDLING = {
   banner:
     "import { createRequire as __rampayCreateRequire } from 'node:module'; const require = __rampayCreateRequire(import.meta.url);",
 };
+
+/** Left out of the bundles of `onnx` functions: the onnxruntime layer provides them (native code). */
+export const ONNX_EXTERNALS = ['onnxruntime-node', 'onnxruntime-common'];

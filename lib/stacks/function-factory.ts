@@ -6,6 +6,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { TopicName } from '../../functions/shared/events/topology';
+import { ONNX_EXTERNALS } from '../config/bundling';
 import { REPO_ROOT, type FunctionSpec } from '../config/functions';
 import type { EnvironmentConfig } from '../config/schema';
 import { ServiceFunction, type DatabaseAccess } from '../constructs/service-function';
@@ -79,7 +80,7 @@ export function buildFunction(
     ...(spec.onnx && deps.onnxLayer
       ? {
           layers: [deps.onnxLayer],
-          externalModules: ['onnxruntime-node', 'onnxruntime-common'],
+          externalModules: ONNX_EXTERNALS,
           // The model's metadata (fraud-<version>.json) names its .onnx; both ship in the bundle.
           copy: [
             { from: 'models', to: 'models', pattern: 'fraud-*.onnx' },

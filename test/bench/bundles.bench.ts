@@ -14,7 +14,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
 import { build } from 'esbuild';
-import { BUNDLING } from '../../lib/config/bundling';
+import { BUNDLING, ONNX_EXTERNALS } from '../../lib/config/bundling';
 import { REPO_ROOT, resolveFunctions } from '../../lib/config/functions';
 import { percentile, round } from './support/stats';
 
@@ -28,6 +28,8 @@ interface Target {
   id: string;
   kind: string;
   entry: string;
+  /** Modules a layer provides (left out of the bundle; resolved from node_modules here). */
+  external: string[];
 }
 
 type Variant = 'bundled' | 'external';
@@ -45,7 +47,7 @@ async function bundle(target: Target, variant: Variant): Promise<{ file: string;
     minify: BUNDLING.minify,
     sourcemap: BUNDLING.sourceMap,
     banner: { js: BUNDLING.banner },
-    external: variant === 'external' ? ['@aws-sdk/*'] : [],
+    external: [...target.external, ...(variant === 'external' ? ['@aws-sdk/*'] : [])],
     logLevel: 'error',
   });
   return { file, bytes: fs.statSync(file).size };
@@ -67,6 +69,8 @@ const LAMBDA_ENV = {
   PAYMENTS_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111111111111:rampay-bench-payments',
   FRAUD_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111111111111:rampay-bench-fraud',
   MIGRATIONS_DIR: '/var/task/migrations',
+  MODEL_DIR: path.join(REPO_ROOT, 'models'),
+  FRAUD_THRESHOLDS: JSON.stringify({ review: 60, hold: 80, decline: 95 }),
 };
 
 const IMPORT_TIMER = `const t = performance.now();
@@ -132,8 +136,13 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 export default async function main(): Promise<Record<string, unknown>> {
   const { active } = resolveFunctions();
   const targets: Target[] = [
-    ...active.map((f) => ({ id: f.id, kind: f.trigger.kind, entry: f.entry })),
-    { id: 'Migrator', kind: 'trigger', entry: 'functions/shared/db/migrate-handler.ts' },
+    ...active.map((f) => ({
+      id: f.id,
+      kind: f.trigger.kind,
+      entry: f.entry,
+      external: f.onnx ? ONNX_EXTERNALS : [],
+    })),
+    { id: 'Migrator', kind: 'trigger', entry: 'functions/shared/db/migrate-handler.ts', external: [] },
   ];
   fs.rmSync(OUT_DIR, { recursive: true, force: true });
 
