@@ -45,18 +45,17 @@ ${SIMULATION_USAGE}
   --out DIR         where the artifact goes (default models/)
   --keep-previous   keep the other versions' files in the output folder`;
 
-function span(
-  name: string,
-  text: string | undefined,
-  fallback: [number, number],
-  days: number,
-): [number, number] {
-  if (text === undefined) return fallback;
+function parseSpan(name: string, text: string | undefined): [number, number] | undefined {
+  if (text === undefined) return undefined;
   const m = /^(\d+):(\d+)$/.exec(text);
-  if (!m || Number(m[1]) >= Number(m[2]) || Number(m[2]) > days) {
-    throw new UsageError(`--${name} must be A:B with 0 <= A < B <= ${days}, got "${text}"`);
-  }
+  if (!m || Number(m[1]) >= Number(m[2]))
+    throw new UsageError(`--${name} must be A:B with A < B, got "${text}"`);
   return [Number(m[1]), Number(m[2])];
+}
+
+function within(name: string, span: [number, number], days: number): [number, number] {
+  if (span[1] > days) throw new UsageError(`--${name} ends after the simulation's ${days} days`);
+  return span;
 }
 
 function dateOf(sim: Simulation, day: number): string {
@@ -114,6 +113,9 @@ runCli(USAGE, async () => {
     out: { type: 'string' },
     'keep-previous': { type: 'boolean' },
   });
+  const trainSpan = parseSpan('train-days', values['train-days']);
+  const validSpan = parseSpan('valid-days', values['valid-days']);
+  const maxIter = positiveInt('max-iter', values['max-iter'], 300);
   const started = performance.now();
   let sim: Simulation;
   if (values.input !== undefined) {
@@ -125,9 +127,8 @@ runCli(USAGE, async () => {
     bar.stop();
   }
   const days = sim.options.days;
-  const trainDays = span('train-days', values['train-days'], [38, Math.min(162, days)], days);
-  const validDays = span('valid-days', values['valid-days'], [Math.min(169, days - 1), days], days);
-  const maxIter = positiveInt('max-iter', values['max-iter'], 300);
+  const trainDays = within('train-days', trainSpan ?? [38, 162], days);
+  const validDays = within('valid-days', validSpan ?? [169, 183], days);
   const out = values.out ?? MODELS_DIR;
 
   const exportStarted = performance.now();
