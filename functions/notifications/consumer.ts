@@ -21,11 +21,13 @@ export function createNotificationsConsumer(
           'one-connection pool: the delivery ledger shares the consumer transaction (at-least-once on failures)',
         );
       }
-      const ledger = new PostgresDeliveryLedger(rt.independentLedger ? rt.sql : ctx.tx);
+      // On the pool: each statement its own transaction, committed asynchronously (see PostgresDeliveryLedger).
+      const ledger = rt.independentLedger
+        ? new PostgresDeliveryLedger(rt.sql, true)
+        : new PostgresDeliveryLedger(ctx.tx);
       const summary = await notify(event, {
         notifier: rt.notifier,
         ledger,
-        preferences: ledger,
         templates: rt.templates,
         config: rt.config,
         logger: ctx.logger,

@@ -81,14 +81,17 @@ export type ClaimResult =
   /** Already sent, failed for good or suppressed: nothing to do. */
   | { kind: 'done'; state: 'sent' | 'failed' | 'suppressed' }
   /** Another attempt holds a live lease: try again later. */
-  | { kind: 'busy' };
+  | { kind: 'busy' }
+  /** The customer opted out of this channel: nothing was claimed. */
+  | { kind: 'opted-out' };
 
 export type Outcome =
   | { status: 'sent'; provider: string; providerMessageId: string }
   | { status: 'failed'; provider: string; reason: string; retryable: boolean };
 
 export interface DeliveryLedger {
-  claim(record: DeliveryRecord, leaseSeconds: number): Promise<ClaimResult>;
+  /** With `customerId`, checks the customer's opt-out of the channel in the same step (notification_preferences). */
+  claim(record: DeliveryRecord, leaseSeconds: number, customerId?: string): Promise<ClaimResult>;
   /** Records the attempt's outcome; false when the claim was lost meanwhile (the lease expired and was taken). */
   complete(
     record: DeliveryRecord,
@@ -97,16 +100,6 @@ export interface DeliveryLedger {
   ): Promise<boolean>;
   /** Records that nothing will be sent (with why); false when the delivery was already recorded. */
   suppress(record: DeliveryRecord, reason: string): Promise<boolean>;
-}
-
-export interface CustomerPreferences {
-  email: boolean;
-  sms: boolean;
-}
-
-export interface PreferenceReader {
-  /** The customer's opt-outs; both channels allowed when none are stored. */
-  preferencesOf(merchantId: string, customerId: string): Promise<CustomerPreferences>;
 }
 
 export interface NotificationAuditEntry {

@@ -18,7 +18,8 @@
  *      and only the messages not yet done are tried again.
  * A message can only go out twice if the process dies after the provider accepted it and before step 3 commits
  * (SES and SNS SMS take no idempotency key); the lease then expires, the retry sends again, and the audit log
- * shows the unknown outcome. Validation failures, opt-outs and the SES sandbox are recorded as `suppressed`.
+ * shows the unknown outcome. Validation failures, the SES sandbox and opt-outs (read in the claim's statement) are recorded as
+ * `suppressed`.
  *
  * The ledger must run on its own connection for this (`independent`); with a one-connection pool (the embedded
  * PGlite of the local platform) it can only run in the consumer's transaction, where a failed record rolls its
@@ -34,7 +35,6 @@ import {
   type DeliveryRecord,
   type Notifier,
   type OutboundMessage,
-  type PreferenceReader,
 } from '../ports';
 import { isValidRecipient, maskRecipient, normalizeRecipient, recipientHash } from '../recipients';
 import type { TemplateSet } from '../templates';
@@ -50,7 +50,6 @@ export interface NotifyConfig extends PolicyConfig {
 export interface NotifyDeps {
   notifier: Notifier;
   ledger: DeliveryLedger;
-  preferences: PreferenceReader;
   templates: TemplateSet;
   config: NotifyConfig;
   logger: Logger;
@@ -98,10 +97,7 @@ export async function notify(event: AnyEventEnvelope, deps: NotifyDeps): Promise
   const summary: NotifySummary = { sent: 0, failed: 0, suppressed: 0, skipped: 0, retry: 0 };
   const plans = planMessages(event, deps.config);
   if (plans.length === 0) return summary;
-  const payment = paymentOf(event);
-  const preferences = plans.some((p) => p.audience === 'customer')
-    ? await deps.preferences.preferencesOf(event.merchantId, payment.customer.id)
-    : undefined;
+  const { customer } = paymentOf(event);
   const seen = new Set<string>();
 
   for (const plan of plans) {
@@ -126,13 +122,11 @@ export async function notify(event: AnyEventEnvelope, deps: NotifyDeps): Promise
       ? plan.channel === 'email'
         ? 'invalid e-mail address'
         : 'invalid phone number (not E.164)'
-      : plan.audience === 'customer' && preferences && !preferences[plan.channel]
-        ? `customer opted out of ${plan.channel}`
-        : plan.channel === 'email' &&
-            deps.config.sandboxRecipients &&
-            !inSandbox(to, deps.config.sandboxRecipients)
-          ? 'SES sandbox: recipient not verified'
-          : undefined;
+      : plan.channel === 'email' &&
+          deps.config.sandboxRecipients &&
+          !inSandbox(to, deps.config.sandboxRecipients)
+        ? 'SES sandbox: recipient not verified'
+        : undefined;
     if (suppression) {
       if (await deps.ledger.suppress(record, suppression)) {
         summary.suppressed++;
@@ -143,7 +137,19 @@ export async function notify(event: AnyEventEnvelope, deps: NotifyDeps): Promise
 
     // Rendering first: a broken template must fail before anything is claimed.
     const message = render(deps, event, plan, to);
-    const claim = await deps.ledger.claim(record, deps.config.leaseSeconds);
+    const claim = await deps.ledger.claim(
+      record,
+      deps.config.leaseSeconds,
+      plan.audience === 'customer' ? customer.id : undefined,
+    );
+    if (claim.kind === 'opted-out') {
+      const reason = `customer opted out of ${plan.channel}`;
+      if (await deps.ledger.suppress(record, reason)) {
+        summary.suppressed++;
+        deps.logger.info('notification suppressed', { ...log, reason });
+      } else summary.skipped++;
+      continue;
+    }
     if (claim.kind === 'done') {
       summary.skipped++;
       deps.logger.info('notification already handled', { ...log, state: claim.state });

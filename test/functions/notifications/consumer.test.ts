@@ -164,8 +164,8 @@ it('the ledger alone keeps concurrent attempts to one send each, even without th
   notifier.delayMs = 20;
   const deps = () => ({
     notifier,
-    ledger: new PostgresDeliveryLedger(db.sql),
-    preferences: new PostgresDeliveryLedger(db.sql),
+    // As the consumer builds it on a pool: each statement its own transaction, committed asynchronously.
+    ledger: new PostgresDeliveryLedger(db.sql, true),
     templates,
     config: runtime.config,
     logger: silentLogger(),
