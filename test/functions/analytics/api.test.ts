@@ -61,7 +61,7 @@ beforeAll(async () => {
     );
   }
   await deliver(analyticsHandler(db.sql), events);
-});
+}, 180_000);
 afterAll(async () => {
   await db.stop();
 });
