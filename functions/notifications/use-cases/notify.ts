@@ -31,12 +31,20 @@ import { templateValues } from '../content';
 import { paymentOf, planMessages, type PlannedMessage, type PolicyConfig } from '../policy';
 import {
   NotifierError,
+  type ClaimResult,
+  type SendReceipt,
   type DeliveryLedger,
   type DeliveryRecord,
   type Notifier,
   type OutboundMessage,
 } from '../ports';
-import { isValidRecipient, maskRecipient, normalizeRecipient, recipientHash } from '../recipients';
+import {
+  isValidRecipient,
+  maskContactsIn,
+  maskRecipient,
+  normalizeRecipient,
+  recipientHash,
+} from '../recipients';
 import type { TemplateSet } from '../templates';
 
 export interface NotifyConfig extends PolicyConfig {
@@ -91,6 +99,36 @@ function render(
   return plan.channel === 'email'
     ? { ...base, channel: 'email', ...template.renderEmail(values) }
     : { ...base, channel: 'sms', text: template.renderSms(values) };
+}
+
+const RECORD_ATTEMPTS = 3;
+
+/**
+ * Records a send that happened. A database hiccup here must not be taken for a failed send: it is tried again a
+ * few times; if it still fails the record fails, and the message may go once more after the lease expires.
+ */
+async function recordSent(
+  deps: NotifyDeps,
+  record: DeliveryRecord,
+  claim: Extract<ClaimResult, { kind: 'claimed' }>,
+  receipt: SendReceipt,
+  log: Record<string, unknown>,
+): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deps.ledger.complete(record, claim, { status: 'sent', ...receipt });
+    } catch (error) {
+      if (attempt >= RECORD_ATTEMPTS) {
+        deps.logger.error('sent, but the send could not be recorded; it may be sent again after the lease', {
+          ...log,
+          ...receipt,
+          error,
+        });
+        throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
 }
 
 export async function notify(event: AnyEventEnvelope, deps: NotifyDeps): Promise<NotifySummary> {
@@ -161,41 +199,34 @@ export async function notify(event: AnyEventEnvelope, deps: NotifyDeps): Promise
       continue;
     }
 
+    let receipt: SendReceipt;
     try {
-      const receipt = await deps.notifier.send(message);
-      const owned = await deps.ledger.complete(record, claim, { status: 'sent', ...receipt });
-      summary.sent++;
-      deps.logger.info('notification sent', { ...log, ...receipt, attempt: claim.attempt });
-      if (!owned) deps.logger.warn('the claim expired before the send was recorded', { ...log, ...receipt });
+      receipt = await deps.notifier.send(message);
     } catch (error) {
       const failure =
         error instanceof NotifierError
           ? error
-          : new NotifierError((error as Error)?.message ?? String(error), true, 'Error');
+          : new NotifierError(maskContactsIn((error as Error)?.message ?? String(error)), true, 'Error');
       await deps.ledger.complete(record, claim, {
         status: 'failed',
         provider: failure.provider ?? 'none',
         reason: failure.message,
         retryable: failure.retryable,
       });
+      const details = { ...log, code: failure.code, reason: failure.message, attempt: claim.attempt };
       if (failure.retryable) {
         summary.retry++;
-        deps.logger.warn('notification failed; it will be retried', {
-          ...log,
-          code: failure.code,
-          reason: failure.message,
-          attempt: claim.attempt,
-        });
+        deps.logger.warn('notification failed; it will be retried', details);
       } else {
         summary.failed++;
-        deps.logger.error('notification failed for good', {
-          ...log,
-          code: failure.code,
-          reason: failure.message,
-          attempt: claim.attempt,
-        });
+        deps.logger.error('notification failed for good', details);
       }
+      continue;
     }
+    const owned = await recordSent(deps, record, claim, receipt, log);
+    summary.sent++;
+    deps.logger.info('notification sent', { ...log, ...receipt, attempt: claim.attempt });
+    if (!owned) deps.logger.warn('the claim expired before the send was recorded', { ...log, ...receipt });
   }
   if (summary.retry > 0) {
     throw new RetryLaterError(`${summary.retry} notification(s) of event ${event.id} must be retried`);

@@ -334,3 +334,27 @@ describe('the audit log is append-only', () => {
     expect(ledger!.upd).toBe(true);
   });
 });
+
+it('a database hiccup while recording a send is retried, never taken for a failed send', async () => {
+  const event = approved({ customer: { id: 'cus_h', email: 'hiccup@example.com' } });
+  const real = new PostgresDeliveryLedger(db.sql, true);
+  let failures = 1;
+  const flaky = {
+    claim: real.claim.bind(real),
+    suppress: real.suppress.bind(real),
+    complete: async (...args: Parameters<PostgresDeliveryLedger['complete']>) => {
+      if (failures-- > 0) throw new Error('connection reset');
+      return real.complete(...args);
+    },
+  };
+  const summary = await notify(event, {
+    notifier,
+    ledger: flaky,
+    templates,
+    config: runtime.config,
+    logger: silentLogger(),
+  });
+  expect(summary).toMatchObject({ sent: 1, failed: 0, retry: 0 });
+  expect(sentTo('hiccup@example.com')).toBe(1);
+  expect((await auditOf(event)).map((a) => `${a.status}:${a.attempt}`)).toEqual(['sent:1']);
+});
