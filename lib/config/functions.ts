@@ -42,6 +42,8 @@ export interface FunctionSpec {
   capabilities?: Capability[];
   /** Needs the onnxruntime-node layer and the model files (fraud scoring). */
   onnx?: boolean;
+  /** Folders copied into the bundle (ESM bundles have no __dirname to find them), and the variable naming them. */
+  bundleFiles?: { from: string; to: string; env: string }[];
   /** The issue that brings the handler; until its file exists, the row is skipped. */
   landsWith?: string;
 }
@@ -169,6 +171,9 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     database: true,
     publishes: [],
     capabilities: ['ses-send', 'sms-publish'],
+    bundleFiles: [
+      { from: 'functions/notifications/templates', to: 'templates', env: 'NOTIFICATION_TEMPLATES_DIR' },
+    ],
     landsWith: 'issue 6',
   },
   {

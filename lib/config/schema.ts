@@ -180,6 +180,16 @@ export const environmentConfigSchema = z
       /** Where AnomalyDetected alerts go. */
       fraudOpsAddress: z.email(),
       configurationSetName: z.string().regex(/^[\w-]{1,64}$/),
+      /**
+       * While the SES account is in the sandbox: the verified addresses or @domains mail may go to (anything
+       * else is suppressed, not sent). Unset: production access, mail goes to anyone.
+       */
+      sandboxRecipients: z.array(z.string().regex(/^([^@\s]+@[^@\s]+|@[a-z0-9.-]+)$/i)).optional(),
+      /** Alphanumeric SMS sender id, where the destination country supports one. */
+      smsSenderId: z
+        .string()
+        .regex(/^[A-Za-z0-9]{1,11}$/)
+        .optional(),
     }),
     api: z.object({
       throttle: z.object({

@@ -22,6 +22,11 @@ export interface FunctionDeps {
   onnxLayer?: lambda.ILayerVersion;
 }
 
+/** Per-function additions from the stack that builds it (resources only that stack owns). */
+export interface FunctionExtras {
+  environment?: Record<string, string>;
+}
+
 export interface Sizing {
   memoryMb: number;
   timeoutSeconds: number;
@@ -38,6 +43,7 @@ export function buildFunction(
   spec: FunctionSpec,
   sizing: Sizing,
   deps: FunctionDeps,
+  extras: FunctionExtras = {},
 ): ServiceFunction {
   const { config } = deps;
   const environment: Record<string, string> = {
@@ -45,14 +51,22 @@ export function buildFunction(
     FRAUD_TOPIC_ARN: deps.topics.fraud.topicArn,
     ...deps.environment,
   };
+  for (const files of spec.bundleFiles ?? []) environment[files.env] = `/var/task/${files.to}`;
+  Object.assign(environment, extras.environment);
   if (spec.service === 'fraud') environment.FRAUD_THRESHOLDS = JSON.stringify(config.fraud.thresholds);
   if (spec.capabilities?.includes('ses-send')) {
     environment.SES_FROM_ADDRESS = config.notifications.fromAddress;
     environment.SES_CONFIGURATION_SET = config.notifications.configurationSetName;
     environment.FRAUD_OPS_ADDRESS = config.notifications.fraudOpsAddress;
+    if (config.notifications.sandboxRecipients) {
+      environment.SES_SANDBOX_RECIPIENTS = config.notifications.sandboxRecipients.join(',');
+    }
   }
   if (spec.onnx) environment.MODEL_DIR = '/var/task/models';
   if (spec.onnx && !deps.onnxLayer) throw new Error(`${spec.id} needs the onnxruntime layer`);
+  if (spec.capabilities?.includes('sms-publish') && config.notifications.smsSenderId) {
+    environment.SMS_SENDER_ID = config.notifications.smsSenderId;
+  }
   if (spec.onnx && config.fraud.model) environment.FRAUD_MODEL = config.fraud.model;
   if (spec.onnx && config.fraud.shadowModel) environment.FRAUD_SHADOW_MODEL = config.fraud.shadowModel;
   if (spec.onnx && Stack.of(scope).bundlingRequired) {
@@ -77,17 +91,17 @@ export function buildFunction(
     reservedConcurrency: sizing.reservedConcurrency,
     database: spec.database ? deps.database : undefined,
     environment,
-    ...(spec.onnx && deps.onnxLayer
-      ? {
-          layers: [deps.onnxLayer],
-          externalModules: ONNX_EXTERNALS,
-          // The model's metadata (fraud-<version>.json) names its .onnx; both ship in the bundle.
-          copy: [
+    ...(spec.onnx && deps.onnxLayer ? { layers: [deps.onnxLayer], externalModules: ONNX_EXTERNALS } : {}),
+    copy: [
+      ...(spec.bundleFiles ?? []).map((f) => ({ from: f.from, to: f.to })),
+      // The model's metadata (fraud-<version>.json) names its .onnx; both ship in the bundle.
+      ...(spec.onnx
+        ? [
             { from: 'models', to: 'models', pattern: 'fraud-*.onnx' },
             { from: 'models', to: 'models', pattern: 'fraud-*.json' },
-          ],
-        }
-      : {}),
+          ]
+        : []),
+    ],
   });
 
   for (const topic of spec.publishes) deps.topics[topic].grantPublish(fn.function);

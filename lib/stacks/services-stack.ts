@@ -1,4 +1,6 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ses from 'aws-cdk-lib/aws-ses';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type { Construct } from 'constructs';
@@ -49,6 +51,10 @@ export class ServicesStack extends Stack {
       sns.Topic.fromTopicArn(this, 'AlarmTopic', alarmTopicArn(this, config)),
     );
 
+    const mail = props.functions.some((f) => f.capabilities?.includes('ses-send'))
+      ? this.mailResources(props)
+      : undefined;
+
     for (const spec of props.functions) {
       const { trigger } = spec;
       if (trigger.kind === 'schedule') {
@@ -63,12 +69,25 @@ export class ServicesStack extends Stack {
         this.functions[spec.id] = fn;
       } else if (trigger.kind === 'consumer') {
         const settings = config.consumers[trigger.consumer];
+        const sendsMail = Boolean(mail && spec.capabilities?.includes('ses-send'));
         const fn = buildFunction(
           this,
           spec,
           { memoryMb: settings.memoryMb, timeoutSeconds: settings.consumerTimeoutSeconds },
           deps,
+          {
+            environment:
+              mail && sendsMail
+                ? {
+                    RECIPIENT_HASH_SECRET_ARN: mail.recipientHashKey.secretArn,
+                    // A claim on a notification outlives one attempt (the timeout) and ends before SQS
+                    // redelivers the message (the visibility timeout, at least 6x the timeout).
+                    NOTIFICATION_LEASE_SECONDS: String(2 * settings.consumerTimeoutSeconds),
+                  }
+                : undefined,
+          },
         );
+        if (mail && sendsMail) mail.recipientHashKey.grantRead(fn.function);
         this.functions[spec.id] = fn;
         this.consumers[trigger.consumer] = new EventConsumer(this, `${spec.id}Events`, {
           consumer: trigger.consumer,
@@ -83,5 +102,35 @@ export class ServicesStack extends Stack {
         });
       }
     }
+  }
+
+  /**
+   * What sending mail needs besides the grant: the SES configuration set and identity named in the config
+   * (the identity is verified through the DNS records or the link SES sends), and the key of the HMAC that
+   * lets the audit log find a recipient without storing the address.
+   */
+  private mailResources(props: ServicesStackProps): { recipientHashKey: secretsmanager.Secret } {
+    const { notifications } = props.config;
+    const configurationSet = new ses.ConfigurationSet(this, 'MailConfigurationSet', {
+      configurationSetName: notifications.configurationSetName,
+    });
+    new ses.EmailIdentity(this, 'MailIdentity', {
+      identity: notifications.senderIdentity.includes('@')
+        ? ses.Identity.email(notifications.senderIdentity)
+        : ses.Identity.domain(notifications.senderIdentity),
+      configurationSet,
+    });
+    const recipientHashKey = new secretsmanager.Secret(this, 'RecipientHashKey', {
+      secretName: `rampay/${props.config.name}/recipient-hash-key`,
+      description: 'Key of the HMAC the notification audit log stores instead of recipient addresses',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: plainRemovalPolicy(props.config),
+    });
+    Validations.of(recipientHashKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'A pseudonymisation key, not a credential: rotating it would orphan every recipient hash already in the audit log.',
+    });
+    return { recipientHashKey };
   }
 }

@@ -578,6 +578,34 @@ describe('services stack', () => {
       }
     });
 
+    it('gives the notifications consumer its templates, the SES configuration set and identity, and the hash key', () => {
+      services.hasResourceProperties('AWS::SES::ConfigurationSet', {
+        Name: config.notifications.configurationSetName,
+      });
+      services.hasResourceProperties('AWS::SES::EmailIdentity', {
+        EmailIdentity: config.notifications.senderIdentity,
+        ConfigurationSetAttributes: { ConfigurationSetName: Match.anyValue() },
+      });
+      services.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: 'rampay-dev-notifications-consumer',
+        Environment: {
+          Variables: Match.objectLike({
+            NOTIFICATION_TEMPLATES_DIR: '/var/task/templates',
+            RECIPIENT_HASH_SECRET_ARN: { Ref: Match.stringLikeRegexp('^RecipientHashKey') },
+            NOTIFICATION_LEASE_SECONDS: String(2 * config.consumers.notifications.consumerTimeoutSeconds),
+            SES_FROM_ADDRESS: config.notifications.fromAddress,
+            SES_SANDBOX_RECIPIENTS: '@dev.rampay.example',
+          }),
+        },
+      });
+      const lease = 2 * config.consumers.notifications.consumerTimeoutSeconds;
+      expect(lease).toBeLessThan(config.consumers.notifications.visibilityTimeoutSeconds);
+      const policy = resourcesOf([services], 'AWS::IAM::Policy').find((p) =>
+        p.id.startsWith('NotificationsConsumerRole'),
+      );
+      expect(JSON.stringify(policy?.resource.Properties?.PolicyDocument)).toContain('RecipientHashKey');
+    });
+
     it('lets the notifications consumer send e-mail only from the configured identity, and SMS but not topic publishes', () => {
       const policy = resourcesOf([services], 'AWS::IAM::Policy').find((p) =>
         p.id.startsWith('NotificationsConsumerRole'),
