@@ -71,7 +71,12 @@ const FILES: Record<Part, string> = {
 
 /** Where the template files are: NOTIFICATION_TEMPLATES_DIR in a bundle, else the folder beside this module. */
 export function templatesDir(): string {
-  return process.env.NOTIFICATION_TEMPLATES_DIR ?? path.join(__dirname, 'templates');
+  if (process.env.NOTIFICATION_TEMPLATES_DIR) return process.env.NOTIFICATION_TEMPLATES_DIR;
+  // An ESM bundle has no __dirname: there the folder must be copied into the bundle and named.
+  if (typeof __dirname === 'undefined') {
+    throw new Error('set NOTIFICATION_TEMPLATES_DIR to the template files copied into the bundle');
+  }
+  return path.join(__dirname, 'templates');
 }
 
 type Segment = string | { variable: string };
