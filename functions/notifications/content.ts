@@ -5,12 +5,18 @@ import type { Audience } from './ports';
 import { maskEmail, maskPhone } from './recipients';
 import type { TemplateValues } from './templates';
 
-const DECLINE_REASONS: Record<string, string> = {
-  fraud: 'the payment looked risky to our fraud checks',
-  'fraud-model': 'the payment looked risky to our fraud checks',
-  declined: 'the payment was declined',
-  reviewer: 'a reviewer declined the payment',
-};
+/**
+ * What the customer is told about a decline. The event's reason is for operators (it can carry a risk score), so
+ * only its kind is translated and anything unknown gets the neutral sentence.
+ */
+const DECLINE_REASONS: [RegExp, string][] = [
+  [/fraud model|fraud/i, 'the payment looked risky to our fraud checks'],
+  [/review/i, 'the payment did not pass our security review'],
+];
+
+export function declineReason(reason: string): string {
+  return DECLINE_REASONS.find(([pattern]) => pattern.test(reason))?.[1] ?? 'the payment was declined';
+}
 
 /**
  * The values a template may show, as text. Amounts are formatted here (never a raw minor-unit number); the
@@ -31,7 +37,7 @@ export function templateValues(event: AnyEventEnvelope, audience: Audience): Tem
     reason: '-',
   };
   if (event.type === 'PaymentFailed') {
-    values.reason = DECLINE_REASONS[event.data.reason] ?? 'the payment was declined';
+    values.reason = declineReason(event.data.reason);
   }
   if (event.type === 'AnomalyDetected') {
     values.action = event.data.action;

@@ -48,7 +48,10 @@ export function approved(overrides: Partial<PaymentSnapshot> = {}): EventEnvelop
 
 export function failed(overrides: Partial<PaymentSnapshot> = {}): EventEnvelope<'PaymentFailed'> {
   const payment = snapshot({ status: 'failed', version: 2, ...overrides });
-  return buildEvent('PaymentFailed', { ...fields(payment), data: { payment, reason: 'fraud' } });
+  return buildEvent('PaymentFailed', {
+    ...fields(payment),
+    data: { payment, reason: 'declined by the fraud model: risk score 97' },
+  });
 }
 
 export function anomaly(

@@ -1,7 +1,7 @@
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { templateValues } from '../../../functions/notifications/content';
+import { declineReason, templateValues } from '../../../functions/notifications/content';
 import { formatAmount, localeFor, minorToDecimalString } from '../../../functions/notifications/format';
 import { planMessages } from '../../../functions/notifications/policy';
 import {
@@ -98,6 +98,9 @@ describe('templates', () => {
   it('declined news never shows the internal reason code', () => {
     const email = templates.get('payment-declined').renderEmail(templateValues(failed(), 'customer'));
     expect(email.text).toContain('Reason: the payment looked risky to our fraud checks');
+    expect(email.text).not.toContain('risk score');
+    expect(declineReason('rejected by a reviewer')).toBe('the payment did not pass our security review');
+    expect(declineReason('insufficient funds')).toBe('the payment was declined');
   });
 
   it('SMS fit in one 160-character message even for the largest amounts', () => {
