@@ -1,29 +1,31 @@
 /**
- * Turns one consumed event into its messages, each sent at most once per (event, channel, recipient) and
- * retried until it is sent or fails for good.
+ * Turns one consumed event into its messages: exactly one per (event, channel, recipient), retried until it is
+ * sent or fails for good.
  *
  * The protocol. The consumer runtime's inbox row commits with the batch, after the sends, so it cannot stop a
  * second send by itself: a crash (or a failed batch commit) after a send would bring the event back. So each
- * message is claimed in the delivery ledger in its OWN committed statement before anything is sent:
+ * message is claimed in the delivery ledger in its OWN committed statement (on the pool, not in ctx.tx) before
+ * anything is sent:
  *   1. claim: insert (event, channel, recipient hash) as `claimed` with a lease (default 60 s: longer than the
  *      function's timeout, shorter than the queue's visibility timeout). A row that is `sent`, `failed` or
  *      `suppressed` means done: skip it. A live lease held by another attempt means busy: leave it to that attempt
  *      and fail the record so SQS brings it back later. A `retry` row, or a `claimed` row whose lease expired
  *      (its attempt crashed between claim and send, or between send and record), is taken over, and the audit
- *      log records that the abandoned attempt's outcome is unknown.
+ *      log records that the abandoned attempt's outcome is unknown. The same statement reads the customer's
+ *      opt-out of the channel.
  *   2. send through the Notifier.
  *   3. complete, in one statement: the ledger row becomes `sent` (with the provider's message id), `failed`
  *      (a permanent error: never retried) or `retry` (throttling, an outage), and the attempt is appended to the
  *      audit log. After all messages of the event, a retry or busy one makes the record throw: SQS redelivers it,
  *      and only the messages not yet done are tried again.
- * A message can only go out twice if the process dies after the provider accepted it and before step 3 commits
- * (SES and SNS SMS take no idempotency key); the lease then expires, the retry sends again, and the audit log
- * shows the unknown outcome. Validation failures, the SES sandbox and opt-outs (read in the claim's statement) are recorded as
- * `suppressed`.
+ * A message can only go out twice if the process (or the database) dies after the provider accepted it and
+ * before step 3 is durable (SES and SNS SMS take no idempotency key); the lease then expires, the retry sends
+ * again, and the audit log shows the unknown outcome. Invalid addresses, the SES sandbox and opt-outs are
+ * recorded as `suppressed`.
  *
- * The ledger must run on its own connection for this (`independent`); with a one-connection pool (the embedded
- * PGlite of the local platform) it can only run in the consumer's transaction, where a failed record rolls its
- * claims back with it: at-least-once there, which is fine for a local mail sink.
+ * The ledger must run on its own connection for this; with a one-connection pool (the embedded PGlite of the
+ * local platform) it can only run in the consumer's transaction, where a failed record rolls its claims back with
+ * it: at-least-once there, which is fine for a local mail sink.
  */
 import type { AnyEventEnvelope } from '../../domain/events';
 import type { Logger } from '@aws-lambda-powertools/logger';
