@@ -72,6 +72,8 @@ const cognitoAuth = z.object({
   domainPrefix: z
     .string()
     .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'lower-case letters, digits and -'),
+  /** App clients created outside CDK (one per merchant back end) whose tokens the API accepts. */
+  extraClientIds: z.array(z.string().regex(/^[a-z0-9]{1,128}$/)).default([]),
 });
 const externalAuth = z.object({
   kind: z.literal('external'),

@@ -92,7 +92,7 @@ export class ApiStack extends Stack {
         preventUserExistenceErrors: true,
       });
       issuer = `https://cognito-idp.${this.region}.amazonaws.com/${pool.userPoolId}`;
-      audience = [client.userPoolClientId];
+      audience = [client.userPoolClientId, ...config.auth.extraClientIds];
       this.scopePrefix = `${config.auth.resourceServerId}/`;
       this.userPool = pool;
       new CfnOutput(this, 'UserPoolId', { value: pool.userPoolId });

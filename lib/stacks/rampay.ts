@@ -36,7 +36,7 @@ export function createRamPay(
     env,
     stackName: stackName(config, part),
     description: `RamPay ${config.name}: ${description}`,
-    terminationProtection: config.removalPolicy === 'retain',
+    terminationProtection: config.removalPolicy !== 'destroy',
   });
 
   const network = new NetworkStack(

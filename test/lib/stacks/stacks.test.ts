@@ -111,6 +111,12 @@ describe.each(Object.keys(variants))('%s', (name) => {
     }
   });
 
+  it('protects every stack from deletion unless the environment is meant to be destroyed', () => {
+    for (const part of PARTS) {
+      expect(variants[name]!.rampay[part].terminationProtection).toBe(config.removalPolicy !== 'destroy');
+    }
+  });
+
   it('names every stack RamPay-<env>-<part>', () => {
     const stacks = Object.values(variants[name]!.rampay).filter(
       (v): v is { stackName: string } => typeof v === 'object' && v !== null && 'stackName' in v,
