@@ -48,13 +48,15 @@ export class NetworkStack extends Stack {
       trafficType: ec2.FlowLogTrafficType.ALL,
     });
 
-    // The APIs functions call from inside the VPC. Lambda's own log delivery, event source mappings and X-Ray
-    // segments travel through the Lambda service, not the function's network, so they need none; no function
-    // calls the SQS API itself (event source mappings poll for them), so SQS needs none either.
+    // The APIs the functions call from inside the VPC. Lambda's own log delivery and the event source mappings
+    // go through the Lambda service, not the function's network, and no function calls the SQS API itself
+    // (mappings poll for them), so neither logs nor SQS need one. X-Ray gets one so that active tracing never
+    // depends on a route to the internet.
     const endpoints: Record<string, ec2.InterfaceVpcEndpointAwsService> = {
       SecretsManager: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER, // database credentials
       Sns: ec2.InterfaceVpcEndpointAwsService.SNS, // event publishing, SMS
       Email: ec2.InterfaceVpcEndpointAwsService.EMAIL, // SES API v2 (notifications)
+      XRay: ec2.InterfaceVpcEndpointAwsService.XRAY, // active tracing
     };
     for (const [name, service] of Object.entries(endpoints)) {
       const endpoint = this.vpc.addInterfaceEndpoint(name, {

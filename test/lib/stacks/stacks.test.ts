@@ -176,17 +176,17 @@ describe('network stack', () => {
   it('has a private-DNS interface endpoint for every AWS API the functions call, reachable from the VPC on 443 only', () => {
     const endpoints = resourcesOf([dev.templates.network], 'AWS::EC2::VPCEndpoint');
     const services = endpoints.map((e) => JSON.stringify(e.resource.Properties?.ServiceName));
-    for (const service of ['.secretsmanager', '.sns', '.email']) {
+    for (const service of ['.secretsmanager', '.sns', '.email', '.xray']) {
       expect(services.some((s) => s.includes(`${service}"`))).toBe(true);
     }
-    expect(endpoints).toHaveLength(3);
+    expect(endpoints).toHaveLength(4);
     for (const { resource } of endpoints) {
       expect(resource.Properties).toMatchObject({ VpcEndpointType: 'Interface', PrivateDnsEnabled: true });
     }
     const endpointGroups = resourcesOf([dev.templates.network], 'AWS::EC2::SecurityGroup').filter((g) =>
-      /^Vpc(SecretsManager|Sns|Email)SecurityGroup/.test(g.id),
+      /^Vpc(SecretsManager|Sns|Email|XRay)SecurityGroup/.test(g.id),
     );
-    expect(endpointGroups).toHaveLength(3);
+    expect(endpointGroups).toHaveLength(4);
     for (const { resource } of endpointGroups) {
       expect(resource.Properties?.SecurityGroupIngress).toEqual([
         expect.objectContaining({ CidrIp: '10.10.0.0/16', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' }),
