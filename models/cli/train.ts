@@ -1,7 +1,5 @@
-import { spawn } from 'node:child_process';
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import {
   CARD_WINDOW_DAYS,
   FEATURE_NAMES,
@@ -10,6 +8,7 @@ import {
 } from '../../functions/fraud/features';
 import { MODELS_DIR, VERSION_FILE } from '../artifact';
 import { exportFeatures } from '../features/export';
+import { PYTHON, runTraining, type TrainReport } from '../training/run';
 import { writeFeatureTable } from '../features/files';
 import { readSimulation } from '../simulator/files';
 import { simulate, simulationStats, startMsOf, type Simulation } from '../simulator/simulate';
@@ -25,9 +24,6 @@ import {
   simulationOptions,
   UsageError,
 } from './common';
-
-const PYTHON = '/usr/bin/python3';
-const TRAIN_SCRIPT = path.join(MODELS_DIR, 'training', 'train.py');
 
 const USAGE = `usage: npm run model:train -- [options]
 
@@ -60,47 +56,6 @@ function within(name: string, span: [number, number], days: number): [number, nu
 
 function dateOf(sim: Simulation, day: number): string {
   return new Date(startMsOf(sim.options.startDate) + day * 86_400_000).toISOString().slice(0, 10);
-}
-
-interface TrainReport {
-  version: string;
-  onnx: string;
-  metadata: string;
-  comparison: Record<
-    string,
-    { auc_roc: number; average_precision: number; card_precision_at_100: number; fit_seconds: number }
-  >;
-  thresholds: Record<
-    string,
-    { score_at_least: number; share_of_payments: number; precision: number | null; recall: number }
-  >;
-  calibration_points: number;
-}
-
-function runPython(args: string[], iterations: number): Promise<TrainReport> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, ['-u', TRAIN_SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const bar = progress('boosting iterations', iterations);
-    let last = '';
-    let stderr = '';
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const m = /^\[(\d+)\/(\d+)\]/.exec(line);
-      if (m) bar.update(Number(m[1]), Number(m[2]));
-      else if (line.startsWith('{')) last = line;
-      else if (!process.stderr.isTTY || !/^(Binning|Fitting)/.test(line)) console.error(`  ${line}`);
-    });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', (error) =>
-      reject(
-        new Error(`cannot run ${PYTHON} (apt-get install python3-sklearn python3-onnx): ${error.message}`),
-      ),
-    );
-    child.on('close', (code) => {
-      bar.stop();
-      if (code !== 0) return reject(new Error(`train.py exited with ${code}:\n${stderr}`));
-      resolve(JSON.parse(last) as TrainReport);
-    });
-  });
 }
 
 runCli(USAGE, async () => {
@@ -162,7 +117,7 @@ runCli(USAGE, async () => {
   await writeFile(infoPath, JSON.stringify(info, null, 2));
 
   const trainStarted = performance.now();
-  const report = await runPython(
+  const report = await runTraining(
     [
       '--data',
       dataDir,
