@@ -194,10 +194,11 @@ export default async function main(): Promise<Record<string, unknown>> {
     })),
   );
   const api = rows.filter((r) => r.kind === 'api');
-  const missed = api.filter((r) => !r.meetsTargets).map((r) => r.function);
+  const small = api.filter((r) => r.bundledBytes < SIZE_TARGET_BYTES).length;
+  const fast = api.filter((r) => r.initMedianMs.bundled < INIT_TARGET_MS).length;
   console.log(
-    `API functions: ${api.length - missed.length}/${api.length} under ${kb(SIZE_TARGET_BYTES)} and ${INIT_TARGET_MS} ms` +
-      (missed.length > 0 ? ` (missed: ${missed.join(', ')})` : ''),
+    `API functions: ${small}/${api.length} under ${kb(SIZE_TARGET_BYTES)}, ${fast}/${api.length} under ` +
+      `${INIT_TARGET_MS} ms init as deployed; both: ${api.filter((r) => r.meetsTargets).length}/${api.length}`,
   );
   console.log(
     "Note: the SDK-external init resolves @aws-sdk from this machine's node_modules; on Lambda it would load the runtime's copy.",
