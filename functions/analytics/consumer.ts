@@ -1,12 +1,18 @@
 /**
- * The analytics consumer: folds every event into the rollups (functions/analytics/rollup.ts) in the runtime's
- * transaction, and reports the business metrics of the records that committed.
+ * The analytics consumer: folds every event (functions/analytics/rollup.ts) in the runtime's transaction, then,
+ * once the batch has committed, compacts the pending changes into the rollups and publishes the business
+ * metrics of the records that committed.
  */
 import type { SQSBatchResponse } from 'aws-lambda';
 import { defineConsumer } from '../shared/consumer/consumer';
-import type { SqsBatchHandler } from '../shared/consumer/runtime';
-import type { RollupWriter } from './ports';
+import {
+  createSqsHandler,
+  type ConsumerDependencies,
+  type SqsBatchHandler,
+} from '../shared/consumer/runtime';
+import { logger as processLogger } from '../shared/logger';
 import type { BusinessMetrics } from './metrics';
+import type { RollupWriter } from './ports';
 import type { Signal } from './rollup';
 import { foldEvent } from './use-cases/fold-event';
 
@@ -21,19 +27,38 @@ export function analyticsConsumer(store: RollupWriter, pending: Map<string, Sign
   });
 }
 
+/** Compacts until nothing is pending (a few statements at most: each takes up to 2000 changes). */
+export async function compactAll(store: RollupWriter, deps: ConsumerDependencies): Promise<number> {
+  const sql = await deps.sql();
+  let moved = 0;
+  for (let n = await store.compact(sql); n > 0; n = await store.compact(sql)) moved += n;
+  return moved;
+}
+
 /**
- * Wraps the runtime's SQS handler so that metrics are published only for records that were processed and not
- * reported failed (a failed record's savepoint was rolled back; a duplicate never reached the handler).
+ * The Lambda SQS handler: the consumer runtime (inbox, one transaction per batch), then compaction and the
+ * metrics of the records that were processed and not reported failed (a failed record's savepoint was rolled
+ * back; a duplicate never reached the handler). A failed compaction fails nothing: the changes stay pending and
+ * the next batch's compaction moves them.
  */
-export function withBusinessMetrics(
-  sqsHandler: SqsBatchHandler,
-  pending: Map<string, Signal[]>,
+export function analyticsHandler(
+  store: RollupWriter,
+  deps: ConsumerDependencies,
   metrics: BusinessMetrics,
 ): SqsBatchHandler {
+  const pending = new Map<string, Signal[]>();
+  const sqsHandler = createSqsHandler(analyticsConsumer(store, pending), deps);
   return async (event, context) => {
     const ids = event.Records.map((r) => r.messageId);
     try {
       const response: SQSBatchResponse = await sqsHandler(event, context);
+      try {
+        await compactAll(store, deps);
+      } catch (error) {
+        (deps.logger ?? processLogger).warn('analytics compaction failed; the next batch will retry it', {
+          error,
+        });
+      }
       const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
       for (const id of ids) if (!failed.has(id)) metrics.record(pending.get(id) ?? []);
       metrics.publish();

@@ -1,26 +1,31 @@
-import type { Queryable } from '../shared/db/client';
+import type { Queryable, Sql } from '../shared/db/client';
 import type { Histogram } from './histogram';
 import type { GrainRange } from './ranges';
-import type { Counted, Counters, PaymentFacts, PaymentFactsUpdate, PeriodRow } from './rollup';
+import type { Counted, Counters, MinuteDelta, PaymentFacts, PaymentFactsUpdate } from './rollup';
 
 /** Whose data a query reads: one merchant, or every merchant ('*', analytics:admin only). */
 export type MerchantScope = string;
 export const ALL_MERCHANTS = '*';
 
-/** The consumer's writes; every method runs in the consumer's transaction (next to its inbox row). */
+/** The consumer's writes. */
 export interface RollupWriter {
   /** Merges what an event tells about its payment (earliest of each fact) and returns the row, locked. */
   upsertFacts(tx: Queryable, update: PaymentFactsUpdate): Promise<PaymentFacts>;
   /**
-   * Adds the rows' deltas to the rollups, the latency histogram and the failure reasons, and records what is
-   * now counted for the payment, if that changed (one statement: folding is round-trip bound).
+   * Appends an event's changes for compaction, and records what is now counted for the payment if that changed;
+   * in the consumer's transaction (next to its inbox row). Locks no shared row.
    */
-  applyRows(
+  appendDeltas(
     tx: Queryable,
     merchantId: string,
-    rows: readonly PeriodRow[],
+    deltas: readonly MinuteDelta[],
     counted?: { paymentId: string; counted: Counted },
   ): Promise<void>;
+  /**
+   * Moves up to `limit` pending changes into the rollups, in one transaction, taking rows in key order (so that
+   * concurrent compactions wait for each other rather than deadlock). Returns how many it moved.
+   */
+  compact(sql: Sql, limit?: number): Promise<number>;
 }
 
 export interface CurrencyTotals {

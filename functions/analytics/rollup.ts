@@ -231,6 +231,7 @@ export function reconcile(
 
 /** One row of a grain: a MinuteDelta spread to its minute, hour and day, merged by key. */
 export interface PeriodRow {
+  merchantId: string;
   grain: Grain;
   periodStart: Date;
   currency: string;
@@ -243,35 +244,49 @@ export function zeroCounters(): Counters {
   return Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Counters;
 }
 
-/** Spreads minute deltas to all three grains and merges those that land on the same row (one upsert each). */
-export function toPeriodRows(deltas: readonly MinuteDelta[]): PeriodRow[] {
+/**
+ * Spreads minute deltas to all three grains and merges those that land on the same row (one upsert each), in
+ * key order (merchant, grain, period, currency): writers that take rows in one order never deadlock.
+ */
+export function toPeriodRows(
+  batches: readonly { merchantId: string; deltas: readonly MinuteDelta[] }[],
+): PeriodRow[] {
   const rows = new Map<string, PeriodRow>();
-  for (const d of deltas) {
-    for (const grain of GRAINS) {
-      const start = periodStart(d.minute, grain);
-      const key = `${grain}|${start.getTime()}|${d.currency}`;
-      let row = rows.get(key);
-      if (!row) {
-        row = {
-          grain,
-          periodStart: start,
-          currency: d.currency,
-          counters: zeroCounters(),
-          latencyBuckets: new Map(),
-          failureReasons: new Map(),
-        };
-        rows.set(key, row);
-      }
-      for (const [counter, value] of Object.entries(d.counters) as [Counter, number][]) {
-        row.counters[counter] += value;
-      }
-      for (const [bucket, n] of Object.entries(d.latencyBuckets ?? {})) {
-        row.latencyBuckets.set(Number(bucket), (row.latencyBuckets.get(Number(bucket)) ?? 0) + n);
-      }
-      for (const [reason, n] of Object.entries(d.failureReasons ?? {})) {
-        row.failureReasons.set(reason, (row.failureReasons.get(reason) ?? 0) + n);
+  for (const { merchantId, deltas } of batches) {
+    for (const d of deltas) {
+      for (const grain of GRAINS) {
+        const start = periodStart(d.minute, grain);
+        const key = JSON.stringify([merchantId, grain, start.getTime(), d.currency]);
+        let row = rows.get(key);
+        if (!row) {
+          row = {
+            merchantId,
+            grain,
+            periodStart: start,
+            currency: d.currency,
+            counters: zeroCounters(),
+            latencyBuckets: new Map(),
+            failureReasons: new Map(),
+          };
+          rows.set(key, row);
+        }
+        for (const [counter, value] of Object.entries(d.counters) as [Counter, number][]) {
+          row.counters[counter] += value;
+        }
+        for (const [bucket, n] of Object.entries(d.latencyBuckets ?? {})) {
+          row.latencyBuckets.set(Number(bucket), (row.latencyBuckets.get(Number(bucket)) ?? 0) + n);
+        }
+        for (const [reason, n] of Object.entries(d.failureReasons ?? {})) {
+          row.failureReasons.set(reason, (row.failureReasons.get(reason) ?? 0) + n);
+        }
       }
     }
   }
-  return [...rows.values()];
+  const order = (r: PeriodRow) => [r.merchantId, r.grain, r.periodStart.getTime(), r.currency] as const;
+  return [...rows.values()].sort((a, b) => {
+    const x = order(a);
+    const y = order(b);
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+    return 0;
+  });
 }

@@ -15,9 +15,8 @@ import {
   PostgresAnalyticsReader,
   PostgresRollupWriter,
 } from '../../functions/analytics/adapters/postgres-analytics-store';
-import { analyticsConsumer } from '../../functions/analytics/consumer';
+import { analyticsHandler } from '../../functions/analytics/consumer';
 import { bucketOf } from '../../functions/analytics/histogram';
-import type { Signal } from '../../functions/analytics/rollup';
 import { summarize } from '../../functions/analytics/use-cases/summary';
 import type { AnyEventEnvelope } from '../../functions/domain/events';
 import { defineConsumer } from '../../functions/shared/consumer/consumer';
@@ -106,8 +105,11 @@ async function folding(db: TestDatabase): Promise<Record<string, unknown>> {
     publisher: () => new RecordingPublisher(),
     logger: new Logger({ serviceName: 'bench', logLevel: 'WARN' }),
   };
-  const pending = new Map<string, Signal[]>();
-  const fold = createSqsHandler(analyticsConsumer(new PostgresRollupWriter(), pending), deps);
+  // As Lambda runs it: runtime (inbox, batch transaction), then compaction into the rollups after the commit.
+  const fold = analyticsHandler(new PostgresRollupWriter(), deps, {
+    record: () => undefined,
+    publish: () => undefined,
+  });
   const noOp = createSqsHandler(defineConsumer({ name: 'analytics', handle: async () => undefined }), deps);
   await timeBatches(fold, workload().slice(0, 300));
   await timeBatches(noOp, workload().slice(0, 300));
@@ -152,7 +154,7 @@ async function folding(db: TestDatabase): Promise<Record<string, unknown>> {
 export async function seedRollups(sql: TestDatabase['sql'], end: Date): Promise<Record<string, number>> {
   const start = new Date(end.getTime() - DAYS * 86_400_000);
   const buckets = [30, 45, 60, 90, 150, 400].map(bucketOf);
-  await sql`truncate analytics_rollups, analytics_latency, analytics_failure_reasons, analytics_payments`;
+  await sql`truncate analytics_rollups, analytics_latency, analytics_failure_reasons, analytics_payments, analytics_pending`;
   await sql`
     insert into analytics_rollups (merchant_id, grain, period_start, currency, created_count, created_amount,
       approved_count, approved_amount, failed_count, failed_amount, anomalies_count, held_count, declined_count,

@@ -11,6 +11,8 @@ import {
 import type { GrainRange } from '../ranges';
 import {
   COUNTERS,
+  toPeriodRows,
+  type MinuteDelta,
   type Counted,
   type Counters,
   type PaymentFacts,
@@ -21,6 +23,7 @@ import {
 const ADD_COUNTERS = COUNTERS.map((c) => `${c} = analytics_rollups.${c} + excluded.${c}`).join(', ');
 const COUNTER_LIST = COUNTERS.join(', ');
 const ROLLUP_RECORD = [
+  'merchant_id text',
   'grain text',
   'period_start timestamptz',
   'currency text',
@@ -72,43 +75,77 @@ export class PostgresRollupWriter implements RollupWriter {
     };
   }
 
-  async applyRows(
+  async appendDeltas(
     tx: Queryable,
     merchantId: string,
-    rows: readonly PeriodRow[],
+    deltas: readonly MinuteDelta[],
     counted?: { paymentId: string; counted: Counted },
   ): Promise<void> {
-    if (rows.length === 0 && !counted) return;
-    const key = (r: PeriodRow) => ({ grain: r.grain, period_start: r.periodStart, currency: r.currency });
+    const c = counted?.counted;
+    const markCounted = c
+      ? tx`with counted as (
+          update analytics_payments
+          set counted_approved_at = ${c.approvedAt}, counted_latency_at = ${c.latencyAt},
+              counted_latency_ms = ${c.latencyMs}
+          where payment_id = ${counted!.paymentId}
+        )`
+      : tx``;
+    if (deltas.length === 0 && !c) return;
+    await tx`
+      ${markCounted}
+      insert into analytics_pending (merchant_id, deltas)
+      select ${merchantId}, ${deltas as never}::jsonb where ${deltas.length > 0}`;
+  }
+
+  async compact(sql: Sql, limit = 2000): Promise<number> {
+    return sql.begin(async (tx) => {
+      const taken = await tx<{ merchant_id: string; deltas: (MinuteDelta & { minute: string })[] }[]>`
+        delete from analytics_pending
+        where id in (select id from analytics_pending order by id limit ${limit} for update skip locked)
+        returning merchant_id, deltas`;
+      if (taken.length === 0) return 0;
+      const rows = toPeriodRows(
+        taken.map((t) => ({
+          merchantId: t.merchant_id,
+          deltas: t.deltas.map((d) => ({ ...d, minute: new Date(d.minute) })),
+        })),
+      );
+      await this.applyRows(tx, rows);
+      return taken.length;
+    });
+  }
+
+  /** Adds the rows' changes to the rollups, the latency histogram and the failure reasons, in one statement. */
+  private async applyRows(tx: Queryable, rows: readonly PeriodRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const key = (r: PeriodRow) => ({
+      merchant_id: r.merchantId,
+      grain: r.grain,
+      period_start: r.periodStart,
+      currency: r.currency,
+    });
     const rollups = rows.map((r) => ({ ...key(r), ...r.counters }));
     const latency = rows.flatMap((r) =>
       [...r.latencyBuckets]
+        .sort((a, b) => a[0] - b[0])
         .filter(([, n]) => n !== 0)
         .map(([bucket, count]) => ({ ...key(r), bucket, count })),
     );
     const reasons = rows.flatMap((r) =>
       [...r.failureReasons]
+        .sort((a, b) => (a[0] < b[0] ? -1 : 1))
         .filter(([, n]) => n !== 0)
         .map(([reason, count]) => ({ ...key(r), reason, count })),
     );
-    const c = counted?.counted;
-    // One statement (folding is round-trip bound): each table's rows travel as one JSON parameter, and the
-    // parts an event does not need are left out.
-    const markCounted = c
-      ? tx`counted as (
-          update analytics_payments
-          set counted_approved_at = ${c.approvedAt}, counted_latency_at = ${c.latencyAt},
-              counted_latency_ms = ${c.latencyMs}
-          where payment_id = ${counted!.paymentId}
-        ),`
-      : tx``;
+    // One statement: each table's rows travel as one JSON parameter, in key order (latency buckets and
+    // reasons sorted within their row), so that concurrent compactions lock rows in the same order.
     const addLatency =
       latency.length > 0
         ? tx`latency as (
             insert into analytics_latency (merchant_id, grain, period_start, currency, bucket, count)
-            select ${merchantId}, grain, period_start, currency, bucket, count
+            select merchant_id, grain, period_start, currency, bucket, count
             from jsonb_to_recordset(${latency as never}::jsonb)
-              as x(grain text, period_start timestamptz, currency text, bucket smallint, count bigint)
+              as x(merchant_id text, grain text, period_start timestamptz, currency text, bucket smallint, count bigint)
             on conflict (merchant_id, grain, period_start, currency, bucket)
             do update set count = analytics_latency.count + excluded.count
           ),`
@@ -117,17 +154,17 @@ export class PostgresRollupWriter implements RollupWriter {
       reasons.length > 0
         ? tx`reasons as (
             insert into analytics_failure_reasons (merchant_id, grain, period_start, currency, reason, count)
-            select ${merchantId}, grain, period_start, currency, reason, count
+            select merchant_id, grain, period_start, currency, reason, count
             from jsonb_to_recordset(${reasons as never}::jsonb)
-              as x(grain text, period_start timestamptz, currency text, reason text, count bigint)
+              as x(merchant_id text, grain text, period_start timestamptz, currency text, reason text, count bigint)
             on conflict (merchant_id, grain, period_start, currency, reason)
             do update set count = analytics_failure_reasons.count + excluded.count
           ),`
         : tx``;
     await tx`
-      with ${markCounted} ${addLatency} ${addReasons} parts_done as (select 1)
+      with ${addLatency} ${addReasons} parts_done as (select 1)
       insert into analytics_rollups (merchant_id, grain, period_start, currency, ${tx.unsafe(COUNTER_LIST)})
-      select ${merchantId}, grain, period_start, currency, ${tx.unsafe(COUNTER_LIST)}
+      select merchant_id, grain, period_start, currency, ${tx.unsafe(COUNTER_LIST)}
       from jsonb_to_recordset(${rollups as never}::jsonb) as x(${tx.unsafe(ROLLUP_RECORD)})
       on conflict (merchant_id, grain, period_start, currency) do update set ${tx.unsafe(ADD_COUNTERS)}`;
   }

@@ -1,14 +1,14 @@
 import type { AnyEventEnvelope } from '../../domain/events';
 import type { Queryable } from '../../shared/db/client';
 import type { RollupWriter } from '../ports';
-import { eventDeltas, factsOf, reconcile, toPeriodRows, type Signal } from '../rollup';
+import { eventDeltas, factsOf, reconcile, type Signal } from '../rollup';
 
 /**
- * Folds one event into the rollups, in the caller's transaction. Returns the business metrics it newly counted
- * (for CloudWatch once the transaction commits). Idempotency is the consumer inbox's job: call once per event.
- * Folding is bound by round trips: the event's own counts and the payment's facts are sent together (postgres.js
- * pipelines concurrent queries on the transaction's connection); a correction, when the facts call for one,
- * follows in a second statement.
+ * Folds one event, in the caller's transaction: appends its changes (and any correction its payment's facts call
+ * for) for compaction into the rollups. Returns the business metrics it newly counted (for CloudWatch once the
+ * transaction commits). Idempotency is the consumer inbox's job: call once per event. Folding is bound by round
+ * trips: the event's own changes and the payment's facts go together (postgres.js pipelines concurrent queries
+ * on the transaction's connection); a correction follows in a second statement.
  */
 export async function foldEvent(
   store: RollupWriter,
@@ -19,11 +19,11 @@ export async function foldEvent(
   const update = factsOf(event);
   const [facts] = await Promise.all([
     update ? store.upsertFacts(tx, update) : undefined,
-    deltas.length > 0 ? store.applyRows(tx, event.merchantId, toPeriodRows(deltas)) : undefined,
+    deltas.length > 0 ? store.appendDeltas(tx, event.merchantId, deltas) : undefined,
   ]);
   const correction = facts ? reconcile(facts) : undefined;
   if (correction) {
-    await store.applyRows(tx, event.merchantId, toPeriodRows(correction.deltas), {
+    await store.appendDeltas(tx, event.merchantId, correction.deltas, {
       paymentId: facts!.paymentId,
       counted: correction.counted,
     });

@@ -3,10 +3,10 @@ import type { SQSEvent } from 'aws-lambda';
 import type { AnyEventEnvelope, EventData, EventType } from '../../../functions/domain/events';
 import { newId } from '../../../functions/domain/ids';
 import { PostgresRollupWriter } from '../../../functions/analytics/adapters/postgres-analytics-store';
-import { analyticsConsumer, withBusinessMetrics } from '../../../functions/analytics/consumer';
+import { analyticsHandler as composeAnalyticsHandler } from '../../../functions/analytics/consumer';
 import type { BusinessMetrics } from '../../../functions/analytics/metrics';
 import type { Signal } from '../../../functions/analytics/rollup';
-import { createSqsHandler, type SqsBatchHandler } from '../../../functions/shared/consumer/runtime';
+import type { SqsBatchHandler } from '../../../functions/shared/consumer/runtime';
 import type { Sql } from '../../../functions/shared/db/client';
 import { paymentSnapshot } from '../../support/fixtures';
 import { RecordingPublisher, sqsRecord } from '../shared/consumer/fixtures';
@@ -79,20 +79,21 @@ export class RecordingMetrics implements BusinessMetrics {
   }
 }
 
-/** The analytics consumer as Lambda runs it, on a test database. */
+/** The analytics consumer as Lambda runs it (runtime, compaction, metrics), on a test database. */
 export function analyticsHandler(
   sql: Sql,
   metrics: BusinessMetrics = new RecordingMetrics(),
 ): SqsBatchHandler {
-  const pending = new Map<string, Signal[]>();
-  const consumer = analyticsConsumer(new PostgresRollupWriter(), pending);
-  return withBusinessMetrics(
-    createSqsHandler(consumer, {
+  return composeAnalyticsHandler(
+    new PostgresRollupWriter(),
+    {
       sql: () => sql,
       publisher: () => new RecordingPublisher(),
-      logger: new Logger({ serviceName: 'analytics-test', logLevel: 'CRITICAL' }),
-    }),
-    pending,
+      logger: new Logger({
+        serviceName: 'analytics-test',
+        logLevel: (process.env.ANALYTICS_TEST_LOG_LEVEL ?? 'CRITICAL') as 'CRITICAL',
+      }),
+    },
     metrics,
   );
 }

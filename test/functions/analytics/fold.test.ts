@@ -18,7 +18,7 @@ afterAll(async () => {
   await db.stop();
 });
 beforeEach(async () => {
-  await db.sql`truncate analytics_rollups, analytics_latency, analytics_failure_reasons, analytics_payments, consumer_inbox`;
+  await db.sql`truncate analytics_rollups, analytics_latency, analytics_failure_reasons, analytics_payments, analytics_pending, consumer_inbox`;
 });
 
 /** Every non-empty rollup row, latency bucket and failure reason, in a stable order: what the folds produced. */
@@ -102,7 +102,7 @@ it('tolerates any order: decisions before creation give the same rollups as the 
   await deliver(inOrder, natural);
   const expected = await snapshot();
 
-  await db.sql`truncate analytics_rollups, analytics_latency, analytics_failure_reasons, analytics_payments, consumer_inbox`;
+  await db.sql`truncate analytics_rollups, analytics_latency, analytics_failure_reasons, analytics_payments, analytics_pending, consumer_inbox`;
   await deliver(analyticsHandler(db.sql), [...natural].reverse());
   expect(await snapshot()).toEqual(expected);
 
@@ -198,7 +198,7 @@ it('converges to the same rollups for a random workload delivered shuffled and w
   await deliver(analyticsHandler(db.sql), events);
   const expected = await snapshot();
 
-  await db.sql`truncate analytics_rollups, analytics_latency, analytics_failure_reasons, analytics_payments, consumer_inbox`;
+  await db.sql`truncate analytics_rollups, analytics_latency, analytics_failure_reasons, analytics_payments, analytics_pending, consumer_inbox`;
   const shuffled = [...events, ...events.filter(() => random() < 0.2)];
   for (let i = shuffled.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
@@ -219,6 +219,38 @@ it('converges to the same rollups for a random workload delivered shuffled and w
     coveringRanges(new Date('2026-11-24T09:00:00Z'), new Date('2026-11-25T00:00:00Z')),
   );
   expect(totals.reduce((n, t) => n + t.counters.created_count, 0)).toBe(60);
+});
+
+it('converges under concurrent consumers (three pollers at once), retrying what fails as SQS would', async () => {
+  // On the server the batches really run in parallel and contend for the same rollup rows (lock waits, possibly
+  // a deadlock victim that SQS redelivers); on embedded PGlite they serialize. The result must be the same.
+  const events: AnyEventEnvelope[] = [];
+  for (let i = 0; i < 90; i++) {
+    const p = payment({ merchantId: i % 2 ? 'merchant_a' : 'merchant_b', currency: i % 3 ? 'EUR' : 'USD' });
+    events.push(event('PaymentCreated', p, at(i * 1000)), event('PaymentApproved', p, at(i * 1000 + 30 + i)));
+    if (i % 4 === 0) events.push(event('PaymentRefunded', p, at(i * 1000 + 60_000)));
+  }
+  await deliver(analyticsHandler(db.sql), events);
+  const expected = await snapshot();
+  await db.sql`truncate analytics_rollups, analytics_latency, analytics_failure_reasons, analytics_payments, analytics_pending, consumer_inbox`;
+
+  const { sqsRecord } = await import('../shared/consumer/fixtures');
+  const queue = [...events].reverse().concat(events.slice(0, 30));
+  let retried = 0;
+  await Promise.all(
+    [0, 1, 2].map(async () => {
+      const handler = analyticsHandler(db.sql);
+      while (queue.length > 0) {
+        if (retried > 500) throw new Error('records keep failing');
+        const batch = queue.splice(0, 10);
+        const records = batch.map((e) => sqsRecord(e));
+        const result = await handler({ Records: records });
+        const failed = new Set(result.batchItemFailures.map((f) => f.itemIdentifier));
+        records.forEach((r, i) => failed.has(r.messageId) && (retried++, queue.push(batch[i]!)));
+      }
+    }),
+  );
+  expect(await snapshot()).toEqual(expected);
 });
 
 it('publishes the business metrics of committed records only, once each', async () => {

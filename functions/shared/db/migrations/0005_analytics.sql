@@ -1,4 +1,8 @@
 -- Analytics (issue 7): rollups per period, merchant and currency, folded from every event by the analytics consumer.
+-- The consumer appends each event's changes to analytics_pending in its batch transaction (next to its inbox row);
+-- right after the batch commits, compaction moves them into the rollups in key order. Updating the rollups in the
+-- batch transaction instead would hold a busy merchant's hour and day rows for the whole batch, in whatever order
+-- its events came: concurrent batches deadlock (measured: most batches of three concurrent pollers did).
 -- Each minute is also kept at hour and day grain (the consumer writes all three in one statement), so a summary
 -- over 30 days reads about 200 rows instead of 43,200. Periods are UTC; an event counts in the period it occurred.
 
@@ -68,4 +72,12 @@ create table analytics_payments (
   counted_approved_at timestamptz,
   counted_latency_at  timestamptz,
   counted_latency_ms  bigint
+);
+
+-- Changes appended by the consumer, waiting for compaction (normally for a few milliseconds: the consumer compacts
+-- right after each batch commits, and any batch compacts whatever is pending).
+create table analytics_pending (
+  id          bigserial primary key,
+  merchant_id text not null,
+  deltas      jsonb not null
 );
