@@ -1,7 +1,8 @@
 import { remainingRefundable, type Payment, type Refund } from '../domain/payment';
+import type { AssessmentResource } from '../fraud/assessments';
 
 /** The API's view of a payment (and of its refunds, when asked for one payment). */
-export function paymentResource(payment: Payment, refunds?: Refund[]) {
+export function paymentResource(payment: Payment, refunds?: Refund[], assessment?: AssessmentResource) {
   return {
     id: payment.id,
     object: 'payment' as const,
@@ -21,6 +22,7 @@ export function paymentResource(payment: Payment, refunds?: Refund[]) {
     createdAt: payment.createdAt,
     updatedAt: payment.updatedAt,
     ...(refunds ? { refunds: refunds.map(refundResource) } : {}),
+    ...(assessment ? { fraudAssessment: assessment } : {}),
   };
 }
 export type PaymentResource = ReturnType<typeof paymentResource>;

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { isCurrencyCode, MAX_AMOUNT_MINOR, type CurrencyCode } from '../domain/money';
 import { PAYMENT_STATUSES } from '../domain/payment-status';
 import { EVENT_TYPES } from '../domain/events';
+import { assessmentResourceSchema } from '../fraud/assessment-schema';
 
 const METADATA_MAX_KEYS = 50;
 const METADATA_MAX_KEY_LENGTH = 40;
@@ -172,6 +173,7 @@ export const paymentResourceSchema = z
     createdAt: z.string(),
     updatedAt: z.string(),
     refunds: z.array(refundResourceSchema).optional(),
+    fraudAssessment: assessmentResourceSchema.optional(),
   })
   .meta({ id: 'Payment' });
 

@@ -7,6 +7,10 @@ import { paymentsDeps } from '../wiring';
 
 export const handler = apiHandler('payments:read', async ({ event, caller }) => {
   const paymentId = parsePaymentId(pathParameter(event, 'id'));
-  const { payment, refunds } = await getPayment(await paymentsDeps(), caller.merchantId, paymentId);
-  return { status: 200, body: paymentResource(payment, refunds) };
+  const { payment, refunds, assessment } = await getPayment(
+    await paymentsDeps(),
+    caller.merchantId,
+    paymentId,
+  );
+  return { status: 200, body: paymentResource(payment, refunds, assessment) };
 });

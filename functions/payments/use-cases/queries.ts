@@ -1,4 +1,5 @@
 import type { Payment, Refund } from '../../domain/payment';
+import type { AssessmentResource } from '../../fraud/assessments';
 import type { AnyEventEnvelope } from '../../domain/events';
 import { problems } from '../../shared/http/problem';
 import type { PageOf } from '../ports';
@@ -9,13 +10,17 @@ type Reads = Pick<PaymentsDeps, 'store'>;
 
 /** One payment with its refunds. Another merchant's payment does not exist, as far as this caller can tell. */
 export async function getPayment(
-  deps: Reads,
+  deps: Pick<PaymentsDeps, 'store' | 'findAssessment'>,
   merchantId: string,
   paymentId: string,
-): Promise<{ payment: Payment; refunds: Refund[] }> {
+): Promise<{ payment: Payment; refunds: Refund[]; assessment: AssessmentResource | undefined }> {
   const payment = await deps.store.findPayment(merchantId, paymentId);
   if (!payment) throw problems.notFound(`no payment ${paymentId}`);
-  return { payment, refunds: await deps.store.listRefunds(merchantId, paymentId) };
+  const [refunds, assessment] = await Promise.all([
+    deps.store.listRefunds(merchantId, paymentId),
+    deps.findAssessment?.(merchantId, paymentId),
+  ]);
+  return { payment, refunds, assessment };
 }
 
 export async function listPayments(
