@@ -11,7 +11,10 @@ let platform: Platform;
 let dataDir: string;
 let token: string;
 
+// This file is about the payments API, not fraud: the fraud consumer (which does run) approves every payment.
+const savedThresholds = process.env.FRAUD_THRESHOLDS;
 beforeAll(async () => {
+  process.env.FRAUD_THRESHOLDS = JSON.stringify({ review: 100, hold: 100, decline: 100 });
   dataDir = await mkdtemp(path.join(tmpdir(), 'rampay-e2e-'));
   platform = await startPlatform({
     port: 0,
@@ -25,6 +28,8 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
+  if (savedThresholds === undefined) delete process.env.FRAUD_THRESHOLDS;
+  else process.env.FRAUD_THRESHOLDS = savedThresholds;
   await platform.stop();
   await rm(dataDir, { recursive: true, force: true });
 });
@@ -66,6 +71,14 @@ async function http(
   };
 }
 
+async function eventually(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 it('creates, replays, refunds, lists and shows the events of a payment over HTTP', async () => {
   const created = await http('POST', '/payments', {
     body: paymentRequest({ amount: 4200, currency: 'USD' }),
@@ -83,8 +96,10 @@ it('creates, replays, refunds, lists and shows the events of a payment over HTTP
   const mismatch = await http('POST', '/payments', { body: paymentRequest({ amount: 1 }), key: 'e2e-1' });
   expect(mismatch.status).toBe(422);
 
-  // The fraud service approves payments; until it runs here, approve directly in the database.
-  await platform.sql`update payments set status = 'approved' where id = ${created.body.id}`;
+  // The fraud consumer scores PaymentCreated (through the local SNS/SQS) and approves the payment.
+  await eventually(
+    async () => (await http('GET', `/payments/${created.body.id}`)).body.status === 'approved',
+  );
   const refund = await http('POST', `/payments/${created.body.id}/refunds`, {
     body: { amount: 200 },
     key: 'e2e-r1',
@@ -99,8 +114,10 @@ it('creates, replays, refunds, lists and shows the events of a payment over HTTP
   const events = await http('GET', `/events?payment_id=${created.body.id}`);
   expect(events.body.data.map((e: { type: string }) => e.type)).toEqual([
     'PaymentRefunded',
+    'PaymentApproved',
     'PaymentCreated',
   ]);
+  expect(shown.body.fraudAssessment).toMatchObject({ action: 'approve' });
 });
 
 it.each([
