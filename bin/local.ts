@@ -2,6 +2,9 @@
 import { SCOPES } from '../functions/shared/http/auth';
 import { startPlatform } from '../lib/local/platform';
 
+// Lambda runs nodejs22.x; on a developer's Node 20 the SDK's upgrade notice is noise.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
   const platform = await startPlatform({
