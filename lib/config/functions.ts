@@ -23,8 +23,11 @@ export type Trigger =
   /** The Cognito user pool's pre-token-generation trigger (V3). */
   | { kind: 'token' };
 
-/** Extra AWS permissions a function needs beyond database access and publishing. */
-export type Capability = 'ses-send' | 'sms-publish';
+/**
+ * Extra AWS permissions a function needs beyond database access and publishing. 'notify': send e-mail through
+ * the environment's SES identity and SMS through SNS (NotificationsResources grants it, with the environment).
+ */
+export type Capability = 'notify';
 
 export interface FunctionSpec {
   /** Construct id, PascalCase; also the base of the function name. */
@@ -42,8 +45,6 @@ export interface FunctionSpec {
   capabilities?: Capability[];
   /** Needs the onnxruntime-node layer and the model files (fraud scoring). */
   onnx?: boolean;
-  /** Folders copied into the bundle (ESM bundles have no __dirname to find them), and the variable naming them. */
-  bundleFiles?: { from: string; to: string; env: string }[];
   /** The issue that brings the handler; until its file exists, the row is skipped. */
   landsWith?: string;
 }
@@ -170,10 +171,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     trigger: { kind: 'consumer', consumer: 'notifications' },
     database: true,
     publishes: [],
-    capabilities: ['ses-send', 'sms-publish'],
-    bundleFiles: [
-      { from: 'functions/notifications/templates', to: 'templates', env: 'NOTIFICATION_TEMPLATES_DIR' },
-    ],
+    capabilities: ['notify'],
     landsWith: 'issue 6',
   },
   {

@@ -183,10 +183,11 @@ export const environmentConfigSchema = z
       fraudOpsAddress: z.email(),
       configurationSetName: z.string().regex(/^[\w-]{1,64}$/),
       /**
-       * While the SES account is in the sandbox: the verified addresses or @domains mail may go to (anything
-       * else is suppressed, not sent). Unset: production access, mail goes to anyone.
+       * While the SES account is in the sandbox: the addresses mail may go to. Each becomes an SES identity (it
+       * gets a verification mail); mail to anyone else is suppressed, not sent. Unset once production access is
+       * granted.
        */
-      sandboxRecipients: z.array(z.string().regex(/^([^@\s]+@[^@\s]+|@[a-z0-9.-]+)$/i)).optional(),
+      sandboxRecipients: z.array(z.email()).optional(),
       /** Alphanumeric SMS sender id, where the destination country supports one. */
       smsSenderId: z
         .string()

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Arn, Duration, Stack, Validations } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
@@ -9,7 +8,7 @@ import type { TopicName } from '../../functions/shared/events/topology';
 import { ONNX_EXTERNALS } from '../config/bundling';
 import { REPO_ROOT, type FunctionSpec } from '../config/functions';
 import type { EnvironmentConfig } from '../config/schema';
-import { ServiceFunction, type DatabaseAccess } from '../constructs/service-function';
+import { ServiceFunction, type BundleCopy, type DatabaseAccess } from '../constructs/service-function';
 
 /** What every RamPay function may be wired to. */
 export interface FunctionDeps {
@@ -25,6 +24,7 @@ export interface FunctionDeps {
 /** Per-function additions from the stack that builds it (resources only that stack owns). */
 export interface FunctionExtras {
   environment?: Record<string, string>;
+  copy?: BundleCopy[];
 }
 
 export interface Sizing {
@@ -51,22 +51,10 @@ export function buildFunction(
     FRAUD_TOPIC_ARN: deps.topics.fraud.topicArn,
     ...deps.environment,
   };
-  for (const files of spec.bundleFiles ?? []) environment[files.env] = `/var/task/${files.to}`;
   Object.assign(environment, extras.environment);
-  if (spec.service === 'fraud') environment.FRAUD_THRESHOLDS = JSON.stringify(config.fraud.thresholds);
-  if (spec.capabilities?.includes('ses-send')) {
-    environment.SES_FROM_ADDRESS = config.notifications.fromAddress;
-    environment.SES_CONFIGURATION_SET = config.notifications.configurationSetName;
-    environment.FRAUD_OPS_ADDRESS = config.notifications.fraudOpsAddress;
-    if (config.notifications.sandboxRecipients) {
-      environment.SES_SANDBOX_RECIPIENTS = config.notifications.sandboxRecipients.join(',');
-    }
-  }
   if (spec.onnx) environment.MODEL_DIR = '/var/task/models';
   if (spec.onnx && !deps.onnxLayer) throw new Error(`${spec.id} needs the onnxruntime layer`);
-  if (spec.capabilities?.includes('sms-publish') && config.notifications.smsSenderId) {
-    environment.SMS_SENDER_ID = config.notifications.smsSenderId;
-  }
+  if (spec.service === 'fraud') environment.FRAUD_THRESHOLDS = JSON.stringify(config.fraud.thresholds);
   if (spec.onnx && config.fraud.model) environment.FRAUD_MODEL = config.fraud.model;
   if (spec.onnx && config.fraud.shadowModel) environment.FRAUD_SHADOW_MODEL = config.fraud.shadowModel;
   if (spec.onnx && Stack.of(scope).bundlingRequired) {
@@ -93,7 +81,7 @@ export function buildFunction(
     environment,
     ...(spec.onnx && deps.onnxLayer ? { layers: [deps.onnxLayer], externalModules: ONNX_EXTERNALS } : {}),
     copy: [
-      ...(spec.bundleFiles ?? []).map((f) => ({ from: f.from, to: f.to })),
+      ...(extras.copy ?? []),
       // The model's metadata (fraud-<version>.json) names its .onnx; both ship in the bundle.
       ...(spec.onnx
         ? [
@@ -113,42 +101,5 @@ export function buildFunction(
     });
   }
 
-  const stack = Stack.of(scope);
-  if (spec.capabilities?.includes('ses-send')) {
-    fn.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['ses:SendEmail'],
-        resources: [
-          Arn.format(
-            { service: 'ses', resource: 'identity', resourceName: config.notifications.senderIdentity },
-            stack,
-          ),
-          Arn.format(
-            {
-              service: 'ses',
-              resource: 'configuration-set',
-              resourceName: config.notifications.configurationSetName,
-            },
-            stack,
-          ),
-        ],
-        conditions: { StringEquals: { 'ses:FromAddress': config.notifications.fromAddress } },
-      }),
-    );
-  }
-  if (spec.capabilities?.includes('sms-publish')) {
-    // SMS goes to phone numbers, which have no ARN: allow Publish on anything that is NOT an SNS resource, so
-    // the grant cannot be used to publish to a topic.
-    fn.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['sns:Publish'],
-        notResources: [Arn.format({ service: 'sns', region: '*', account: '*', resource: '*' }, stack)],
-      }),
-    );
-    Validations.of(fn.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sns:*:*:*]',
-      reason: 'NotResource on every SNS ARN: sns:Publish is limited to SMS phone numbers, which have no ARN.',
-    });
-  }
   return fn;
 }

@@ -68,7 +68,9 @@ export function createRamPay(
   const observability = new ObservabilityStack(app, stackName(config, 'observability'), {
     ...base('observability', 'dashboard, alarms'),
     api,
+    data,
     functions: { ...api.functions, ...services.functions },
+    consumers: services.consumers,
   });
 
   for (const stack of [network, data, messaging, api, services, observability]) {

@@ -1,6 +1,4 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as ses from 'aws-cdk-lib/aws-ses';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type { Construct } from 'constructs';
@@ -9,6 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type { ConsumerName } from '../../functions/shared/events/topology';
 import type { FunctionSpec } from '../config/functions';
 import { EventConsumer } from '../constructs/event-consumer';
+import { NotificationsResources } from '../constructs/notifications-resources';
 import { OnnxRuntimeLayer } from '../constructs/onnxruntime-layer';
 import type { ServiceFunction } from '../constructs/service-function';
 import type { DataStack } from './data-stack';
@@ -32,6 +31,8 @@ export interface ServicesStackProps extends RamPayStackProps {
 export class ServicesStack extends Stack {
   readonly functions: Record<string, ServiceFunction> = {};
   readonly consumers: Partial<Record<ConsumerName, EventConsumer>> = {};
+  /** SES identity, configuration set and recipient-hash key, when the notifications consumer is there. */
+  readonly notifications?: NotificationsResources;
 
   constructor(scope: Construct, id: string, props: ServicesStackProps) {
     super(scope, id, props);
@@ -51,9 +52,26 @@ export class ServicesStack extends Stack {
       sns.Topic.fromTopicArn(this, 'AlarmTopic', alarmTopicArn(this, config)),
     );
 
-    const mail = props.functions.some((f) => f.capabilities?.includes('ses-send'))
-      ? this.mailResources(props)
-      : undefined;
+    const notifier = props.functions.find(
+      (f) => f.capabilities?.includes('notify') && f.trigger.kind === 'consumer',
+    );
+    if (notifier?.trigger.kind === 'consumer') {
+      const { notifications } = config;
+      const settings = config.consumers[notifier.trigger.consumer];
+      this.notifications = new NotificationsResources(this, 'Notifications', {
+        senderIdentity: notifications.senderIdentity,
+        fromAddress: notifications.fromAddress,
+        configurationSetName: notifications.configurationSetName,
+        fraudOpsAddress: notifications.fraudOpsAddress,
+        sandbox: notifications.sandboxRecipients
+          ? { verifiedRecipients: notifications.sandboxRecipients }
+          : undefined,
+        smsSenderId: notifications.smsSenderId,
+        consumerTimeoutSeconds: settings.consumerTimeoutSeconds,
+        visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds,
+        removalPolicy: plainRemovalPolicy(config),
+      });
+    }
 
     for (const spec of props.functions) {
       const { trigger } = spec;
@@ -69,25 +87,15 @@ export class ServicesStack extends Stack {
         this.functions[spec.id] = fn;
       } else if (trigger.kind === 'consumer') {
         const settings = config.consumers[trigger.consumer];
-        const sendsMail = Boolean(mail && spec.capabilities?.includes('ses-send'));
+        const mail = spec.capabilities?.includes('notify') ? this.notifications : undefined;
         const fn = buildFunction(
           this,
           spec,
           { memoryMb: settings.memoryMb, timeoutSeconds: settings.consumerTimeoutSeconds },
           deps,
-          {
-            environment:
-              mail && sendsMail
-                ? {
-                    RECIPIENT_HASH_SECRET_ARN: mail.recipientHashKey.secretArn,
-                    // A claim on a notification outlives one attempt (the timeout) and ends before SQS
-                    // redelivers the message (the visibility timeout, at least 6x the timeout).
-                    NOTIFICATION_LEASE_SECONDS: String(2 * settings.consumerTimeoutSeconds),
-                  }
-                : undefined,
-          },
+          mail ? { environment: mail.environment, copy: [mail.templatesCopy] } : {},
         );
-        if (mail && sendsMail) mail.recipientHashKey.grantRead(fn.function);
+        mail?.grantSend(fn.function);
         this.functions[spec.id] = fn;
         this.consumers[trigger.consumer] = new EventConsumer(this, `${spec.id}Events`, {
           consumer: trigger.consumer,
@@ -102,35 +110,5 @@ export class ServicesStack extends Stack {
         });
       }
     }
-  }
-
-  /**
-   * What sending mail needs besides the grant: the SES configuration set and identity named in the config
-   * (the identity is verified through the DNS records or the link SES sends), and the key of the HMAC that
-   * lets the audit log find a recipient without storing the address.
-   */
-  private mailResources(props: ServicesStackProps): { recipientHashKey: secretsmanager.Secret } {
-    const { notifications } = props.config;
-    const configurationSet = new ses.ConfigurationSet(this, 'MailConfigurationSet', {
-      configurationSetName: notifications.configurationSetName,
-    });
-    new ses.EmailIdentity(this, 'MailIdentity', {
-      identity: notifications.senderIdentity.includes('@')
-        ? ses.Identity.email(notifications.senderIdentity)
-        : ses.Identity.domain(notifications.senderIdentity),
-      configurationSet,
-    });
-    const recipientHashKey = new secretsmanager.Secret(this, 'RecipientHashKey', {
-      secretName: `rampay/${props.config.name}/recipient-hash-key`,
-      description: 'Key of the HMAC the notification audit log stores instead of recipient addresses',
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
-      removalPolicy: plainRemovalPolicy(props.config),
-    });
-    Validations.of(recipientHashKey).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'A pseudonymisation key, not a credential: rotating it would orphan every recipient hash already in the audit log.',
-    });
-    return { recipientHashKey };
   }
 }

@@ -37,8 +37,8 @@ export const dev: EnvironmentConfigInput = {
     fromAddress: 'no-reply@dev.rampay.example',
     fraudOpsAddress: 'fraud-ops@dev.rampay.example',
     configurationSetName: 'rampay-dev',
-    // SES sandbox: mail only to the team's own domain until production access is granted.
-    sandboxRecipients: ['@dev.rampay.example'],
+    // SES sandbox: mail only to the team's own inbox until production access is granted.
+    sandboxRecipients: ['payments-team@dev.rampay.example'],
   },
   api: {
     throttle: { rateLimit: 50, burstLimit: 100 },

@@ -37,8 +37,8 @@ export const staging: EnvironmentConfigInput = {
     fromAddress: 'no-reply@staging.rampay.example',
     fraudOpsAddress: 'fraud-ops@staging.rampay.example',
     configurationSetName: 'rampay-staging',
-    // SES sandbox: mail only to the team's own domain until production access is granted.
-    sandboxRecipients: ['@staging.rampay.example'],
+    // SES sandbox: mail only to the team's own inbox until production access is granted.
+    sandboxRecipients: ['payments-team@staging.rampay.example'],
   },
   api: {
     throttle: { rateLimit: 200, burstLimit: 400 },

@@ -590,21 +590,26 @@ describe('services stack', () => {
       });
       services.hasResourceProperties('AWS::SES::EmailIdentity', {
         EmailIdentity: config.notifications.senderIdentity,
-        ConfigurationSetAttributes: { ConfigurationSetName: Match.anyValue() },
       });
-      services.hasResourceProperties('AWS::Lambda::Function', {
-        FunctionName: 'rampay-dev-notifications-consumer',
-        Environment: {
-          Variables: Match.objectLike({
-            NOTIFICATION_TEMPLATES_DIR: '/var/task/templates',
-            RECIPIENT_HASH_SECRET_ARN: { Ref: Match.stringLikeRegexp('^RecipientHashKey') },
-            NOTIFICATION_LEASE_SECONDS: String(2 * config.consumers.notifications.consumerTimeoutSeconds),
-            SES_FROM_ADDRESS: config.notifications.fromAddress,
-            SES_SANDBOX_RECIPIENTS: '@dev.rampay.example',
-          }),
-        },
+      // Sandbox: each allowed recipient is an identity of its own.
+      for (const address of config.notifications.sandboxRecipients ?? []) {
+        services.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: address });
+      }
+      const fn = resourcesOf([services], 'AWS::Lambda::Function').find(
+        (f) => f.resource.Properties?.FunctionName === 'rampay-dev-notifications-consumer',
+      );
+      const vars = (fn?.resource.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(vars).toMatchObject({
+        SES_FROM_ADDRESS: config.notifications.fromAddress,
+        SES_CONFIGURATION_SET: config.notifications.configurationSetName,
+        FRAUD_OPS_ADDRESS: config.notifications.fraudOpsAddress,
+        SES_SANDBOX_RECIPIENTS: (config.notifications.sandboxRecipients ?? []).join(','),
+        RECIPIENT_HASH_SECRET_ARN: { Ref: expect.stringMatching(/RecipientHashKey/) },
+        NOTIFICATION_TEMPLATES_DIR: expect.stringMatching(/^\/var\/task\//),
       });
-      const lease = 2 * config.consumers.notifications.consumerTimeoutSeconds;
+      // The claim lease outlives an attempt and ends before SQS redelivers.
+      const lease = Number(vars.NOTIFICATION_LEASE_SECONDS);
+      expect(lease).toBeGreaterThan(config.consumers.notifications.consumerTimeoutSeconds);
       expect(lease).toBeLessThan(config.consumers.notifications.visibilityTimeoutSeconds);
       const policy = resourcesOf([services], 'AWS::IAM::Policy').find((p) =>
         p.id.startsWith('NotificationsConsumerRole'),
@@ -630,7 +635,10 @@ describe('services stack', () => {
             expect.objectContaining({
               'Fn::Join': [
                 '',
-                expect.arrayContaining([`:configuration-set/${config.notifications.configurationSetName}`]),
+                expect.arrayContaining([
+                  ':configuration-set/',
+                  { Ref: expect.stringMatching(/ConfigurationSet/) },
+                ]),
               ],
             }),
           ]),
@@ -659,7 +667,7 @@ describe('observability stack', () => {
     dev.templates.observability.resourceCountIs('AWS::SNS::Subscription', 0);
   });
 
-  it('lets CloudWatch use the alarm key, and sends the API 5xx alarm to the topic', () => {
+  it('lets CloudWatch use the alarm key, and sends the alarms of the operations view to the topic', () => {
     const template = dev.templates.observability;
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
@@ -671,19 +679,21 @@ describe('observability stack', () => {
         ]),
       },
     });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: '5xx',
-      Namespace: 'AWS/ApiGateway',
-      AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmTopic') }],
-    });
+    const alarms = resourcesOf([template], 'AWS::CloudWatch::Alarm');
+    expect(alarms.length).toBeGreaterThan(CONSUMER_NAMES.length);
+    for (const { resource } of alarms) {
+      expect(resource.Properties?.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlarmTopic/) }]);
+    }
   });
 
-  it('has the environment dashboard with API and per-function widgets', () => {
+  it('has one dashboard for the environment, with the API, every function and every consumer queue', () => {
     const template = dev.templates.observability;
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'RamPay-dev' });
     const body = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
-    for (const fn of ['CreatePayment', 'OutboxRelay', 'Health'])
-      expect(body).toContain(`\\"label\\":\\"${fn}\\"`);
     expect(body).toContain('AWS/ApiGateway');
+    const { active } = resolveFunctions();
+    for (const spec of active) expect(body).toContain(`Function ${spec.id}`);
+    for (const consumer of CONSUMER_NAMES) expect(body).toContain(`Queue ${consumer}`);
   });
 });
