@@ -142,7 +142,9 @@ async function folding(db: TestDatabase): Promise<Record<string, unknown>> {
     noOpConsumerMsPerEvent: round(mean(noOpMs), 4),
     foldingAddsMsPerEvent: round(mean(foldMs) - mean(noOpMs), 4),
     targetMsPerEvent: 2,
-    withinTarget: mean(foldMs) < 2,
+    // Folding proper (rollup writes and compaction) beside what every consumer pays (inbox, savepoints, commit).
+    foldingWithinTarget: mean(foldMs) - mean(noOpMs) < 2,
+    totalWithinTarget: mean(foldMs) < 2,
   };
 }
 
@@ -275,7 +277,9 @@ export default async function main(): Promise<Record<string, unknown>> {
     const fold = await folding(db);
     console.log(
       `  ${String(fold.eventsPerSecond)} events/s, ${JSON.stringify(fold.msPerEvent)} ms/event ` +
-        `(no-op consumer ${String(fold.noOpConsumerMsPerEvent)}); target < 2 ms: ${fold.withinTarget ? 'met' : 'NOT met'}`,
+        `(no-op consumer ${String(fold.noOpConsumerMsPerEvent)}): folding adds ${String(fold.foldingAddsMsPerEvent)} ms/event; ` +
+        `target < 2 ms: ${fold.foldingWithinTarget ? 'met' : 'NOT met'} for folding, ` +
+        `${fold.totalWithinTarget ? 'met' : 'NOT met'} for the whole consumer`,
     );
     console.log('summary over 30 days of rollups');
     const summary = await summaryQueries(db);

@@ -1,4 +1,4 @@
-import type { Queryable, Sql } from '../../shared/db/client';
+import { asyncCommit, type Queryable, type Sql } from '../../shared/db/client';
 import type { Histogram } from '../histogram';
 import {
   ALL_MERCHANTS,
@@ -98,9 +98,11 @@ export class PostgresRollupWriter implements RollupWriter {
   }
 
   async compact(sql: Sql, limit = 2000): Promise<number> {
+    // No WAL flush wait at commit: should a crash lose this commit, it loses the delete of the pending rows with
+    // the rollup updates (one transaction), and the next compaction moves them again.
     return sql.begin(async (tx) => {
       const taken = await tx<{ merchant_id: string; deltas: (MinuteDelta & { minute: string })[] }[]>`
-        delete from analytics_pending
+        delete from analytics_pending using ${asyncCommit(tx)}
         where id in (select id from analytics_pending order by id limit ${limit} for update skip locked)
         returning merchant_id, deltas`;
       if (taken.length === 0) return 0;
