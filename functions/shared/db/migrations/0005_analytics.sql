@@ -2,7 +2,7 @@
 -- The consumer appends each event's changes to analytics_pending in its batch transaction (next to its inbox row);
 -- right after the batch commits, compaction moves them into the rollups in key order. Updating the rollups in the
 -- batch transaction instead would hold a busy merchant's hour and day rows for the whole batch, in whatever order
--- its events came: concurrent batches deadlock (measured: most batches of three concurrent pollers did).
+-- its events came: concurrent batches deadlock (seen with three concurrent pollers: about one deadlock a second).
 -- Each minute is also kept at hour and day grain (the consumer writes all three in one statement), so a summary
 -- over 30 days reads about 200 rows instead of 43,200. Periods are UTC; an event counts in the period it occurred.
 
