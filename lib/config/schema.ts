@@ -207,6 +207,21 @@ export const environmentConfigSchema = z
     alarms: z.object({
       /** Addresses subscribed to the alarm topic (each confirms by e-mail once). */
       emails: z.array(z.email()),
+      /** Overrides of the operations alarms' thresholds (lib/constructs/operations-dashboard.ts has the defaults). */
+      thresholds: z
+        .object({
+          queueOldestMessageAgeSeconds: z.number().int().positive(),
+          functionErrorRatePercent: z.number().positive().max(100),
+          api5xxRatePercent: z.number().positive().max(100),
+          apiLatencyP99Ms: z.number().int().positive(),
+          rdsCpuPercent: z.number().positive().max(100),
+          rdsFreeStorageGiB: z.number().positive(),
+          outboxOldestPendingSeconds: z.number().int().positive(),
+          fraudRateBandStdDevs: z.number().positive(),
+          evaluationPeriods: z.number().int().min(1),
+        })
+        .partial()
+        .default({}),
     }),
   })
   .superRefine((c, ctx) => {

@@ -85,6 +85,7 @@ export class ObservabilityStack extends Stack {
       ),
       database: { instance: props.data.instance, proxy: props.data.proxy },
       dashboard: this.dashboard,
+      thresholds: config.alarms.thresholds,
     });
     // The fraud rate is a 15-minute ratio of per-minute counts: the expression's period replacing its metrics'
     // is the intent, not an accident.

@@ -49,5 +49,8 @@ export const prod: EnvironmentConfigInput = {
     cors: { allowOrigins: ['https://dashboard.rampay.example'] },
   },
   auth: { kind: 'cognito', resourceServerId: 'rampay', domainPrefix: 'rampay-prod' },
-  alarms: { emails: ['platform-oncall@rampay.example', 'payments-leads@rampay.example'] },
+  alarms: {
+    emails: ['platform-oncall@rampay.example', 'payments-leads@rampay.example'],
+    thresholds: { api5xxRatePercent: 0.5, apiLatencyP99Ms: 800, rdsFreeStorageGiB: 20 },
+  },
 };

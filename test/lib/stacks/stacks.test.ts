@@ -686,6 +686,19 @@ describe('observability stack', () => {
     }
   });
 
+  it('takes alarm thresholds from the config', () => {
+    const thresholds = loadConfig('prod').alarms.thresholds;
+    expect(thresholds.apiLatencyP99Ms).toBeDefined();
+    prod.templates.observability.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'rampay-prod-api-latency-p99',
+      Threshold: thresholds.apiLatencyP99Ms,
+    });
+    prod.templates.observability.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'rampay-prod-rds-free-storage',
+      Threshold: (thresholds.rdsFreeStorageGiB ?? 0) * 1024 ** 3,
+    });
+  });
+
   it('has one dashboard for the environment, with the API, every function and every consumer queue', () => {
     const template = dev.templates.observability;
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
