@@ -74,6 +74,7 @@ export interface OperationsDashboardProps {
 }
 
 const MINUTE = Duration.minutes(1);
+const FRAUD_RATE_PERIOD = Duration.minutes(15);
 
 export class OperationsDashboard extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
@@ -162,11 +163,12 @@ export class OperationsDashboard extends Construct {
     const anomalies = business('AnomaliesDetected', 'analytics', 'Sum', 'anomalies');
     const fraudRate = new cloudwatch.MathExpression({
       expression: 'IF(created > 0, anomalies / created, 0)',
+      // A ratio over 15 minutes: per-minute counts are too few to mean much.
       usingMetrics: {
-        created: business('PaymentsCreated', 'analytics'),
-        anomalies: business('AnomaliesDetected', 'analytics'),
+        created: business('PaymentsCreated', 'analytics').with({ period: FRAUD_RATE_PERIOD }),
+        anomalies: business('AnomaliesDetected', 'analytics').with({ period: FRAUD_RATE_PERIOD }),
       },
-      period: Duration.minutes(15),
+      period: FRAUD_RATE_PERIOD,
       label: 'fraud rate',
     });
     const fraudAlarm = new cloudwatch.AnomalyDetectionAlarm(this, 'FraudRateAnomaly', {
