@@ -76,6 +76,16 @@ it('moves the summary and the timeseries when payments are created', async () =>
   expect(series.status).toBe(200);
   expect(series.body.points.reduce((n: number, p: { value: number }) => n + p.value, 0)).toBe(3);
 
+  // With the fraud consumer running, every payment gets its decision, and its latency is measured.
+  if (platform.consumers.includes('fraud')) {
+    const decided = (b: { counts: { approved: number; failed: number; held: number } }) =>
+      b.counts.approved + b.counts.failed + b.counts.held;
+    await waitFor(async () => decided((await get('/analytics/summary', merchant)).body) === 3, 30_000);
+    const after = (await get('/analytics/summary', merchant)).body;
+    expect(after.decisionLatencyMs.count).toBe(3);
+    expect(after.decisionLatencyMs.p50).toBeGreaterThanOrEqual(0);
+  }
+
   // Another merchant sees none of it, and cannot ask for it.
   expect((await get('/analytics/summary', other)).body.counts.created).toBe(0);
   expect((await get('/analytics/summary?merchant=merchant_analytics_e2e', other)).status).toBe(403);
