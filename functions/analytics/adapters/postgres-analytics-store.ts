@@ -117,6 +117,17 @@ export class PostgresRollupWriter implements RollupWriter {
     });
   }
 
+  /**
+   * Deletes the facts of payments whose latest known fact is older than `olderThan` (30 days back is safe, as for
+   * the consumer inbox: no redelivery comes that late). Returns how many. For a housekeeping schedule.
+   */
+  async pruneFacts(sql: Sql, olderThan: Date): Promise<number> {
+    const result = await sql`
+      delete from analytics_payments
+      where greatest(created_at, first_approved_at, first_decided_at) < ${olderThan}`;
+    return result.count;
+  }
+
   /** Adds the rows' changes to the rollups, the latency histogram and the failure reasons, in one statement. */
   private async applyRows(tx: Queryable, rows: readonly PeriodRow[]): Promise<void> {
     if (rows.length === 0) return;

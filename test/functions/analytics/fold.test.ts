@@ -275,3 +275,19 @@ it('publishes the business metrics of committed records only, once each', async 
   expect(result.batchItemFailures).toHaveLength(1);
   expect(metrics.recorded.filter((s) => s.metric === 'PaymentsCreated')).toHaveLength(2);
 });
+
+it('prunes the facts of payments decided long ago, and only those', async () => {
+  const handler = analyticsHandler(db.sql);
+  const old = payment();
+  const recent = payment();
+  await deliver(handler, [
+    event('PaymentCreated', old, '2026-09-01T10:00:00Z'),
+    event('PaymentApproved', old, '2026-09-01T10:00:01Z'),
+    event('PaymentCreated', recent, at(0)),
+  ]);
+  const { PostgresRollupWriter } =
+    await import('../../../functions/analytics/adapters/postgres-analytics-store');
+  expect(await new PostgresRollupWriter().pruneFacts(db.sql, new Date('2026-10-25T00:00:00Z'))).toBe(1);
+  const left = await db.sql`select payment_id from analytics_payments`;
+  expect(left.map((r) => r.payment_id)).toEqual([recent.id]);
+});
