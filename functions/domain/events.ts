@@ -1,7 +1,7 @@
 /**
  * The event envelope and every event's payload, declared once and used by producers (outbox) and consumers.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { PAYMENT_STATUSES } from './payment-status';
 
 export const EVENT_TYPES = [

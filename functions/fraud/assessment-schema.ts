@@ -2,7 +2,7 @@
  * The schema of a payment's fraud assessment as the API shows it. Its own module, importing nothing of payments,
  * so that the payments schemas can embed it in the payment resource without an import cycle.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { FRAUD_ACTIONS } from './decision';
 
 export const assessmentResourceSchema = z

@@ -3,7 +3,7 @@
  * the payment is approved; from `review` it is approved and a review item is opened; from `hold` it is held
  * until a reviewer decides; from `decline` it fails.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PaymentStatus } from '../domain/payment-status';
 
 export const FRAUD_ACTIONS = ['approve', 'review', 'hold', 'decline'] as const;

@@ -1,7 +1,7 @@
 /**
  * Request and response schemas of the manual review API. They validate requests and produce the OpenAPI document.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { paymentResourceSchema } from '../payments/schemas';
 import { REVIEW_DECISIONS } from './ports';
 

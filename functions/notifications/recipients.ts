@@ -3,7 +3,7 @@
  * recipient so that the audit log can be searched by address without holding it.
  */
 import { createHmac } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export type Channel = 'email' | 'sms';
 

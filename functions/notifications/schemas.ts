@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const limit = z.coerce
   .number({ error: 'must be a number from 1 to 100' })

@@ -1,7 +1,7 @@
 /**
  * Request and response schemas of the payments API. They validate requests and produce the OpenAPI document.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isCurrencyCode, MAX_AMOUNT_MINOR, type CurrencyCode } from '../domain/money';
 import { PAYMENT_STATUSES } from '../domain/payment-status';
 import { EVENT_TYPES } from '../domain/events';

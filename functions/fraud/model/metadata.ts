@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The part of a model's metadata JSON (written by models/training/train.py next to the .onnx) that serving

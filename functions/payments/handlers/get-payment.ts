@@ -3,12 +3,12 @@ import { pathParameter } from '../../shared/http/request';
 import { parsePaymentId } from '../payment-id';
 import { paymentResource } from '../resources';
 import { getPayment } from '../use-cases/queries';
-import { paymentsDeps } from '../wiring';
+import { paymentReads } from '../read-wiring';
 
 export const handler = apiHandler('payments:read', async ({ event, caller }) => {
   const paymentId = parsePaymentId(pathParameter(event, 'id'));
   const { payment, refunds, assessment } = await getPayment(
-    await paymentsDeps(),
+    await paymentReads(),
     caller.merchantId,
     paymentId,
   );

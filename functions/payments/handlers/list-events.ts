@@ -3,10 +3,10 @@ import { parseQuery } from '../../shared/http/request';
 import { listResource } from '../resources';
 import { listEventsQuerySchema } from '../schemas';
 import { listEvents } from '../use-cases/queries';
-import { paymentsDeps } from '../wiring';
+import { paymentReads } from '../read-wiring';
 
 export const handler = apiHandler('payments:read', async ({ event, caller }) => {
   const query = parseQuery(event, listEventsQuerySchema);
-  const page = await listEvents(await paymentsDeps(), caller.merchantId, query);
+  const page = await listEvents(await paymentReads(), caller.merchantId, query);
   return { status: 200, body: listResource(page.items, page.hasMore) };
 });

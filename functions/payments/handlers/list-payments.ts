@@ -3,11 +3,11 @@ import { parseQuery } from '../../shared/http/request';
 import { listResource, paymentResource } from '../resources';
 import { listPaymentsQuerySchema } from '../schemas';
 import { listPayments } from '../use-cases/queries';
-import { paymentsDeps } from '../wiring';
+import { paymentReads } from '../read-wiring';
 
 export const handler = apiHandler('payments:read', async ({ event, caller }) => {
   const query = parseQuery(event, listPaymentsQuerySchema);
-  const page = await listPayments(await paymentsDeps(), caller.merchantId, query);
+  const page = await listPayments(await paymentReads(), caller.merchantId, query);
   return {
     status: 200,
     body: listResource(

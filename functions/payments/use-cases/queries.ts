@@ -4,13 +4,11 @@ import type { AnyEventEnvelope } from '../../domain/events';
 import { problems } from '../../shared/http/problem';
 import type { PageOf } from '../ports';
 import type { ListEventsQuery, ListPaymentsQuery } from '../schemas';
-import type { PaymentsDeps } from './deps';
-
-type Reads = Pick<PaymentsDeps, 'store'>;
+import type { PaymentReads } from './deps';
 
 /** One payment with its refunds. Another merchant's payment does not exist, as far as this caller can tell. */
 export async function getPayment(
-  deps: Pick<PaymentsDeps, 'store' | 'findAssessment'>,
+  deps: PaymentReads,
   merchantId: string,
   paymentId: string,
 ): Promise<{ payment: Payment; refunds: Refund[]; assessment: AssessmentResource | undefined }> {
@@ -24,7 +22,7 @@ export async function getPayment(
 }
 
 export async function listPayments(
-  deps: Reads,
+  deps: PaymentReads,
   merchantId: string,
   query: ListPaymentsQuery,
 ): Promise<PageOf<Payment>> {
@@ -47,7 +45,7 @@ export async function listPayments(
 }
 
 export async function listEvents(
-  deps: Reads,
+  deps: PaymentReads,
   merchantId: string,
   query: ListEventsQuery,
 ): Promise<PageOf<AnyEventEnvelope>> {

@@ -16,6 +16,15 @@ export type Scope = (typeof SCOPES)[number];
 /** The JWT claim that names the caller's merchant (custom claim added by the issuer). */
 export const MERCHANT_CLAIM = 'merchant_id';
 
+/**
+ * Cognito names resource-server scopes `<identifier>/<scope>` (e.g. `rampay/payments:read`); the API stack sets
+ * AUTH_SCOPE_PREFIX to that `<identifier>/` and the handlers compare scopes without it.
+ */
+function withoutPrefix(scope: string): string {
+  const prefix = process.env.AUTH_SCOPE_PREFIX;
+  return prefix && scope.startsWith(prefix) ? scope.slice(prefix.length) : scope;
+}
+
 export interface Caller {
   merchantId: string;
   subject: string;
@@ -35,10 +44,11 @@ export function authorize(event: APIGatewayProxyEventV2WithJWTAuthorizer, scope:
   if (typeof merchantId !== 'string' || merchantId.length === 0) {
     throw problems.unauthorized(`the token carries no ${MERCHANT_CLAIM} claim`);
   }
-  const scopes = new Set<string>([
+  const granted = [
     ...(jwt.scopes ?? []),
     ...(typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : []),
-  ]);
+  ];
+  const scopes = new Set(granted.map(withoutPrefix));
   if (!scopes.has(scope)) throw problems.forbidden(`this operation needs the ${scope} scope`);
   return { merchantId, subject: String(claims.sub ?? merchantId), scopes };
 }

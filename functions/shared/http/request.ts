@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { problems, type FieldError } from './problem';
 
 /** Bodies over this size are refused before parsing. */
