@@ -1,0 +1,41 @@
+import { MERCHANT_CLAIM } from '../shared/http/auth';
+
+/** The parts of Cognito's pre-token-generation (V3) event that decide the merchant. */
+export interface TokenGenerationEvent {
+  triggerSource: string;
+  callerContext: { clientId: string };
+  request: { userAttributes?: Record<string, string> };
+  response: {
+    claimsAndScopeOverrideDetails?: {
+      accessTokenGeneration?: { claimsToAddOrOverride?: Record<string, string> };
+    } | null;
+  };
+}
+
+/** A user may carry its merchant as a custom attribute; a merchant's back end is its own app client. */
+export const MERCHANT_ATTRIBUTE = `custom:${MERCHANT_CLAIM}`;
+
+/**
+ * The merchant an access token speaks for: the user's merchant attribute when there is one, otherwise the app
+ * client (client-credentials tokens have no user). The token can never choose it: both come from Cognito.
+ */
+export function merchantOf(event: TokenGenerationEvent): string {
+  return event.request.userAttributes?.[MERCHANT_ATTRIBUTE] || event.callerContext.clientId;
+}
+
+export function withMerchantClaim<E extends TokenGenerationEvent>(event: E): E {
+  event.response = {
+    ...event.response,
+    claimsAndScopeOverrideDetails: {
+      ...event.response.claimsAndScopeOverrideDetails,
+      accessTokenGeneration: {
+        ...event.response.claimsAndScopeOverrideDetails?.accessTokenGeneration,
+        claimsToAddOrOverride: {
+          ...event.response.claimsAndScopeOverrideDetails?.accessTokenGeneration?.claimsToAddOrOverride,
+          [MERCHANT_CLAIM]: merchantOf(event),
+        },
+      },
+    },
+  };
+  return event;
+}
