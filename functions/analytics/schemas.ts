@@ -1,7 +1,7 @@
 /**
  * Query and response schemas of the analytics API: they validate requests and produce the OpenAPI document.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isCurrencyCode } from '../domain/money';
 
 export const MAX_RANGE_DAYS = 366;
