@@ -7,6 +7,8 @@ module.exports = {
   transform: { '^.+\\.(t|j|mj)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   // These ship ESM only; let swc turn them into CommonJS for jest.
   transformIgnorePatterns: ['/node_modules/(?!(fauxqs|uuid|@middy|jose)/)'],
+  // fauxqs exports only an `import` condition; point jest at its file so that swc compiles it like the rest.
+  moduleNameMapper: { '^fauxqs$': '<rootDir>/node_modules/fauxqs/dist/app.js' },
   testTimeout: 30000,
   maxWorkers: 2,
 };
