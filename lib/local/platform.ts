@@ -30,6 +30,8 @@ export interface PlatformOptions {
 
 export interface Platform {
   url: string;
+  /** Where the embedded database, the signing key and the mail sink live. */
+  dataDir: string;
   databaseUrl: string;
   sql: Sql;
   issuer: LocalJwtIssuer;
@@ -87,6 +89,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
 
   return {
     url,
+    dataDir,
     databaseUrl,
     sql,
     issuer,

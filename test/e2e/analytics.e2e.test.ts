@@ -2,33 +2,17 @@
  * Analytics end to end on the local platform: payments created over HTTP flow through the outbox, the local
  * SNS/SQS and the analytics consumer into the rollups, and the summary and timeseries move.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { startPlatform, type Platform } from '../../lib/local/platform';
+import type { Platform } from '../../lib/local/platform';
 import { waitFor } from '../lib/local/wait';
 import { paymentRequest } from '../support/api';
+import { startTestPlatform } from '../support/platform';
 
 let platform: Platform;
-let dataDir: string;
-const stops: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'rampay-analytics-e2e-'));
-  let databaseUrl: string | undefined;
-  if (process.env.DATABASE_URL) {
-    const { startTestDatabase } = await import('../support/database');
-    const db = await startTestDatabase();
-    stops.push(() => db.stop());
-    databaseUrl = db.url;
-  }
-  platform = await startPlatform({ port: 0, dataDir, ephemeral: true, pollWaitSeconds: 1, databaseUrl });
+  platform = await startTestPlatform();
 }, 60_000);
-afterAll(async () => {
-  await platform.stop();
-  for (const stop of stops) await stop();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => platform.stop());
 
 async function get(url: string, token: string) {
   const res = await fetch(`${platform.url}${url}`, { headers: { authorization: `Bearer ${token}` } });

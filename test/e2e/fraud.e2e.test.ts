@@ -3,15 +3,11 @@
  * HTTP API, the outbox, the local SNS/SQS and the fraud consumer with the committed ONNX model; a reviewer
  * decides over HTTP. A card with a history of small payments makes one far above it: the payment is held, a
  * reviewer approves it, PaymentApproved follows.
- *
- * onnxruntime-node checks typed arrays against its own realm's constructors, which jest's sandbox replaces:
- * @jest-environment ./test/models/support/onnx-environment.js
+
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { startPlatform, type Platform } from '../../lib/local/platform';
+import type { Platform } from '../../lib/local/platform';
 import { paymentRequest } from '../support/api';
+import { startTestPlatform } from '../support/platform';
 
 // This environment holds whatever scores from 40 up and never declines, so that the payment far above the card's
 // history waits for a reviewer whatever high score the model gives it (its own recommended thresholds may
@@ -19,42 +15,17 @@ import { paymentRequest } from '../support/api';
 const THRESHOLDS = { review: 25, hold: 40, decline: 100 };
 
 let platform: Platform;
-let dataDir: string;
 let token: string;
-const stops: (() => Promise<void>)[] = [];
-const savedThresholds = process.env.FRAUD_THRESHOLDS;
 
 beforeAll(async () => {
-  process.env.FRAUD_THRESHOLDS = JSON.stringify(THRESHOLDS);
-  dataDir = await mkdtemp(path.join(tmpdir(), 'rampay-fraud-e2e-'));
-  let databaseUrl: string | undefined;
-  if (process.env.DATABASE_URL) {
-    const { startTestDatabase } = await import('../support/database');
-    const db = await startTestDatabase();
-    stops.push(() => db.stop());
-    databaseUrl = db.url;
-  }
-  platform = await startPlatform({
-    port: 0,
-    dataDir,
-    ephemeral: true,
-    pollWaitSeconds: 1,
-    ...(databaseUrl ? { databaseUrl } : {}),
-  });
+  platform = await startTestPlatform({ FRAUD_THRESHOLDS: JSON.stringify(THRESHOLDS) });
   token = await platform.issuer.issue({
     merchantId: 'merchant_fraud_e2e',
     subject: 'reviewer:ada',
     scopes: ['payments:read', 'payments:write', 'reviews:read', 'reviews:write'],
   });
 });
-
-afterAll(async () => {
-  await platform?.stop();
-  for (const stop of stops) await stop();
-  await rm(dataDir, { recursive: true, force: true });
-  if (savedThresholds === undefined) delete process.env.FRAUD_THRESHOLDS;
-  else process.env.FRAUD_THRESHOLDS = savedThresholds;
-});
+afterAll(() => platform?.stop());
 
 async function http(method: string, url: string, options: { body?: unknown; key?: string } = {}) {
   const res = await fetch(`${platform.url}${url}`, {

@@ -3,46 +3,26 @@
  * address and a phone number; its messages land in the mail sink (files under <dataDir>/outbox/, listed at
  * GET /local/notifications) and in the audit log (GET /payments/{id}/notifications).
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '../../functions/domain/events';
 import { buildEvent } from '../../functions/outbox/outbox';
-import { startPlatform, type Platform } from '../../lib/local/platform';
+import type { Platform } from '../../lib/local/platform';
 import { paymentRequest } from '../support/api';
+import { startTestPlatform } from '../support/platform';
 
 let platform: Platform;
-let dataDir: string;
 let token: string;
-const stops: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'rampay-e2e-notifications-'));
-  let databaseUrl: string | undefined;
-  if (process.env.DATABASE_URL) {
-    const { startTestDatabase } = await import('../support/database');
-    const db = await startTestDatabase();
-    stops.push(() => db.stop());
-    databaseUrl = db.url;
-  }
-  platform = await startPlatform({
-    port: 0,
-    dataDir,
-    ephemeral: true,
-    pollWaitSeconds: 1,
-    ...(databaseUrl ? { databaseUrl } : {}),
-  });
+  platform = await startTestPlatform();
   token = await platform.issuer.issue({
     merchantId: 'merchant_notify',
     scopes: ['payments:read', 'payments:write', 'audit:read'],
   });
 }, 60_000);
-afterAll(async () => {
-  await platform?.stop();
-  for (const stop of stops) await stop();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => platform?.stop());
 
 async function get(url: string, auth: string | null = token) {
   const res = await fetch(`${platform.url}${url}`, {
@@ -103,7 +83,7 @@ it('a new payment reaches the customer through the mail sink, and the audit log 
   );
   expect(received.subject).toBe('We received your payment of KWD\u00a0123.456');
   expect(received.html).toContain('&lt;b&gt;Order&lt;/b&gt; &amp; co');
-  const files = await readdir(path.join(dataDir, 'outbox'));
+  const files = await readdir(path.join(platform.dataDir, 'outbox'));
   expect(files.some((f) => f.includes('-email-'))).toBe(true);
 
   // The decision brings the news worth an SMS. The test plays the fraud service's part and publishes an approval

@@ -1,49 +1,24 @@
 /**
  * End to end over HTTP against the local platform (`npm start`'s server, started in process on a free port).
  */
-import { startPlatform, type Platform } from '../../lib/local/platform';
+import type { Platform } from '../../lib/local/platform';
 import { paymentRequest } from '../support/api';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { startTestPlatform } from '../support/platform';
 
 let platform: Platform;
-let dataDir: string;
 let token: string;
 
-// This file is about the payments API, not fraud: the fraud consumer (which does run) approves every payment.
-const savedThresholds = process.env.FRAUD_THRESHOLDS;
 beforeAll(async () => {
-  process.env.FRAUD_THRESHOLDS = JSON.stringify({ review: 100, hold: 100, decline: 100 });
-  dataDir = await mkdtemp(path.join(tmpdir(), 'rampay-e2e-'));
-  platform = await startPlatform({
-    port: 0,
-    dataDir,
-    ephemeral: true,
-    ...(process.env.DATABASE_URL ? { databaseUrl: await freshDatabase() } : {}),
+  // This file is about the payments API, not fraud: the fraud consumer (which does run) approves every payment.
+  platform = await startTestPlatform({
+    FRAUD_THRESHOLDS: JSON.stringify({ review: 100, hold: 100, decline: 100 }),
   });
   token = await platform.issuer.issue({
     merchantId: 'merchant_e2e',
     scopes: ['payments:read', 'payments:write', 'refunds:write'],
   });
 });
-afterAll(async () => {
-  if (savedThresholds === undefined) delete process.env.FRAUD_THRESHOLDS;
-  else process.env.FRAUD_THRESHOLDS = savedThresholds;
-  await platform.stop();
-  await rm(dataDir, { recursive: true, force: true });
-});
-
-async function freshDatabase(): Promise<string> {
-  const { startTestDatabase } = await import('../support/database');
-  const db = await startTestDatabase();
-  afterAllStops.push(() => db.stop());
-  return db.url;
-}
-const afterAllStops: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const stop of afterAllStops) await stop();
-});
+afterAll(() => platform.stop());
 
 async function http(
   method: string,
