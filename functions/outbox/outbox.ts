@@ -31,11 +31,11 @@ export function buildEvent<T extends EventType>(type: T, fields: EventFields<T>)
 export const WRITER_LEASE_SECONDS = 30;
 
 /**
- * Writes events to the outbox inside the caller's transaction, so they commit (or roll back) with the state
- * change they describe. Each envelope is validated against the shared schema before it is stored.
+ * The INSERT of events into the outbox, not yet run: awaited it runs; embedded in another statement (e.g. a CTE that
+ * also inserts the state change) it commits with it. Each envelope is validated against the shared schema first.
  */
-export async function appendEvents(tx: Queryable, events: readonly AnyEventEnvelope[]): Promise<void> {
-  if (events.length === 0) return;
+export function outboxInsert(sql: Queryable, events: readonly AnyEventEnvelope[]) {
+  const claimedUntil = new Date(Date.now() + WRITER_LEASE_SECONDS * 1000);
   const rows = events.map((event) => {
     eventEnvelopeSchema.parse(event);
     return {
@@ -46,8 +46,17 @@ export async function appendEvents(tx: Queryable, events: readonly AnyEventEnvel
       correlation_id: event.correlationId,
       occurred_at: event.occurredAt,
       envelope: event as unknown as Record<string, unknown>,
-      claimed_until: new Date(Date.now() + WRITER_LEASE_SECONDS * 1000),
+      claimed_until: claimedUntil,
     };
   });
-  await tx`insert into outbox ${tx(rows as never, 'id', 'type', 'merchant_id', 'payment_id', 'correlation_id', 'occurred_at', 'envelope', 'claimed_until')}`;
+  return sql`insert into outbox ${sql(rows as never, 'id', 'type', 'merchant_id', 'payment_id', 'correlation_id', 'occurred_at', 'envelope', 'claimed_until')}`;
+}
+
+/**
+ * Writes events to the outbox inside the caller's transaction, so they commit (or roll back) with the state
+ * change they describe.
+ */
+export async function appendEvents(tx: Queryable, events: readonly AnyEventEnvelope[]): Promise<void> {
+  if (events.length === 0) return;
+  await outboxInsert(tx, events);
 }

@@ -37,6 +37,12 @@ export interface PaymentWriteSession {
 
 export interface PaymentStore {
   transaction<T>(work: (session: PaymentWriteSession) => Promise<T>): Promise<T>;
+  /** A new payment and its events, stored atomically. */
+  insertPaymentWithEvents(
+    payment: Payment,
+    idempotencyKey: string | undefined,
+    events: readonly AnyEventEnvelope[],
+  ): Promise<void>;
   findPayment(merchantId: string, paymentId: string): Promise<Payment | undefined>;
   listPayments(
     merchantId: string,

@@ -14,7 +14,7 @@ export interface CreatePaymentCommand {
   request: CreatePaymentRequest;
 }
 
-/** Stores a new pending payment and its PaymentCreated event in one transaction, then publishes the event. */
+/** Stores a new pending payment and its PaymentCreated event atomically, then publishes the event. */
 export async function createPayment(deps: PaymentsDeps, command: CreatePaymentCommand): Promise<Payment> {
   const { request } = command;
   const now = deps.now().toISOString();
@@ -41,10 +41,7 @@ export async function createPayment(deps: PaymentsDeps, command: CreatePaymentCo
     data: { payment: snapshotOf(payment) },
   });
   try {
-    await deps.store.transaction(async (tx) => {
-      await tx.insertPayment(payment, command.idempotencyKey);
-      await tx.appendEvents([created]);
-    });
+    await deps.store.insertPaymentWithEvents(payment, command.idempotencyKey, [created]);
   } catch (error) {
     if (error instanceof DuplicateIdempotencyKeyError) {
       throw problems.conflict(
