@@ -10,7 +10,6 @@
 import { performance } from 'node:perf_hooks';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSEvent } from 'aws-lambda';
-import postgres from 'postgres';
 import {
   PostgresAnalyticsReader,
   PostgresRollupWriter,
@@ -23,38 +22,15 @@ import { defineConsumer } from '../../functions/shared/consumer/consumer';
 import { createSqsHandler, type SqsBatchHandler } from '../../functions/shared/consumer/runtime';
 import { event, payment } from '../functions/analytics/fixtures';
 import { RecordingPublisher, sqsRecord } from '../functions/shared/consumer/fixtures';
-import { startTestDatabase, type TestDatabase } from '../support/database';
+import type { TestDatabase } from '../support/database';
+import { benchDatabase } from './support/database';
 import { round, summarize as latencySummary } from './support/stats';
 
 const FOLD_PAYMENTS = 1000;
 const BATCH = 10;
 const SUMMARY_RUNS = 300;
-const DEFAULT_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
 const BUSY = 'merchant_busy';
 const DAYS = 30;
-
-async function serverAnswers(url: string): Promise<boolean> {
-  const probe = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => undefined });
-  try {
-    await probe`select 1`;
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await probe.end({ timeout: 1 });
-  }
-}
-
-async function benchDatabase(): Promise<TestDatabase> {
-  const previous = process.env.DATABASE_URL;
-  const url = previous ?? ((await serverAnswers(DEFAULT_SERVER)) ? DEFAULT_SERVER : undefined);
-  if (url) process.env.DATABASE_URL = url;
-  try {
-    return await startTestDatabase({ max: 4 });
-  } finally {
-    if (previous === undefined) delete process.env.DATABASE_URL;
-  }
-}
 
 /** A realistic stream: every payment created, then approved (75 %), held (10 %) or declined; some refunds. */
 function workload(): AnyEventEnvelope[] {
@@ -267,7 +243,7 @@ async function summaryQueries(db: TestDatabase): Promise<Record<string, unknown>
 }
 
 export default async function main(): Promise<Record<string, unknown>> {
-  const db = await benchDatabase();
+  const db = await benchDatabase(4);
   try {
     const database = db.isServer ? 'PostgreSQL server' : 'embedded PGlite (no server answered)';
     console.log(`analytics on ${database}`);

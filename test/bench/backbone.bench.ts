@@ -14,19 +14,17 @@ import {
 } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import postgres from 'postgres';
 import { parseEvent } from '../../functions/domain/events';
 import { defineConsumer } from '../../functions/shared/consumer/consumer';
 import { createSqsHandler } from '../../functions/shared/consumer/runtime';
 import { CONSUMER_NAMES, CONSUMERS, type ConsumerName } from '../../functions/shared/events/topology';
 import { startLocalMessaging } from '../../lib/local/messaging';
 import { paymentCreated, RecordingPublisher, sqsRecord } from '../functions/shared/consumer/fixtures';
-import { startTestDatabase, type TestDatabase } from '../support/database';
+import { benchDatabase } from './support/database';
 
 const BACKBONE_EVENTS = 3000;
 const RUNTIME_RECORDS = 3000;
 const BATCH = 10;
-const DEFAULT_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 async function backbone(): Promise<Record<string, number>> {
   const noOp = async () => ({ batchItemFailures: [] });
@@ -84,29 +82,6 @@ async function backbone(): Promise<Record<string, number>> {
   }
 }
 
-async function serverAnswers(url: string): Promise<boolean> {
-  const probe = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => undefined });
-  try {
-    await probe`select 1`;
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await probe.end({ timeout: 1 });
-  }
-}
-
-async function benchDatabase(): Promise<TestDatabase> {
-  const previous = process.env.DATABASE_URL;
-  const url = previous ?? ((await serverAnswers(DEFAULT_SERVER)) ? DEFAULT_SERVER : undefined);
-  if (url) process.env.DATABASE_URL = url;
-  try {
-    return await startTestDatabase({ max: 2 });
-  } finally {
-    if (previous === undefined) delete process.env.DATABASE_URL;
-  }
-}
-
 function batches(records: SQSRecord[]): SQSEvent[] {
   return Array.from({ length: Math.ceil(records.length / BATCH) }, (_, i) => ({
     Records: records.slice(i * BATCH, i * BATCH + BATCH),
@@ -136,7 +111,7 @@ async function timeBatches(
 }
 
 async function runtimeOverhead(): Promise<Record<string, unknown>> {
-  const db = await benchDatabase();
+  const db = await benchDatabase(2);
   try {
     const logger = new Logger({ serviceName: 'bench', logLevel: 'WARN' });
     const noOpRecord = async (_record: SQSRecord) => undefined;
