@@ -1,6 +1,7 @@
 /**
  * Message templates are files under templates/<name>/: subject.txt, text.txt and html.html for e-mail, sms.txt
- * for SMS. A template may only contain `{{ variable }}` placeholders naming one of the variables its kind
+ * for SMS. Instead of html.html a template may give body.html, which is placed into the shared templates/layout.html
+ * (at its `<!-- content -->` marker) before it is checked. A template may only contain `{{ variable }}` placeholders naming one of the variables its kind
  * declares; anything else (an unknown name, a stray `{{`) is refused when the template is loaded. Rendering is a
  * single pass that substitutes values, HTML-escaped in html.html and stripped of control characters elsewhere, so
  * a value (a description, a customer id) can never become template syntax or markup.
@@ -151,17 +152,40 @@ export interface Template {
   renderSms(values: TemplateValues): string;
 }
 
+const LAYOUT_FILE = 'layout.html';
+const CONTENT_MARKER = '<!-- content -->';
+
+function readIfPresent(file: string): string | undefined {
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}
+
+/** The template's own html.html, or its body.html inside the shared layout. */
+function htmlSource(dir: string, name: TemplateName): string | undefined {
+  const own = readIfPresent(path.join(dir, name, FILES.html));
+  const body = readIfPresent(path.join(dir, name, 'body.html'));
+  if (own !== undefined || body === undefined) return own;
+  const layout = readIfPresent(path.join(dir, LAYOUT_FILE));
+  if (!layout?.includes(CONTENT_MARKER)) {
+    throw new Error(
+      `template ${name}: body.html needs ${LAYOUT_FILE} with a ${CONTENT_MARKER} marker in ${dir}`,
+    );
+  }
+  return layout.replace(CONTENT_MARKER, body.trimEnd());
+}
+
 /** Loads and checks one template's files. */
 export function loadTemplate(name: TemplateName, dir = templatesDir()): Template {
   const parts: Partial<Record<Part, Segment[]>> = {};
   for (const [part, file] of Object.entries(FILES) as [Part, string][]) {
-    const full = path.join(dir, name, file);
-    if (!existsSync(full)) continue;
-    parts[part] = compileTemplate(readFileSync(full, 'utf8'), TEMPLATE_VARIABLES[name], `${name}/${file}`);
+    const source = part === 'html' ? htmlSource(dir, name) : readIfPresent(path.join(dir, name, file));
+    if (source === undefined) continue;
+    parts[part] = compileTemplate(source, TEMPLATE_VARIABLES[name], `${name}/${file}`);
   }
   const email = parts.subject && parts.text && parts.html;
   if (!email && (parts.subject || parts.text || parts.html)) {
-    throw new Error(`template ${name}: e-mail needs subject.txt, text.txt and html.html together`);
+    throw new Error(
+      `template ${name}: e-mail needs subject.txt, text.txt and html.html together (or body.html for the shared layout)`,
+    );
   }
   const channels: Channel[] = [
     ...(email ? (['email'] as const) : []),

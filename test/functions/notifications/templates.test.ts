@@ -158,4 +158,59 @@ describe('safe rendering', () => {
       /subject.txt, text.txt and html.html together/,
     );
   });
+
+  describe('a body.html in the shared layout', () => {
+    async function folder(files: Record<string, string>): Promise<string> {
+      const dir = await mkdtemp(path.join(tmpdir(), 'templates-'));
+      await mkdir(path.join(dir, 'payment-approved'));
+      for (const [file, text] of Object.entries(files)) await writeFile(path.join(dir, file), text);
+      return dir;
+    }
+    const email = {
+      'payment-approved/subject.txt': 'Approved',
+      'payment-approved/text.txt': 'Approved {{ amount }}',
+    };
+
+    it("is placed at the layout's marker, with the layout's placeholders checked and escaped too", async () => {
+      const dir = await folder({
+        ...email,
+        'layout.html': '<main><!-- content --><footer>ref {{ paymentId }}</footer></main>',
+        'payment-approved/body.html': '<p>{{ description }}</p>\n',
+      });
+      const html = loadTemplate('payment-approved', dir).renderEmail({
+        description: '<b>x</b>',
+        paymentId: 'p&1',
+      }).html;
+      expect(html).toBe('<main><p>&lt;b&gt;x&lt;/b&gt;</p><footer>ref p&amp;1</footer></main>');
+
+      const unknown = await folder({
+        ...email,
+        'layout.html': '<!-- content -->{{ secret }}',
+        'payment-approved/body.html': 'x',
+      });
+      expect(() => loadTemplate('payment-approved', unknown)).toThrow(/unknown variable \{\{ secret \}\}/);
+    });
+
+    it('is refused without a layout that has the marker', async () => {
+      const dir = await folder({ ...email, 'payment-approved/body.html': '<p>hi</p>' });
+      expect(() => loadTemplate('payment-approved', dir)).toThrow(/body.html needs layout.html/);
+    });
+  });
+
+  it('renders the shipped customer e-mails inside the shared layout', () => {
+    for (const name of [
+      'payment-received',
+      'payment-approved',
+      'payment-declined',
+      'payment-held',
+    ] as const) {
+      const html = loadTemplate(name).renderEmail({
+        paymentId: 'pay_1',
+        merchant: 'Shop',
+        amount: '€1.00',
+      }).html;
+      expect(html).toMatch(/^<!doctype html>/);
+      expect(html).toContain('Payment reference pay_1. This message was sent by RamPay on behalf of Shop.');
+    }
+  });
 });
