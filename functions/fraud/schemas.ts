@@ -2,21 +2,15 @@
  * Request and response schemas of the manual review API. They validate requests and produce the OpenAPI document.
  */
 import * as z from 'zod';
+import { pageLimit } from '../shared/http/pagination';
 import { paymentResourceSchema } from '../payments/schemas';
 import { REVIEW_DECISIONS } from './ports';
 
 export { assessmentResourceSchema } from './assessment-schema';
 
-const limit = z.coerce
-  .number({ error: 'must be a number from 1 to 100' })
-  .int({ error: 'must be a whole number from 1 to 100' })
-  .min(1, { error: 'must be at least 1' })
-  .max(100, { error: 'must be at most 100' })
-  .default(20);
-
 export const listReviewsQuerySchema = z
   .object({
-    limit,
+    limit: pageLimit(),
     starting_after: z
       .uuid({ error: 'must be the paymentId of a review from a previous page' })
       .transform((id) => id.toLowerCase())

@@ -1,16 +1,10 @@
 import * as z from 'zod';
-
-const limit = z.coerce
-  .number({ error: 'must be a number from 1 to 100' })
-  .int({ error: 'must be a whole number from 1 to 100' })
-  .min(1, { error: 'must be at least 1' })
-  .max(100, { error: 'must be at most 100' })
-  .default(50);
+import { cursorId, pageLimit } from '../shared/http/pagination';
 
 export const listNotificationsQuerySchema = z
   .object({
-    limit,
-    starting_after: z.uuid({ error: 'must be the id of a notification from a previous page' }).optional(),
+    limit: pageLimit(50),
+    starting_after: cursorId('notification').optional(),
   })
   .strict();
 export type ListNotificationsQuery = z.infer<typeof listNotificationsQuerySchema>;

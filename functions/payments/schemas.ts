@@ -2,6 +2,7 @@
  * Request and response schemas of the payments API. They validate requests and produce the OpenAPI document.
  */
 import * as z from 'zod';
+import { cursorId, pageLimit } from '../shared/http/pagination';
 import { isCurrencyCode, MAX_AMOUNT_MINOR, type CurrencyCode } from '../domain/money';
 import { PAYMENT_STATUSES } from '../domain/payment-status';
 import { EVENT_TYPES } from '../domain/events';
@@ -107,17 +108,10 @@ const isoDateTime = z.iso.datetime({
   offset: true,
   error: 'must be an ISO 8601 date-time, e.g. 2026-11-24T10:00:00Z',
 });
-const cursorId = (what: string) => z.uuid({ error: `must be the id of a ${what} from a previous page` });
-const limit = z.coerce
-  .number({ error: 'must be a number from 1 to 100' })
-  .int({ error: 'must be a whole number from 1 to 100' })
-  .min(1, { error: 'must be at least 1' })
-  .max(100, { error: 'must be at most 100' })
-  .default(20);
 
 export const listPaymentsQuerySchema = z
   .object({
-    limit,
+    limit: pageLimit(),
     starting_after: cursorId('payment').optional(),
     status: z.enum(PAYMENT_STATUSES, { error: `must be one of ${PAYMENT_STATUSES.join(', ')}` }).optional(),
     customer: z.string().min(1).max(255).optional(),
@@ -133,7 +127,7 @@ export type ListPaymentsQuery = z.infer<typeof listPaymentsQuerySchema>;
 
 export const listEventsQuerySchema = z
   .object({
-    limit,
+    limit: pageLimit(),
     starting_after: cursorId('event').optional(),
     type: z.enum(EVENT_TYPES, { error: `must be one of ${EVENT_TYPES.join(', ')}` }).optional(),
     payment_id: z.uuid({ error: 'must be a payment id' }).optional(),
