@@ -15,6 +15,13 @@ export const BUNDLING = {
    */
   banner:
     "import { createRequire as __rampayCreateRequire } from 'node:module'; const require = __rampayCreateRequire(import.meta.url);",
+  /**
+   * Packages replaced by RamPay's own module in every bundle; paths are relative to the repository root, where
+   * esbuild runs. The SDK's default credential chain becomes the environment alone (see the module's comment).
+   */
+  alias: {
+    '@aws-sdk/credential-provider-node': './functions/shared/aws/lambda-credentials.ts',
+  } as Record<string, string>,
 };
 
 /** Left out of the bundles of `onnx` functions: the onnxruntime layer provides them (native code). */

@@ -150,6 +150,9 @@ export class ServiceFunction extends Construct {
         sourceMap: BUNDLING.sourceMap,
         bundleAwsSDK: true,
         externalModules: props.externalModules ?? [],
+        esbuildArgs: {
+          '--alias': Object.entries(BUNDLING.alias).map(([from, to]) => `${from}=${to}`),
+        },
         metafile: false,
         ...(copies.length > 0
           ? {

@@ -47,6 +47,7 @@ async function bundle(target: Target, variant: Variant): Promise<{ file: string;
     minify: BUNDLING.minify,
     sourcemap: BUNDLING.sourceMap,
     banner: { js: BUNDLING.banner },
+    alias: BUNDLING.alias,
     external: [...target.external, ...(variant === 'external' ? ['@aws-sdk/*'] : [])],
     logLevel: 'error',
   });
