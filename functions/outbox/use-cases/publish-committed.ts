@@ -1,5 +1,6 @@
 import type { AnyEventEnvelope } from '../../domain/events';
-import { asyncCommit, type Sql } from '../../shared/db/client';
+import type { Sql } from '../../shared/db/client';
+import { deferPublicationMarks, markPublishedStatement } from '../publication-marks';
 import type { EventPublisher, PublishResult } from '../ports';
 
 export interface PublishOutcome {
@@ -19,6 +20,7 @@ async function publishAndRecord(
   sql: Sql,
   publisher: EventPublisher,
   events: readonly AnyEventEnvelope[],
+  options: { deferMarks: boolean },
 ): Promise<PublishOutcome> {
   if (events.length === 0) return { published: 0, failed: 0 };
   let result: PublishResult;
@@ -27,11 +29,8 @@ async function publishAndRecord(
   } catch (error) {
     result = { published: [], failed: events.map((e) => ({ id: e.id, error: (error as Error).message })) };
   }
-  // A mark lost in a crash only means the relay publishes the event again: delivery is at least once anyway.
-  if (result.published.length > 0) {
-    await sql`update outbox set published_at = now(), attempts = attempts + 1, last_error = null, claimed_until = null
-                from ${asyncCommit(sql)}
-               where id = any(${result.published}::uuid[]) and published_at is null`;
+  if (result.published.length > 0 && !(options.deferMarks && deferPublicationMarks(result.published))) {
+    await markPublishedStatement(sql, result.published);
   }
   for (const failure of result.failed) {
     await sql`update outbox set attempts = attempts + 1, last_error = ${failure.error.slice(0, 1000)}, claimed_until = null
@@ -42,14 +41,15 @@ async function publishAndRecord(
 
 /**
  * Right after a state change commits, its writer publishes the events it wrote (they are leased to it by
- * appendEvents), without waiting for the relay.
+ * appendEvents), without waiting for the relay. Inside withDeferredPublicationMarks the marks ride on the
+ * request's last statement.
  */
 export function publishCommitted(
   sql: Sql,
   publisher: EventPublisher,
   events: readonly AnyEventEnvelope[],
 ): Promise<PublishOutcome> {
-  return publishAndRecord(sql, publisher, events);
+  return publishAndRecord(sql, publisher, events, { deferMarks: true });
 }
 
 /**
@@ -73,7 +73,7 @@ export async function relayPending(
                       for update skip locked)
       returning seq, envelope`;
     const events = claimed.sort((a, b) => a.seq - b.seq).map((r) => r.envelope);
-    const outcome = await publishAndRecord(sql, publisher, events);
+    const outcome = await publishAndRecord(sql, publisher, events, { deferMarks: false });
     total.published += outcome.published;
     total.failed += outcome.failed;
     if (claimed.length < batchSize || outcome.published === 0) break;

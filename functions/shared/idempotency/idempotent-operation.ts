@@ -6,6 +6,7 @@ import {
 } from '@aws-lambda-powertools/idempotency';
 import type { Context } from 'aws-lambda';
 import type { Sql } from '../db/client';
+import { withDeferredPublicationMarks } from '../../outbox/publication-marks';
 import { problems } from '../http/problem';
 import { PostgresPersistenceLayer } from './postgres-persistence-layer';
 
@@ -59,7 +60,7 @@ export function idempotentOperation<B, R>(
   return async (input, context) => {
     config.registerLambdaContext(context);
     try {
-      return (await run(input)) as Replayable<R>;
+      return (await withDeferredPublicationMarks(sql, () => run(input))) as Replayable<R>;
     } catch (error) {
       if (error instanceof IdempotencyValidationError) {
         throw problems.unprocessable(

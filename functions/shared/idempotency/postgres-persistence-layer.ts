@@ -5,6 +5,7 @@ import {
 } from '@aws-lambda-powertools/idempotency';
 import type { JSONValue } from '@aws-lambda-powertools/commons/types';
 import { asyncCommit, type Sql } from '../db/client';
+import { markPublishedStatement, takePublicationMarks } from '../../outbox/publication-marks';
 
 interface RecordRow {
   id: string;
@@ -61,9 +62,12 @@ export class PostgresPersistenceLayer extends BasePersistenceLayer {
     }
   }
 
+  /** Also writes the request's deferred "published" marks (functions/outbox/publication-marks.ts), in one statement. */
   protected async _updateRecord(record: IdempotencyRecord): Promise<void> {
     const sql = await this.sql();
+    const publishedEventIds = takePublicationMarks();
     await sql`
+      ${publishedEventIds.length > 0 ? sql`with marked as (${markPublishedStatement(sql, publishedEventIds)})` : sql``}
       update idempotency_records
          set status = ${record.getStatus()},
              expires_at = ${record.expiryTimestamp ?? Math.floor(Date.now() / 1000)},

@@ -1,0 +1,121 @@
+/**
+ * A writer's "published" marks ride on its request's idempotency completion (functions/outbox/publication-marks.ts):
+ * no event is left unmarked, whatever way the request ends.
+ */
+import postgres from 'postgres';
+import { OutboxPublisher } from '../../../functions/outbox/committed-publisher';
+import { PostgresPaymentStore } from '../../../functions/payments/adapters/postgres-payment-store';
+import { createPayment } from '../../../functions/payments/use-cases/create-payment';
+import { createPaymentRequestSchema } from '../../../functions/payments/schemas';
+import type { Sql } from '../../../functions/shared/db/client';
+import { idempotentOperation } from '../../../functions/shared/idempotency/idempotent-operation';
+import { lambdaContext } from '../../../lib/local/lambda-context';
+import { paymentRequest } from '../../support/api';
+import { startTestDatabase, type TestDatabase } from '../../support/database';
+import { RecordingPublisher } from '../../support/recording-publisher';
+
+let db: TestDatabase;
+let sql: Sql;
+const statements: string[] = [];
+
+beforeAll(async () => {
+  db = await startTestDatabase({ max: 1 });
+  sql = postgres(db.url, {
+    prepare: false,
+    max: 1,
+    onnotice: () => undefined,
+    debug: (_connection: number, query: string) => statements.push(query.replace(/\s+/g, ' ').trim()),
+  }) as unknown as Sql;
+});
+afterAll(async () => {
+  await sql.end();
+  await db.stop();
+});
+beforeEach(() => {
+  statements.length = 0;
+});
+
+const context = lambdaContext('CreatePayment');
+
+function createVia(publisher: RecordingPublisher, failAfterPublishing = false) {
+  const deps = {
+    store: new PostgresPaymentStore(sql),
+    events: new OutboxPublisher(sql, () => publisher),
+    now: () => new Date(),
+  };
+  return idempotentOperation(
+    'publication-marks-test',
+    async () => sql,
+    async (input) => {
+      const payment = await createPayment(deps, {
+        merchantId: input.merchantId,
+        idempotencyKey: input.idempotencyKey,
+        correlationId: input.correlationId,
+        request: createPaymentRequestSchema.parse(input.body),
+      });
+      if (failAfterPublishing) throw new Error('failed after publishing');
+      return payment;
+    },
+  );
+}
+
+async function outboxRow(paymentId: string) {
+  const [row] = await db.sql<{ published: boolean; attempts: number }[]>`
+    select published_at is not null as published, attempts from outbox where payment_id = ${paymentId}`;
+  return row;
+}
+
+test('the published mark is written by the statement that completes the idempotency record', async () => {
+  const publisher = new RecordingPublisher();
+  const key = `marks-${Date.now()}`;
+  const input = {
+    merchantId: 'm1',
+    idempotencyKey: key,
+    scope: '',
+    body: paymentRequest(),
+    correlationId: 'c1',
+  };
+
+  const { result } = await createVia(publisher)(input, context);
+
+  expect(publisher.published.map((e) => e.paymentId)).toEqual([result.id]);
+  expect(await outboxRow(result.id)).toEqual({ published: true, attempts: 1 });
+  const outboxUpdates = statements.filter((s) => /update outbox set published_at/.test(s));
+  expect(outboxUpdates).toHaveLength(1);
+  expect(outboxUpdates[0]).toMatch(/^with marked as \(update outbox .*\) update idempotency_records/);
+  // Claim the key, create the payment with its event, complete the key (with the mark); postgres.js reads the
+  // array types once per connection.
+  expect(statements.filter((s) => !s.includes('pg_catalog.pg_type'))).toHaveLength(3);
+});
+
+test('when the request fails after publishing, its marks are still written', async () => {
+  const publisher = new RecordingPublisher();
+  const input = {
+    merchantId: 'm1',
+    idempotencyKey: `marks-fail-${Date.now()}`,
+    scope: '',
+    body: paymentRequest(),
+    correlationId: 'c2',
+  };
+
+  await expect(createVia(publisher, true)(input, context)).rejects.toThrow('failed after publishing');
+
+  const [event] = publisher.published;
+  expect(await outboxRow(event!.paymentId)).toEqual({ published: true, attempts: 1 });
+});
+
+test('an event that could not be published is left to the relay, not marked', async () => {
+  const publisher = new RecordingPublisher();
+  publisher.failing = true;
+  const input = {
+    merchantId: 'm1',
+    idempotencyKey: `marks-unpublished-${Date.now()}`,
+    scope: '',
+    body: paymentRequest(),
+    correlationId: 'c3',
+  };
+
+  const { result } = await createVia(publisher)(input, context);
+
+  expect(await outboxRow(result.id)).toEqual({ published: false, attempts: 1 });
+});
