@@ -58,3 +58,35 @@ export function printTable(rows: Record<string, string | number>[]): void {
   console.log(line(columns));
   for (const row of rows) console.log(line(columns.map((c) => String(row[c]))));
 }
+
+/**
+ * Runs two contenders in alternating slices (a, b, a, b...) for `durationMs` each in total, so that a change in
+ * the machine's background load during the run weighs on both alike; same result shape as runFor for each.
+ */
+export async function runInterleaved(
+  callers: number,
+  durationMs: number,
+  slices: number,
+  contenders: {
+    a: (caller: number, i: number) => Promise<void>;
+    b: (caller: number, i: number) => Promise<void>;
+  },
+): Promise<{
+  a: { latencies: number[]; opsPerSecond: number };
+  b: { latencies: number[]; opsPerSecond: number };
+}> {
+  const totals = { a: { latencies: [] as number[], ms: 0 }, b: { latencies: [] as number[], ms: 0 } };
+  for (let slice = 0; slice < slices; slice++) {
+    for (const side of ['a', 'b'] as const) {
+      const started = performance.now();
+      const run = await runFor(callers, durationMs / slices, contenders[side]);
+      totals[side].ms += performance.now() - started;
+      totals[side].latencies.push(...run.latencies);
+    }
+  }
+  const result = (side: 'a' | 'b') => ({
+    latencies: totals[side].latencies,
+    opsPerSecond: round((totals[side].latencies.length / totals[side].ms) * 1000, 1),
+  });
+  return { a: result('a'), b: result('b') };
+}
