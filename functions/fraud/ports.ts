@@ -1,7 +1,7 @@
 import type { Payment } from '../domain/payment';
 import type { PaymentWriteSession } from '../payments/ports';
 import type { FraudAction, Thresholds } from './decision';
-import type { DayBucket, FeatureName } from './features';
+import type { Bucket, FeatureName } from './features';
 
 export const REVIEW_DECISIONS = ['approve', 'reject', 'confirm', 'fraud'] as const;
 export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
@@ -34,8 +34,8 @@ export interface Assessment {
   shadow?: ShadowOpinion;
   cardFingerprint: string;
   terminalId: string;
-  /** The UTC day bucket the payment was counted in. */
-  day: number;
+  /** The UTC hour bucket the payment was counted in (features/windows.ts). */
+  hour: number;
   amountMilli: number;
   assessedAt: string;
 }
@@ -53,10 +53,10 @@ export interface ReviewItem {
 
 /** The feature store's answer for one payment about to be scored. */
 export interface ScoringInputs {
-  /** The card's totals over CARD_WINDOW_DAYS, the payment itself not included. */
-  card: DayBucket[];
-  /** The terminal's totals over the delayed TERMINAL_WINDOW_DAYS. */
-  terminal: DayBucket[];
+  /** The card's totals over its windows (cardWindows), the payment itself not included. */
+  card: Bucket[];
+  /** The terminal's totals over its delayed windows (terminalWindows). */
+  terminal: Bucket[];
   /** The payment already has an assessment: it must not be counted twice. */
   alreadyAssessed: boolean;
   /** A fraud label arrived before the payment was scored: its buckets count it as fraud from the start. */
@@ -79,17 +79,36 @@ export interface Label {
   at: string;
 }
 
+/** The payment's label as stored after a recordLabel: fraud is sticky, so it may be an earlier one's. */
+export interface StoredLabel {
+  paymentId: string;
+  fraud: boolean;
+  source: LabelSource;
+  labelledAt: string;
+}
+
 /** The fraud service's writes, inside a transaction the caller owns (the consumer's, or a use case's). */
 export interface FraudWriteSession {
-  scoringInputs(keys: FeatureKeys, paymentId: string, day: number): Promise<ScoringInputs>;
   /**
-   * Counts the payment in its card and terminal day buckets (as fraud when `countFraud`), stores the assessment
-   * and, when `openReview` is given, opens the review item.
+   * Locks the payment (as PaymentWriteSession.lockPayment) and, in the same round trip, reads the feature
+   * store's windows of its card and terminal for a payment made in hour `hour` (features/windows.ts), and
+   * whether it was already assessed or labelled. Undefined when the payment does not exist for this merchant.
+   */
+  lockForScoring(
+    merchantId: string,
+    paymentId: string,
+    hour: number,
+  ): Promise<{ payment: Payment; inputs: ScoringInputs } | undefined>;
+  /**
+   * In one statement: stores the assessment, counts the payment in its card and terminal hour buckets (as fraud
+   * when `countFraud`), opens the review item when `openReview` is given, and saves `decided` (the payment's
+   * next state, optimistic on its version). Nothing is written when the payment has an assessment already
+   * (a concurrent scoring won): 'already-assessed'. Throws ConcurrentUpdateError when `decided` lost a race.
    */
   saveAssessment(
     assessment: Assessment,
-    options: { countFraud: boolean; openReview?: ReviewKind },
-  ): Promise<void>;
+    options: { countFraud: boolean; openReview?: ReviewKind; decided?: Payment },
+  ): Promise<'saved' | 'already-assessed'>;
   /** The review item, locked until the transaction ends. */
   lockReview(merchantId: string, paymentId: string): Promise<ReviewItem | undefined>;
   closeReview(
@@ -101,7 +120,7 @@ export interface FraudWriteSession {
    * Stores a label (fraud is sticky: a later genuine label does not undo it). When a payment becomes fraud and
    * is already assessed, its card and terminal buckets count one more fraud. The caller holds the payment's lock.
    */
-  recordLabel(label: Label): Promise<{ becameFraud: boolean }>;
+  recordLabel(label: Label): Promise<{ becameFraud: boolean; stored: StoredLabel }>;
 }
 
 /** A write session on both services' tables in one transaction. */

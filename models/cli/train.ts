@@ -98,12 +98,12 @@ runCli(USAGE, async () => {
     feature_definition: {
       code: 'functions/fraud/features',
       order: FEATURE_NAMES,
-      clock: 'UTC (day buckets, weekday and hour read in UTC)',
+      clock: 'UTC (hour buckets, weekday and hour read in UTC)',
       amount: 'major units of the payment currency (minor / 10^exponent); sums in integer thousandths',
       card_windows_days: CARD_WINDOW_DAYS,
-      card_window: 'days [d-n+1, d], the current transaction included',
+      card_window: 'hours [H-24n+1, H] (H: the UTC hour number), the current transaction included',
       terminal_windows_days: TERMINAL_WINDOW_DAYS,
-      terminal_window: `days [d-${LABEL_DELAY_DAYS}-n, d-${LABEL_DELAY_DAYS + 1}] (labels at least ${LABEL_DELAY_DAYS} days old)`,
+      terminal_window: `hours [H-24(n+${LABEL_DELAY_DAYS}), H-${24 * LABEL_DELAY_DAYS + 1}] (labels at least ${LABEL_DELAY_DAYS} days old)`,
       label_delay_days: LABEL_DELAY_DAYS,
     },
     training: {

@@ -1,17 +1,20 @@
 import {
   amountMilliFromMajor,
-  cardTotals,
+  cardWindows,
   computeFeatures,
   dayIndex,
   FEATURE_COUNT,
-  terminalTotals,
-  type DayBucket,
+  hourIndex,
+  HOURS_PER_DAY,
+  terminalWindows,
+  type Bucket,
+  type HourRange,
 } from '../../functions/fraud/features';
 import type { Simulation } from '../simulator/simulate';
 
 /**
- * The offline feature export: replays a simulation in time order through the SAME window and feature
- * functions the online store uses (functions/fraud/features), with day buckets held in flat arrays.
+ * The offline feature export: replays a simulation in time order through the SAME windows and feature
+ * function the online store uses (functions/fraud/features), with hour buckets held in flat arrays.
  * A transaction's card features see every earlier transaction of the card; its terminal features see the
  * true labels of the terminal's transactions, which the delayed windows only read once 7 days old.
  */
@@ -27,35 +30,38 @@ export interface FeatureTable {
 
 export type ExportProgress = (done: number, total: number) => void;
 
+/** Sums one window of an entity's hour buckets (`base` = the entity's first slot, hour 0 = `firstHour`). */
+function sumRange(
+  range: HourRange,
+  firstHour: number,
+  lastHour: number,
+  base: number,
+  count: Int32Array,
+  amount: Float64Array | undefined,
+  fraud: Int32Array | undefined,
+): Bucket {
+  const total: Bucket = { count: 0, amountMilli: 0, fraudCount: 0 };
+  const from = Math.max(range.from, firstHour) - firstHour + base;
+  const to = Math.min(range.to, lastHour) - firstHour + base;
+  for (let k = from; k <= to; k++) {
+    total.count += count[k] as number;
+    if (amount) total.amountMilli += amount[k] as number;
+    if (fraud) total.fraudCount += fraud[k] as number;
+  }
+  return total;
+}
+
 export function exportFeatures(sim: Simulation, progress: ExportProgress = () => {}): FeatureTable {
   const { days, customers, terminals } = sim.options;
   const firstDay = dayIndex(sim.startMs);
-  const lastDay = firstDay + days; // one spare day for the last transactions' own buckets
-  const span = lastDay - firstDay + 1;
+  const firstHour = hourIndex(sim.startMs);
+  const lastHour = firstHour + (days + 1) * HOURS_PER_DAY - 1; // a spare day for the last transactions' buckets
+  const span = lastHour - firstHour + 1;
 
   const cardCount = new Int32Array(customers * span);
   const cardAmount = new Float64Array(customers * span);
   const termCount = new Int32Array(terminals * span);
   const termFraud = new Int32Array(terminals * span);
-
-  const scratch: DayBucket = { count: 0, amountMilli: 0, fraudCount: 0 };
-  let entity = 0;
-  const cardBucket = (day: number): DayBucket | undefined => {
-    if (day < firstDay || day > lastDay) return undefined;
-    const k = entity * span + (day - firstDay);
-    scratch.count = cardCount[k] as number;
-    scratch.amountMilli = cardAmount[k] as number;
-    scratch.fraudCount = 0;
-    return scratch;
-  };
-  const terminalBucket = (day: number): DayBucket | undefined => {
-    if (day < firstDay || day > lastDay) return undefined;
-    const k = entity * span + (day - firstDay);
-    scratch.count = termCount[k] as number;
-    scratch.amountMilli = 0;
-    scratch.fraudCount = termFraud[k] as number;
-    return scratch;
-  };
 
   const values = new Float64Array(sim.count * FEATURE_COUNT);
   const dayOut = new Int32Array(sim.count);
@@ -64,20 +70,22 @@ export function exportFeatures(sim: Simulation, progress: ExportProgress = () =>
     if (i % step === 0) progress(i, sim.count);
     const atMs = sim.startMs + (sim.timeSeconds[i] as number) * 1000;
     const amountMilli = amountMilliFromMajor((sim.amountCents[i] as number) / 100);
-    const day = dayIndex(atMs);
+    const hour = hourIndex(atMs);
     const c = sim.customer[i] as number;
     const t = sim.terminal[i] as number;
-    entity = c;
-    const card = cardTotals(cardBucket, day);
-    entity = t;
-    const terminal = terminalTotals(terminalBucket, day);
+    const card = cardWindows(hour).map((range) =>
+      sumRange(range, firstHour, lastHour, c * span, cardCount, cardAmount, undefined),
+    );
+    const terminal = terminalWindows(hour).map((range) =>
+      sumRange(range, firstHour, lastHour, t * span, termCount, undefined, termFraud),
+    );
     computeFeatures({ atMs, amountMilli }, card, terminal, values, i * FEATURE_COUNT);
-    dayOut[i] = day - firstDay;
+    dayOut[i] = dayIndex(atMs) - firstDay;
 
-    const ck = c * span + (day - firstDay);
+    const ck = c * span + (hour - firstHour);
     cardCount[ck] = (cardCount[ck] as number) + 1;
     cardAmount[ck] = (cardAmount[ck] as number) + amountMilli;
-    const tk = t * span + (day - firstDay);
+    const tk = t * span + (hour - firstHour);
     termCount[tk] = (termCount[tk] as number) + 1;
     termFraud[tk] = (termFraud[tk] as number) + (sim.fraud[i] as number);
   }

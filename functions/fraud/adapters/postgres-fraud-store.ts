@@ -1,20 +1,10 @@
-import { toPayment } from '../../payments/adapters/postgres-payment-store';
+import type { Payment } from '../../domain/payment';
+import { ConcurrentUpdateError, toPayment } from '../../payments/adapters/postgres-payment-store';
 import type { Queryable, Sql } from '../../shared/db/client';
 import type { FraudAction, Thresholds } from '../decision';
-import {
-  CARD_WINDOW_DAYS,
-  cardTotals,
-  cardWindow,
-  TERMINAL_WINDOW_DAYS,
-  terminalTotals,
-  terminalWindow,
-  type DayBucket,
-  type DayRange,
-  type FeatureName,
-} from '../features';
+import { cardWindows, terminalWindows, type Bucket, type FeatureName, type HourRange } from '../features';
 import type {
   Assessment,
-  FeatureKeys,
   FraudReadStore,
   FraudWriteSession,
   Label,
@@ -24,24 +14,17 @@ import type {
   ReviewKind,
   ScoringInputs,
   ShadowOpinion,
+  StoredLabel,
 } from '../ports';
 
-/** The days any card (resp. terminal) window of a payment on `day` reads: one range query covers them all. */
-function covering(windows: readonly number[], window: (day: number, n: number) => DayRange, day: number) {
-  const ranges = windows.map((n) => window(day, n));
-  return {
-    from: Math.min(...ranges.map((r) => r.from)),
-    to: Math.max(...ranges.map((r) => r.to)),
-  };
-}
+/** Column names of window k's sums in the scoring read (`card_count_0`, `terminal_fraud_2`, ...). */
+const sumColumn = (entity: 'card' | 'terminal', what: 'count' | 'amount' | 'fraud', k: number): string =>
+  `${entity}_${what}_${k}`;
 
-interface BucketRow {
-  kind: 'card' | 'terminal' | 'assessed' | 'label';
-  day: number;
-  tx_count: number;
-  amount_milli: number;
-  fraud_count: number;
-}
+type ScoringRow = PaymentRow & {
+  already_assessed: boolean;
+  labelled_fraud: boolean;
+} & Record<string, number>;
 
 interface AssessmentRow {
   payment_id: string;
@@ -58,7 +41,7 @@ interface AssessmentRow {
   shadow: ShadowOpinion | null;
   card_fingerprint: string;
   terminal_id: string;
-  day: number;
+  hour: number;
   amount_milli: number;
   assessed_at: Date;
 }
@@ -103,7 +86,7 @@ function toAssessment(row: AssessmentRow): Assessment {
     ...(row.shadow ? { shadow: row.shadow } : {}),
     cardFingerprint: row.card_fingerprint,
     terminalId: row.terminal_id,
-    day: row.day,
+    hour: row.hour,
     amountMilli: row.amount_milli,
     assessedAt: row.assessed_at.toISOString(),
   };
@@ -125,75 +108,128 @@ function toReview(row: ReviewRow): ReviewItem {
 export class PostgresFraudSession implements FraudWriteSession {
   constructor(private readonly tx: Queryable) {}
 
-  async scoringInputs(keys: FeatureKeys, paymentId: string, day: number): Promise<ScoringInputs> {
-    const card = covering(CARD_WINDOW_DAYS, cardWindow, day);
-    const terminal = covering(TERMINAL_WINDOW_DAYS, terminalWindow, day);
-    // One round trip: both entities' buckets, and whether the payment was already assessed or labelled.
-    const rows = await this.tx<BucketRow[]>`
-      select 'card' as kind, day, tx_count, amount_milli, fraud_count from fraud_card_days
-       where merchant_id = ${keys.merchantId} and card_fingerprint = ${keys.cardFingerprint}
-         and day between ${card.from} and ${card.to}
-      union all
-      select 'terminal', day, tx_count, amount_milli, fraud_count from fraud_terminal_days
-       where merchant_id = ${keys.merchantId} and terminal_id = ${keys.terminalId}
-         and day between ${terminal.from} and ${terminal.to}
-      union all
-      select 'assessed', 0, 0, 0, 0 from fraud_assessments where payment_id = ${paymentId}
-      union all
-      select 'label', 0, 0, 0, case when fraud then 1 else 0 end from fraud_labels where payment_id = ${paymentId}`;
-    const cardDays = new Map<number, DayBucket>();
-    const terminalDays = new Map<number, DayBucket>();
-    let alreadyAssessed = false;
-    let labelledFraud = false;
-    for (const row of rows) {
-      const bucket = { count: row.tx_count, amountMilli: row.amount_milli, fraudCount: row.fraud_count };
-      if (row.kind === 'card') cardDays.set(row.day, bucket);
-      else if (row.kind === 'terminal') terminalDays.set(row.day, bucket);
-      else if (row.kind === 'assessed') alreadyAssessed = true;
-      else labelledFraud = row.fraud_count === 1;
-    }
+  async lockForScoring(
+    merchantId: string,
+    paymentId: string,
+    hour: number,
+  ): Promise<{ payment: Payment; inputs: ScoringInputs } | undefined> {
+    const tx = this.tx;
+    const cards = cardWindows(hour);
+    const terminals = terminalWindows(hour);
+    // The windows' sums, one FILTER each, over one index range per entity (the union of its windows).
+    const sums = (
+      entity: 'card' | 'terminal',
+      windows: HourRange[],
+      what: ('count' | 'amount' | 'fraud')[],
+    ) =>
+      windows
+        .flatMap((w, k) =>
+          what.map((field) => {
+            const column = { count: 'tx_count', amount: 'amount_milli', fraud: 'fraud_count' }[field];
+            return tx`coalesce(sum(b.${tx(column)}) filter (where b.hour between ${w.from} and ${w.to}), 0)::int8
+                        as ${tx(sumColumn(entity, field, k))}`;
+          }),
+        )
+        .reduce((list, item) => tx`${list}, ${item}`);
+    const span = (windows: HourRange[]) => ({
+      from: Math.min(...windows.map((w) => w.from)),
+      to: Math.max(...windows.map((w) => w.to)),
+    });
+    const c = span(cards);
+    const t = span(terminals);
+    // One round trip: the payment's lock, its card's and terminal's windows (keyed by the locked row itself),
+    // and whether it was assessed or labelled already. Should the lock wait for a concurrent scoring of the same
+    // payment, the reads come from before that scoring committed; saveAssessment then finds its assessment.
+    const [row] = await tx<ScoringRow[]>`
+      with p as (
+        select * from payments where id = ${paymentId} and merchant_id = ${merchantId} for update
+      )
+      select p.*,
+             exists (select 1 from fraud_assessments a where a.payment_id = p.id) as already_assessed,
+             coalesce((select l.fraud from fraud_labels l where l.payment_id = p.id), false) as labelled_fraud,
+             card.*, terminal.*
+        from p,
+        lateral (select ${sums('card', cards, ['count', 'amount'])}
+                   from fraud_card_hours b
+                  where b.merchant_id = p.merchant_id and b.card_fingerprint = p.card_fingerprint
+                    and b.hour between ${c.from} and ${c.to}) card,
+        lateral (select ${sums('terminal', terminals, ['count', 'fraud'])}
+                   from fraud_terminal_hours b
+                  where b.merchant_id = p.merchant_id and b.terminal_id = p.terminal_id
+                    and b.hour between ${t.from} and ${t.to}) terminal`;
+    if (!row) return undefined;
+    const bucket = (entity: 'card' | 'terminal', k: number): Bucket => ({
+      count: row[sumColumn(entity, 'count', k)] ?? 0,
+      amountMilli: row[sumColumn(entity, 'amount', k)] ?? 0,
+      fraudCount: row[sumColumn(entity, 'fraud', k)] ?? 0,
+    });
     return {
-      card: cardTotals((d) => cardDays.get(d), day),
-      terminal: terminalTotals((d) => terminalDays.get(d), day),
-      alreadyAssessed,
-      labelledFraud,
+      payment: toPayment(row),
+      inputs: {
+        card: cards.map((_, k) => bucket('card', k)),
+        terminal: terminals.map((_, k) => bucket('terminal', k)),
+        alreadyAssessed: row.already_assessed,
+        labelledFraud: row.labelled_fraud,
+      },
     };
   }
 
   async saveAssessment(
     a: Assessment,
-    options: { countFraud: boolean; openReview?: ReviewKind },
-  ): Promise<void> {
+    options: { countFraud: boolean; openReview?: ReviewKind; decided?: Payment },
+  ): Promise<'saved' | 'already-assessed'> {
     const tx = this.tx;
     const fraud = options.countFraud ? 1 : 0;
-    // One statement: data-modifying CTEs all run, whether or not the outer query reads them.
-    await tx`
-      with card as (
-        insert into fraud_card_days (merchant_id, card_fingerprint, day, tx_count, amount_milli, fraud_count)
-        values (${a.merchantId}, ${a.cardFingerprint}, ${a.day}, 1, ${a.amountMilli}, ${fraud})
-        on conflict (merchant_id, card_fingerprint, day) do update
-           set tx_count = fraud_card_days.tx_count + 1,
-               amount_milli = fraud_card_days.amount_milli + excluded.amount_milli,
-               fraud_count = fraud_card_days.fraud_count + excluded.fraud_count
-      ), terminal as (
-        insert into fraud_terminal_days (merchant_id, terminal_id, day, tx_count, amount_milli, fraud_count)
-        values (${a.merchantId}, ${a.terminalId}, ${a.day}, 1, ${a.amountMilli}, ${fraud})
-        on conflict (merchant_id, terminal_id, day) do update
-           set tx_count = fraud_terminal_days.tx_count + 1,
-               amount_milli = fraud_terminal_days.amount_milli + excluded.amount_milli,
-               fraud_count = fraud_terminal_days.fraud_count + excluded.fraud_count
+    const p = options.decided;
+    // One statement: data-modifying CTEs all run, whether or not the outer query reads them. Everything else
+    // hangs on the assessment's insert: a payment assessed concurrently (its row exists) is left alone. The
+    // bucket upserts take the hot rows' locks last, just before the runtime's outbox insert and the commit.
+    const moved = p
+      ? tx`update payments
+              set status = ${p.status}, amount_refunded = ${p.amountRefunded}, version = ${p.version},
+                  updated_at = ${p.updatedAt}
+             where id = ${p.id} and version = ${p.version - 1} and exists (select 1 from assessed)
+           returning 1`
+      : tx`select 1 where false`;
+    const [row] = await tx<{ assessed: number; moved: number }[]>`
+      with assessed as (
+        insert into fraud_assessments (payment_id, merchant_id, event_id, model_version, probability, score, action,
+                                       applied, thresholds, features, reasons, shadow, card_fingerprint,
+                                       terminal_id, hour, amount_milli, assessed_at)
+        values (${a.paymentId}, ${a.merchantId}, ${a.eventId}, ${a.modelVersion}, ${a.probability}, ${a.score},
+                ${a.action}, ${a.applied}, ${tx.json(a.thresholds as never)}, ${tx.json(a.features as never)},
+                ${tx.json(a.reasons)}, ${a.shadow ? tx.json(a.shadow as never) : null}, ${a.cardFingerprint},
+                ${a.terminalId}, ${a.hour}, ${a.amountMilli}, ${a.assessedAt})
+        on conflict (payment_id) do nothing
+        returning payment_id
       ), review as (
         insert into fraud_reviews (payment_id, merchant_id, kind, opened_at)
-        select ${a.paymentId}, ${a.merchantId}, ${options.openReview ?? null}::text, ${a.assessedAt}
+        select payment_id, ${a.merchantId}, ${options.openReview ?? null}::text, ${a.assessedAt}::timestamptz
+          from assessed
          where ${options.openReview ?? null}::text is not null
+      ), moved as (
+        ${moved}
+      ), card as (
+        insert into fraud_card_hours (merchant_id, card_fingerprint, hour, tx_count, amount_milli, fraud_count)
+        select ${a.merchantId}, ${a.cardFingerprint}, ${a.hour}::int, 1, ${a.amountMilli}::int8, ${fraud}::int
+          from assessed
+        on conflict (merchant_id, card_fingerprint, hour) do update
+           set tx_count = fraud_card_hours.tx_count + 1,
+               amount_milli = fraud_card_hours.amount_milli + excluded.amount_milli,
+               fraud_count = fraud_card_hours.fraud_count + excluded.fraud_count
+      ), terminal as (
+        insert into fraud_terminal_hours (merchant_id, terminal_id, hour, tx_count, amount_milli, fraud_count)
+        select ${a.merchantId}, ${a.terminalId}, ${a.hour}::int, 1, ${a.amountMilli}::int8, ${fraud}::int
+          from assessed
+        on conflict (merchant_id, terminal_id, hour) do update
+           set tx_count = fraud_terminal_hours.tx_count + 1,
+               amount_milli = fraud_terminal_hours.amount_milli + excluded.amount_milli,
+               fraud_count = fraud_terminal_hours.fraud_count + excluded.fraud_count
       )
-      insert into fraud_assessments (payment_id, merchant_id, event_id, model_version, probability, score, action,
-                                     applied, thresholds, features, reasons, shadow, card_fingerprint, terminal_id,
-                                     day, amount_milli, assessed_at)
-      values (${a.paymentId}, ${a.merchantId}, ${a.eventId}, ${a.modelVersion}, ${a.probability}, ${a.score},
-              ${a.action}, ${a.applied}, ${tx.json(a.thresholds as never)}, ${tx.json(a.features as never)},
-              ${tx.json(a.reasons)}, ${a.shadow ? tx.json(a.shadow as never) : null}, ${a.cardFingerprint},
-              ${a.terminalId}, ${a.day}, ${a.amountMilli}, ${a.assessedAt})`;
+      select (select count(*) from assessed)::int as assessed, (select count(*) from moved)::int as moved`;
+    if (row!.assessed === 0) return 'already-assessed';
+    if (p && row!.moved !== 1) throw new ConcurrentUpdateError(p.id);
+    return 'saved';
   }
 
   async lockReview(merchantId: string, paymentId: string): Promise<ReviewItem | undefined> {
@@ -217,29 +253,44 @@ export class PostgresFraudSession implements FraudWriteSession {
     if (updated.count !== 1) throw new Error(`review of payment ${item.paymentId} is not open`);
   }
 
-  async recordLabel(label: Label): Promise<{ becameFraud: boolean }> {
+  async recordLabel(label: Label): Promise<{ becameFraud: boolean; stored: StoredLabel }> {
     // The upsert returns a row only when it inserted, or turned a genuine label into fraud; only then, and only
     // for an assessed payment, do the buckets count one more fraud (a later scoring counts an earlier label).
-    const [row] = await this.tx<{ became_fraud: boolean }[]>`
+    // The statement answers the label as it now stands: the upserted row, else the one already there.
+    const [row] = await this.tx<
+      { became_fraud: boolean; fraud: boolean; source: Label['source']; labelled_at: Date }[]
+    >`
       with labelled as (
         insert into fraud_labels (payment_id, merchant_id, fraud, source, labelled_at)
         values (${label.paymentId}, ${label.merchantId}, ${label.fraud}, ${label.source}, ${label.at})
         on conflict (payment_id) do update
            set fraud = true, source = excluded.source, labelled_at = excluded.labelled_at
          where excluded.fraud and not fraud_labels.fraud
-        returning fraud
+        returning fraud, source, labelled_at
       ), assessed as (
-        select a.merchant_id, a.card_fingerprint, a.terminal_id, a.day from fraud_assessments a
+        select a.merchant_id, a.card_fingerprint, a.terminal_id, a.hour from fraud_assessments a
          where a.payment_id = ${label.paymentId} and exists (select 1 from labelled where labelled.fraud)
       ), card as (
-        update fraud_card_days d set fraud_count = d.fraud_count + 1 from assessed a
-         where d.merchant_id = a.merchant_id and d.card_fingerprint = a.card_fingerprint and d.day = a.day
+        update fraud_card_hours b set fraud_count = b.fraud_count + 1 from assessed a
+         where b.merchant_id = a.merchant_id and b.card_fingerprint = a.card_fingerprint and b.hour = a.hour
       ), terminal as (
-        update fraud_terminal_days d set fraud_count = d.fraud_count + 1 from assessed a
-         where d.merchant_id = a.merchant_id and d.terminal_id = a.terminal_id and d.day = a.day
+        update fraud_terminal_hours b set fraud_count = b.fraud_count + 1 from assessed a
+         where b.merchant_id = a.merchant_id and b.terminal_id = a.terminal_id and b.hour = a.hour
       )
-      select exists (select 1 from labelled where labelled.fraud) as became_fraud`;
-    return { becameFraud: row?.became_fraud ?? false };
+      select exists (select 1 from labelled where labelled.fraud) as became_fraud, fraud, source, labelled_at
+        from labelled
+      union all
+      select false, fraud, source, labelled_at from fraud_labels
+       where payment_id = ${label.paymentId} and not exists (select 1 from labelled)`;
+    return {
+      becameFraud: row!.became_fraud,
+      stored: {
+        paymentId: label.paymentId,
+        fraud: row!.fraud,
+        source: row!.source,
+        labelledAt: row!.labelled_at.toISOString(),
+      },
+    };
   }
 }
 
@@ -302,9 +353,9 @@ export class PostgresFraudReadStore implements FraudReadStore {
   }
 }
 
-/** Deletes feature-store buckets older than `beforeDay` (no window reads them; see BUCKET_RETENTION_DAYS). */
-export async function pruneFeatureStore(sql: Sql, beforeDay: number): Promise<number> {
-  const cards = await sql`delete from fraud_card_days where day < ${beforeDay}`;
-  const terminals = await sql`delete from fraud_terminal_days where day < ${beforeDay}`;
+/** Deletes feature-store buckets older than `beforeHour` (no window reads them; see BUCKET_RETENTION_HOURS). */
+export async function pruneFeatureStore(sql: Sql, beforeHour: number): Promise<number> {
+  const cards = await sql`delete from fraud_card_hours where hour < ${beforeHour}`;
+  const terminals = await sql`delete from fraud_terminal_hours where hour < ${beforeHour}`;
   return cards.count + terminals.count;
 }

@@ -1,4 +1,4 @@
-import { dayIndex, isNight, isWeekend } from './clock';
+import { isNight, isWeekend } from './clock';
 import { majorFromMilli } from './amount';
 import {
   CARD_WINDOW_DAYS,
@@ -6,7 +6,8 @@ import {
   TERMINAL_WINDOW_DAYS,
   terminalTotals,
   emptyBucket,
-  type DayBucket,
+  hourIndex,
+  type Bucket,
 } from './windows';
 
 /**
@@ -55,13 +56,13 @@ export interface ScoredTransaction {
 
 /**
  * THE feature definition. `card` and `terminal` are the window totals of cardTotals / terminalTotals for the
- * transaction's day, the current transaction not yet in them; `out` (optional) receives the values at
+ * transaction's hour, the current transaction not yet in them; `out` (optional) receives the values at
  * `offset` so the offline export can fill one large array without allocating.
  */
 export function computeFeatures(
   tx: ScoredTransaction,
-  card: readonly DayBucket[],
-  terminal: readonly DayBucket[],
+  card: readonly Bucket[],
+  terminal: readonly Bucket[],
   out: Float64Array = new Float64Array(FEATURE_COUNT),
   offset = 0,
 ): Float64Array {
@@ -98,19 +99,19 @@ export function namedFeatures(values: ArrayLike<number>, offset = 0): Record<Fea
 }
 
 /**
- * Features of `tx` from the day buckets a store returned (e.g. one `day BETWEEN` query per key over
- * bucketDaysRead(day)), keyed by UTC day number; the current transaction must not be in them yet.
+ * Features of `tx` from the hour buckets a store returned (e.g. one `hour BETWEEN` query per key over
+ * bucketHoursRead(hour)), keyed by UTC hour number; the current transaction must not be in them yet.
  */
 export function featuresFromBuckets(
   tx: ScoredTransaction,
-  cardBuckets: ReadonlyMap<number, DayBucket>,
-  terminalBuckets: ReadonlyMap<number, DayBucket>,
+  cardBuckets: ReadonlyMap<number, Bucket>,
+  terminalBuckets: ReadonlyMap<number, Bucket>,
 ): Float64Array {
-  const day = dayIndex(tx.atMs);
+  const hour = hourIndex(tx.atMs);
   return computeFeatures(
     tx,
-    cardTotals((d) => cardBuckets.get(d), day),
-    terminalTotals((d) => terminalBuckets.get(d), day),
+    cardTotals((h) => cardBuckets.get(h), hour),
+    terminalTotals((h) => terminalBuckets.get(h), hour),
   );
 }
 
@@ -119,15 +120,15 @@ export interface HistoryTransaction extends ScoredTransaction {
   readonly fraud: boolean;
 }
 
-/** Day buckets built from a list of transactions (what the online store holds for one card or terminal). */
-export function bucketsFromHistory(history: readonly HistoryTransaction[]): Map<number, DayBucket> {
-  const buckets = new Map<number, DayBucket>();
+/** Hour buckets built from a list of transactions (what the online store holds for one card or terminal). */
+export function bucketsFromHistory(history: readonly HistoryTransaction[]): Map<number, Bucket> {
+  const buckets = new Map<number, Bucket>();
   for (const h of history) {
-    const day = dayIndex(h.atMs);
-    let bucket = buckets.get(day);
+    const hour = hourIndex(h.atMs);
+    let bucket = buckets.get(hour);
     if (bucket === undefined) {
       bucket = emptyBucket();
-      buckets.set(day, bucket);
+      buckets.set(hour, bucket);
     }
     bucket.count += 1;
     bucket.amountMilli += h.amountMilli;

@@ -47,14 +47,14 @@ export function reasonsFor(values: ArrayLike<number>): Reason[] {
   if (f.card_tx_count_1d >= 4 && f.card_tx_count_1d >= 3 * Math.max(perDay, 0.5)) {
     reasons.push({
       code: 'card_velocity',
-      text: `${plural(f.card_tx_count_1d, 'payment', 'payments')} from this card today, against ${perDay.toFixed(1)} a day over the last 30 days`,
+      text: `${plural(f.card_tx_count_1d, 'payment', 'payments')} from this card in the last 24 hours, against ${perDay.toFixed(1)} a day over the last 30 days`,
       strength: f.card_tx_count_1d / Math.max(perDay, 0.5),
     });
   }
 
   const windows: [number, number, string][] = [
-    [f.terminal_tx_count_7d, f.terminal_risk_7d, '8 to 14 days ago'],
-    [f.terminal_tx_count_30d, f.terminal_risk_30d, '8 to 37 days ago'],
+    [f.terminal_tx_count_7d, f.terminal_risk_7d, '7 to 14 days ago'],
+    [f.terminal_tx_count_30d, f.terminal_risk_30d, '7 to 37 days ago'],
   ];
   for (const [count, risk, when] of windows) {
     const frauds = Math.round(risk * count);

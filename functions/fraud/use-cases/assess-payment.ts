@@ -5,7 +5,7 @@ import { assertTransition } from '../../domain/payment-status';
 import { snapshotOf } from '../../payments/snapshot';
 import type { ConsumerContext } from '../../shared/consumer/consumer';
 import { actionFor, STATUS_AFTER, type FraudAction, type Thresholds } from '../decision';
-import { amountMilliFromMinor, computeFeatures, dayIndex, instantMs, namedFeatures } from '../features';
+import { amountMilliFromMinor, computeFeatures, hourIndex, instantMs, namedFeatures } from '../features';
 import { riskScore, topReasons, type FraudModel } from '../model';
 import type { Assessment, FraudUnitOfWork, ShadowOpinion } from '../ports';
 
@@ -23,11 +23,12 @@ export type AssessContext = Pick<ConsumerContext, 'emit' | 'logger'> & { now?: (
 const REASONS_KEPT = 3;
 
 /**
- * Scores a new payment and acts on it, in the caller's transaction (the consumer's): locks the payment, reads
- * its card and terminal windows from the feature store, scores the features, stores the assessment and counts
- * the payment in its day buckets, moves the payment through the state machine and emits the events. A payment
- * already assessed is left alone (whatever event id brought it); one that already left `pending` is assessed
- * and counted but not moved.
+ * Scores a new payment and acts on it, in the caller's transaction (the consumer's), in two round trips: one
+ * locks the payment and reads its card and terminal windows from the feature store; then the features are
+ * scored, and one statement stores the assessment, counts the payment in its hour buckets and moves the payment
+ * through the state machine; the events are emitted (the runtime writes them to the outbox). A payment already
+ * assessed is left alone (whatever event id brought it); one that already left `pending` is assessed and
+ * counted but not moved.
  */
 export async function assessPayment(
   setup: ScoringSetup,
@@ -35,25 +36,32 @@ export async function assessPayment(
   event: EventEnvelope<'PaymentCreated'>,
   ctx: AssessContext,
 ): Promise<Assessment | undefined> {
-  const payment = await uow.payments.lockPayment(event.merchantId, event.paymentId);
-  if (!payment) {
+  // The windows depend on the payment's hour: the event's snapshot tells it, so that the lock and the reads go
+  // in one round trip; the stored payment is the authority, and should it say otherwise the reads are redone.
+  const eventHour = hourIndex(instantMs(event.data.payment.createdAt));
+  let locked = await uow.fraud.lockForScoring(event.merchantId, event.paymentId, eventHour);
+  if (!locked) {
     // Created in the same transaction as its event: this cannot heal by retrying, so it is not retried.
     ctx.logger.error('PaymentCreated names a payment that does not exist; nothing to assess');
     return undefined;
   }
-  const atMs = instantMs(payment.createdAt);
-  const day = dayIndex(atMs);
+  const atMs = instantMs(locked.payment.createdAt);
+  const hour = hourIndex(atMs);
+  if (hour !== eventHour) {
+    ctx.logger.warn("the event's payment snapshot disagrees with the stored payment's creation time");
+    locked = (await uow.fraud.lockForScoring(event.merchantId, event.paymentId, hour))!;
+  }
+  const { payment, inputs } = locked;
+  if (inputs.alreadyAssessed) {
+    ctx.logger.info('payment already assessed; nothing to do');
+    return undefined;
+  }
   const amountMilli = amountMilliFromMinor(payment.amount, payment.currency);
   const keys = {
     merchantId: payment.merchantId,
     cardFingerprint: payment.paymentMethod.fingerprint,
     terminalId: payment.terminalId,
   };
-  const inputs = await uow.fraud.scoringInputs(keys, payment.id, day);
-  if (inputs.alreadyAssessed) {
-    ctx.logger.info('payment already assessed; nothing to do');
-    return undefined;
-  }
 
   const features = computeFeatures({ atMs, amountMilli }, inputs.card, inputs.terminal);
   const [probability] = await setup.model.score([features]);
@@ -77,15 +85,26 @@ export async function assessPayment(
     reasons: topReasons(features, REASONS_KEPT),
     ...(shadow ? { shadow } : {}),
     ...keys,
-    day,
+    hour,
     amountMilli,
     assessedAt: now,
   };
+  let decided: Payment | undefined;
+  if (applied) {
+    const to = STATUS_AFTER[action];
+    assertTransition(payment.status, to);
+    decided = { ...payment, status: to, version: payment.version + 1, updatedAt: now };
+  }
   const openReview = applied && (action === 'review' || action === 'hold') ? action : undefined;
-  await uow.fraud.saveAssessment(assessment, {
+  const saved = await uow.fraud.saveAssessment(assessment, {
     countFraud: inputs.labelledFraud,
     ...(openReview ? { openReview } : {}),
+    ...(decided ? { decided } : {}),
   });
+  if (saved === 'already-assessed') {
+    ctx.logger.info('payment assessed concurrently; nothing to do');
+    return undefined;
+  }
   ctx.logger.info('payment assessed', {
     score,
     probability,
@@ -94,15 +113,10 @@ export async function assessPayment(
     applied,
     ...(shadow ? { shadow } : {}),
   });
-  if (!applied) {
+  if (!decided) {
     ctx.logger.warn(`payment is already ${payment.status}: assessment recorded, not acted on`);
     return assessment;
   }
-
-  const to = STATUS_AFTER[action];
-  assertTransition(payment.status, to);
-  const decided: Payment = { ...payment, status: to, version: payment.version + 1, updatedAt: now };
-  await uow.payments.savePayment(decided);
   emitDecision(ctx, decided, assessment);
   return assessment;
 }

@@ -4,7 +4,7 @@
  */
 import type { AnyEventEnvelope } from '../../../functions/domain/events';
 import type { CurrencyCode } from '../../../functions/domain/money';
-import { amountMilliFromMinor, dayIndex } from '../../../functions/fraud/features';
+import { amountMilliFromMinor, hourIndex } from '../../../functions/fraud/features';
 import { postgresUnitOfWork } from '../../../functions/fraud/adapters/unit-of-work';
 import { reportFraud } from '../../../functions/fraud/use-cases/report-fraud';
 import { findAssessment } from '../../../functions/fraud/assessments';
@@ -51,15 +51,15 @@ async function reviewRow(id: string) {
   return row;
 }
 
-async function bucket(table: 'card' | 'terminal', merchantId: string, key: string, day: number) {
+async function bucket(table: 'card' | 'terminal', merchantId: string, key: string, hour: number) {
   const rows =
     table === 'card'
       ? await db.sql<{ tx_count: number; amount_milli: number; fraud_count: number }[]>`
-          select tx_count, amount_milli, fraud_count from fraud_card_days
-           where merchant_id = ${merchantId} and card_fingerprint = ${key} and day = ${day}`
+          select tx_count, amount_milli, fraud_count from fraud_card_hours
+           where merchant_id = ${merchantId} and card_fingerprint = ${key} and hour = ${hour}`
       : await db.sql<{ tx_count: number; amount_milli: number; fraud_count: number }[]>`
-          select tx_count, amount_milli, fraud_count from fraud_terminal_days
-           where merchant_id = ${merchantId} and terminal_id = ${key} and day = ${day}`;
+          select tx_count, amount_milli, fraud_count from fraud_terminal_hours
+           where merchant_id = ${merchantId} and terminal_id = ${key} and hour = ${hour}`;
   return rows[0];
 }
 
@@ -107,7 +107,7 @@ describe('decision bands (thresholds review 60, hold 80, decline 95)', () => {
 });
 
 describe('feature store', () => {
-  it("counts each scored payment in its card's and terminal's day bucket, and the next payment sees them", async () => {
+  it("counts each scored payment in its card's and terminal's hour bucket, and the next payment sees them", async () => {
     const merchantId = freshMerchant();
     const seen: Record<string, number>[] = [];
     const model = stubModel((f) => {
@@ -128,13 +128,13 @@ describe('feature store', () => {
       card_avg_amount_1d: 20,
       card_tx_count_30d: 2,
     });
-    const day = dayIndex(Date.parse(at));
-    expect(await bucket('card', merchantId, 'fp_card_0001', day)).toEqual({
+    const hour = hourIndex(Date.parse(at));
+    expect(await bucket('card', merchantId, 'fp_card_0001', hour)).toEqual({
       tx_count: 2,
       amount_milli: amountMilliFromMinor(4000, 'EUR' as CurrencyCode),
       fraud_count: 0,
     });
-    expect(await bucket('terminal', merchantId, 'term_1', day)).toMatchObject({
+    expect(await bucket('terminal', merchantId, 'term_1', hour)).toMatchObject({
       tx_count: 2,
       fraud_count: 0,
     });
@@ -148,7 +148,7 @@ describe('feature store', () => {
     expect(seen[2]).toMatchObject({ card_tx_count_1d: 1, card_avg_amount_1d: 50 });
   });
 
-  it('a fraud report counts in the terminal windows 8 days later, whether it came before or after scoring', async () => {
+  it('a fraud report counts in the terminal windows once 7 days old (to the hour), whether it came before or after scoring', async () => {
     const merchantId = freshMerchant();
     const seen: Record<string, number>[] = [];
     const model = stubModel((f) => {
@@ -174,26 +174,30 @@ describe('feature store', () => {
       db.sql.begin((tx) =>
         reportFraud(postgresUnitOfWork(tx), { merchantId, paymentId, at: new Date().toISOString() }),
       );
-    expect(await report(scoredFirst.payment.id)).toBe(true);
-    expect(await report(scoredFirst.payment.id)).toBe(true); // a repeated report counts once
-    expect(await report(reportedFirst.payment.id)).toBe(true);
+    const first = await report(scoredFirst.payment.id);
+    expect(first).toMatchObject({ paymentId: scoredFirst.payment.id, fraud: true, source: 'fraud-report' });
+    expect(await report(scoredFirst.payment.id)).toEqual(first); // a repeated report counts once, keeps the label
+    expect(await report(reportedFirst.payment.id)).toMatchObject({ fraud: true });
     await deliver([reportedFirst.event, genuine.event]);
-    const day = dayIndex(Date.parse(day1));
-    expect(await bucket('terminal', merchantId, 'term_1', day)).toEqual({
+    const hour = hourIndex(Date.parse(day1));
+    expect(await bucket('terminal', merchantId, 'term_1', hour)).toEqual({
       tx_count: 3,
       amount_milli: 3 * amountMilliFromMinor(1250, 'EUR' as CurrencyCode),
       fraud_count: 2,
     });
-    expect(await bucket('card', merchantId, 'fp_card_a', day)).toMatchObject({ fraud_count: 1 });
-    expect(await bucket('card', merchantId, 'fp_card_c', day)).toMatchObject({ fraud_count: 0 });
+    expect(await bucket('card', merchantId, 'fp_card_a', hour)).toMatchObject({ fraud_count: 1 });
+    expect(await bucket('card', merchantId, 'fp_card_c', hour)).toMatchObject({ fraud_count: 0 });
 
-    // Labels are read with a 7-day delay: day + 7 sees nothing yet, day + 8 sees 2 frauds in 3 payments.
-    const at = (days: number) => new Date(Date.parse(day1) + days * 86_400_000).toISOString();
+    // Labels are read with a 7-day delay, to the hour: 7 days later, in the same hour of the day, the labels'
+    // hour bucket is not read yet (it may hold labels younger than 7 days); an hour later they are: 2 in 3.
+    const at = (hours: number) => new Date(Date.parse(day1) + hours * 3_600_000).toISOString();
     await deliver([
-      (await createPendingPayment(db.sql, { merchantId, createdAt: at(7), card: 'fp_card_d' })).event,
+      (await createPendingPayment(db.sql, { merchantId, createdAt: at(7 * 24 + 0.99), card: 'fp_card_d' }))
+        .event,
     ]);
     await deliver([
-      (await createPendingPayment(db.sql, { merchantId, createdAt: at(8), card: 'fp_card_e' })).event,
+      (await createPendingPayment(db.sql, { merchantId, createdAt: at(7 * 24 + 1), card: 'fp_card_e' }))
+        .event,
     ]);
     expect(seen.at(-2)).toMatchObject({
       terminal_tx_count_1d: 0,
@@ -223,9 +227,9 @@ describe('feature store', () => {
     // one after another. Either way every payment is counted exactly once.
     const results = await Promise.all(batches.map((events) => fraudHandler(db.sql, setup).deliver(events)));
     expect(results.flatMap((r) => r.batchItemFailures)).toEqual([]);
-    const day = dayIndex(Date.parse(at));
-    expect(await bucket('card', merchantId, 'fp_card_0001', day)).toMatchObject({ tx_count: 30 });
-    expect(await bucket('terminal', merchantId, 'term_1', day)).toMatchObject({
+    const hour = hourIndex(Date.parse(at));
+    expect(await bucket('card', merchantId, 'fp_card_0001', hour)).toMatchObject({ tx_count: 30 });
+    expect(await bucket('terminal', merchantId, 'term_1', hour)).toMatchObject({
       tx_count: 30,
       amount_milli: 30 * amountMilliFromMinor(1250, 'EUR' as CurrencyCode),
     });
@@ -238,8 +242,8 @@ describe('feature store', () => {
       db.sql.begin((tx) =>
         reportFraud(postgresUnitOfWork(tx), { merchantId: m, paymentId, at: new Date().toISOString() }),
       );
-    expect(await report('someone_else', payment.id)).toBe(false);
-    expect(await report(merchantId, '01a20eeb-4d1d-7463-bee8-92caa8b67bf4')).toBe(false);
+    expect(await report('someone_else', payment.id)).toBeUndefined();
+    expect(await report(merchantId, '01a20eeb-4d1d-7463-bee8-92caa8b67bf4')).toBeUndefined();
     const labels = await db.sql`select 1 from fraud_labels where payment_id = ${payment.id}`;
     expect(labels).toHaveLength(0);
   });
@@ -255,9 +259,9 @@ describe('idempotency and tolerance', () => {
       reviews: await db.sql`select kind from fraud_reviews where payment_id = ${paymentId}`,
       outbox: await db.sql`select type from outbox where payment_id = ${paymentId} order by seq`,
       cards:
-        await db.sql`select day, tx_count, amount_milli, fraud_count from fraud_card_days where merchant_id = ${merchantId}`,
+        await db.sql`select hour, tx_count, amount_milli, fraud_count from fraud_card_hours where merchant_id = ${merchantId}`,
       terminals:
-        await db.sql`select day, tx_count, amount_milli, fraud_count from fraud_terminal_days where merchant_id = ${merchantId}`,
+        await db.sql`select hour, tx_count, amount_milli, fraud_count from fraud_terminal_hours where merchant_id = ${merchantId}`,
     };
   }
 

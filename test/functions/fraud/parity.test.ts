@@ -27,7 +27,7 @@ const MERCHANT = 'merchant_sim';
 const BATCH = 10;
 
 it('online features from the store equal the offline export for a simulated history', async () => {
-  // 45 days: the 30-day terminal window (days d-37 to d-8) is full for the last week of payments.
+  // 45 days: the 30-day terminal window (hours H-888 to H-169) is full for the last week of payments.
   const sim = simulate({ ...REFERENCE_OPTIONS, customers: 15, terminals: 30, days: 45, seed: 11 });
   const offline = exportFeatures(sim);
   expect(sim.count).toBeGreaterThan(250);
@@ -91,7 +91,7 @@ it('online features from the store equal the offline export for a simulated hist
       }),
     );
     expect((await deliver(events)).batchItemFailures).toEqual([]);
-    // Fraud becomes known right after the payment: the terminal windows read labels only 8+ days later.
+    // Fraud becomes known right after the payment: the terminal windows read labels only once 7 days old.
     const labelled = batch.filter((_, k) => sim.fraud[from + k] === 1);
     if (labelled.length > 0) {
       await db.sql.begin(async (tx) => {

@@ -72,8 +72,8 @@ async function state(paymentId: string) {
   const refunds = await db.sql<{ amount: number; reason: string }[]>`
     select amount, reason from refunds where payment_id = ${paymentId}`;
   const [terminal] = await db.sql<{ fraud_count: number }[]>`
-    select t.fraud_count from fraud_terminal_days t join fraud_assessments a
-      on a.merchant_id = t.merchant_id and a.terminal_id = t.terminal_id and a.day = t.day
+    select t.fraud_count from fraud_terminal_hours t join fraud_assessments a
+      on a.merchant_id = t.merchant_id and a.terminal_id = t.terminal_id and a.hour = t.hour
      where a.payment_id = ${paymentId}`;
   return { payment, review, label, refunds, terminalFrauds: terminal?.fraud_count };
 }

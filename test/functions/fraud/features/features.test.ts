@@ -1,10 +1,11 @@
 import {
   amountMilliFromMajor,
   amountMilliFromMinor,
-  BUCKET_RETENTION_DAYS,
-  bucketDaysRead,
+  BUCKET_RETENTION_HOURS,
+  bucketHoursRead,
   cardWindow,
   dayIndex,
+  hourIndex,
   FEATURE_NAMES,
   featuresFromHistory,
   instantMs,
@@ -21,8 +22,6 @@ import { REFERENCE_OPTIONS, simulate } from '../../../../models/simulator/simula
 const DAY = 86_400_000;
 // Wednesday 2018-06-13 15:00 UTC
 const NOW = Date.parse('2018-06-13T15:00:00Z');
-const daysAgo = (n: number, at = '10:00:00'): number =>
-  Date.parse(`${new Date(NOW - n * DAY).toISOString().slice(0, 10)}T${at}Z`);
 const tx = (atMs: number, amount: number, fraud = false): HistoryTransaction => ({
   atMs,
   amountMilli: amountMilliFromMajor(amount),
@@ -76,55 +75,63 @@ describe('amount feature', () => {
 });
 
 describe('window arithmetic', () => {
-  it('defines card windows up to today and terminal windows ending 8 days back', () => {
-    expect(cardWindow(100, 1)).toEqual({ from: 100, to: 100 });
-    expect(cardWindow(100, 30)).toEqual({ from: 71, to: 100 });
-    expect(terminalWindow(100, 1)).toEqual({ from: 92, to: 92 });
-    expect(terminalWindow(100, 7)).toEqual({ from: 86, to: 92 });
-    expect(terminalWindow(100, 30)).toEqual({ from: 63, to: 92 });
-    expect(BUCKET_RETENTION_DAYS).toBe(38); // day d-37 is the oldest bucket read
-    expect(bucketDaysRead(100)).toEqual({ from: 63, to: 100 });
+  it('defines card windows up to this hour and terminal windows ending 7 days and one hour back', () => {
+    expect(cardWindow(1000, 1)).toEqual({ from: 977, to: 1000 });
+    expect(cardWindow(1000, 30)).toEqual({ from: 281, to: 1000 });
+    expect(terminalWindow(1000, 1)).toEqual({ from: 808, to: 831 });
+    expect(terminalWindow(1000, 7)).toEqual({ from: 664, to: 831 });
+    expect(terminalWindow(1000, 30)).toEqual({ from: 112, to: 831 });
+    expect(BUCKET_RETENTION_HOURS).toBe(889); // hour H-888 is the oldest bucket read
+    expect(bucketHoursRead(1000)).toEqual({ from: 112, to: 1000 });
+    expect(hourIndex(Date.parse('1970-01-02T01:59:59.999Z'))).toBe(25);
   });
 });
 
 describe('features from a hand-built history', () => {
-  it('counts and averages the card windows including the current transaction', () => {
+  // 15:30 UTC: the current hour bucket started 30 minutes ago
+  const AT = NOW + 30 * 60_000;
+  const HOUR = 3_600_000;
+  const MINUTE = 60_000;
+
+  it('counts and averages the card windows (the last 24n hours, to the hour) including the current one', () => {
     const card = [
-      tx(daysAgo(0, '09:00:00'), 10), // today, earlier
-      tx(daysAgo(1, '16:00:00'), 20), // yesterday: outside the 1-day (calendar day) window
-      tx(daysAgo(6), 30), // in 7d
-      tx(daysAgo(7), 40), // not in 7d, in 30d
-      tx(daysAgo(29), 50), // in 30d
-      tx(daysAgo(30), 60), // outside 30d
-      tx(NOW + 1000, 999), // later than the current transaction: ignored
+      tx(AT - 20 * MINUTE, 10), // this hour, earlier
+      tx(AT - 23 * HOUR - 20 * MINUTE, 20), // yesterday 16:10, hour H-23: in 1d
+      tx(AT - 24 * HOUR - 20 * MINUTE, 30), // yesterday 15:10, hour H-24: not in 1d, in 7d
+      tx(AT - 6 * DAY, 40), // in 7d
+      tx(AT - 7 * DAY - HOUR, 50), // not in 7d, in 30d
+      tx(AT - 29 * DAY, 60), // in 30d
+      tx(AT - 30 * DAY - HOUR, 70), // outside 30d
+      tx(AT + 1000, 999), // later than the current transaction: ignored
     ];
     const f = namedFeatures(
-      featuresFromHistory({ atMs: NOW, amountMilli: amountMilliFromMajor(100) }, card, []),
+      featuresFromHistory({ atMs: AT, amountMilli: amountMilliFromMajor(100) }, card, []),
     );
     expect(f.amount).toBe(100);
-    expect(f.card_tx_count_1d).toBe(2);
-    expect(f.card_avg_amount_1d).toBeCloseTo(55, 10);
-    expect(f.card_tx_count_7d).toBe(4);
+    expect(f.card_tx_count_1d).toBe(3);
+    expect(f.card_avg_amount_1d).toBeCloseTo(130 / 3, 10);
+    expect(f.card_tx_count_7d).toBe(5);
     expect(f.card_avg_amount_7d).toBeCloseTo(40, 10);
-    expect(f.card_tx_count_30d).toBe(6);
-    expect(f.card_avg_amount_30d).toBeCloseTo(250 / 6, 10);
-    expect(f.amount_to_card_avg_1d).toBeCloseTo(10, 10);
-    expect(f.amount_to_card_avg_7d).toBeCloseTo(100 / 20, 10);
-    expect(f.amount_to_card_avg_30d).toBeCloseTo(100 / 30, 10);
+    expect(f.card_tx_count_30d).toBe(7);
+    expect(f.card_avg_amount_30d).toBeCloseTo(310 / 7, 10);
+    expect(f.amount_to_card_avg_1d).toBeCloseTo(100 / 15, 10);
+    expect(f.amount_to_card_avg_7d).toBeCloseTo(100 / 25, 10);
+    expect(f.amount_to_card_avg_30d).toBeCloseTo(100 / 35, 10);
   });
 
-  it('reads terminal labels only once they are at least 7 days old (days d-37 .. d-8)', () => {
+  it('reads terminal labels only once they are at least 7 days old (hours H-888 .. H-169)', () => {
     const terminal = [
-      tx(daysAgo(0), 10, true), // today: never
-      tx(daysAgo(7, '00:00:01'), 10, true), // 7 days and 15 hours ago but on day d-7: not yet
-      tx(daysAgo(8, '23:59:59'), 10, true), // day d-8: in all three windows
-      tx(daysAgo(8), 10, false),
-      tx(daysAgo(14), 10, false), // in 7d and 30d
-      tx(daysAgo(15), 10, true), // in 30d only
-      tx(daysAgo(37), 10, false), // in 30d (its first day)
-      tx(daysAgo(38), 10, true), // outside
+      tx(AT, 10, true), // now: never
+      tx(AT - 7 * DAY + HOUR, 10, true), // 6 days 23 hours old: never
+      tx(AT - 7 * DAY - 10 * MINUTE, 10, true), // 7 days 10 minutes old, but hour H-168 also holds younger labels
+      tx(AT - 7 * DAY - 31 * MINUTE, 10, true), // 14:59 seven days ago, hour H-169: in all three windows
+      tx(AT - 7 * DAY - 20 * HOUR, 10, false), // in all three windows
+      tx(AT - 8 * DAY - HOUR, 10, false), // hour H-193: in 7d and 30d
+      tx(AT - 14 * DAY - HOUR, 10, true), // hour H-337: in 30d only
+      tx(AT - 37 * DAY + HOUR, 10, false), // hour H-887: in 30d
+      tx(AT - 37 * DAY - HOUR, 10, true), // hour H-889: outside
     ];
-    const f = namedFeatures(featuresFromHistory({ atMs: NOW, amountMilli: 5000 }, [], terminal));
+    const f = namedFeatures(featuresFromHistory({ atMs: AT, amountMilli: 5000 }, [], terminal));
     expect(f.terminal_tx_count_1d).toBe(2);
     expect(f.terminal_risk_1d).toBe(0.5);
     expect(f.terminal_tx_count_7d).toBe(3);

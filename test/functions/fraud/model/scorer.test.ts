@@ -142,7 +142,7 @@ describe('reasons in words', () => {
       night: 1,
     });
     expect(topReasons(features)).toEqual([
-      'terminal had 9 confirmed frauds among its 40 payments 8 to 14 days ago (23%)',
+      'terminal had 9 confirmed frauds among its 40 payments 7 to 14 days ago (23%)',
       "amount 300.00 is 6x this card's 30-day average (50.00)",
       'paid at night (00:00 to 06:59 UTC)',
     ]);
@@ -161,7 +161,7 @@ describe('reasons in words', () => {
       amount_to_card_avg_30d: 1,
     });
     expect(topReasons(busy)).toEqual([
-      '8 payments from this card today, against 1.0 a day over the last 30 days',
+      '8 payments from this card in the last 24 hours, against 1.0 a day over the last 30 days',
     ]);
     const ordinary = row({
       amount: 20,
