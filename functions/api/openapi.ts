@@ -16,7 +16,12 @@ import {
   timeseriesQuerySchema,
   timeseriesResourceSchema,
 } from '../analytics/schemas';
-import { decideReviewRequestSchema, listReviewsQuerySchema, reviewResourceSchema } from '../fraud/schemas';
+import {
+  decideReviewRequestSchema,
+  fraudLabelResourceSchema,
+  listReviewsQuerySchema,
+  reviewResourceSchema,
+} from '../fraud/schemas';
 import { API_ROUTES } from './routes';
 
 interface Operation {
@@ -68,6 +73,12 @@ const OPERATIONS: Record<string, Operation> = {
     request: decideReviewRequestSchema,
     response: { status: 200, schema: reviewResourceSchema },
     idempotent: true,
+  },
+  ReportFraud: {
+    summary:
+      "Report a payment as fraud (a chargeback, the card holder's claim): the label reaches the fraud model's " +
+      'feature store. No body; repeating it changes nothing and answers the same label',
+    response: { status: 200, schema: fraudLabelResourceSchema },
   },
   ListNotifications: {
     summary: "A payment's notification audit log: every e-mail and SMS attempt and suppression, oldest first",

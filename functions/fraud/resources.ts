@@ -1,6 +1,6 @@
 import type { Payment } from '../domain/payment';
 import { paymentResource } from '../payments/resources';
-import type { Assessment, ReviewItem } from './ports';
+import type { Assessment, ReviewItem, StoredLabel } from './ports';
 import { decisionsThatFit } from './review-rules';
 
 /** The API's view of an assessment (also shown on GET /payments/{id}). */
@@ -44,3 +44,14 @@ export function reviewResource(
   };
 }
 export type ReviewResource = ReturnType<typeof reviewResource>;
+
+/** The API's view of a payment's fraud label (POST /payments/{id}/fraud-reports). */
+export function fraudLabelResource(label: StoredLabel & { fraud: true }) {
+  return {
+    object: 'fraud_label' as const,
+    paymentId: label.paymentId,
+    fraud: label.fraud,
+    source: label.source,
+    labelledAt: label.labelledAt,
+  };
+}

@@ -51,3 +51,18 @@ export const reviewResourceSchema = z
     payment: paymentResourceSchema,
   })
   .meta({ id: 'Review' });
+
+/** POST /payments/{id}/fraud-reports takes no body (an empty JSON object is accepted). */
+export const reportFraudRequestSchema = z.object({}).strict();
+
+export const fraudLabelResourceSchema = z
+  .object({
+    object: z.literal('fraud_label'),
+    paymentId: z.uuid(),
+    fraud: z.literal(true),
+    source: z.enum(['review', 'fraud-report']).meta({
+      description: "what labelled the payment fraud first: a reviewer's decision or a fraud report",
+    }),
+    labelledAt: z.string(),
+  })
+  .meta({ id: 'FraudLabel' });

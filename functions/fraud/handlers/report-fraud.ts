@@ -1,0 +1,25 @@
+import { apiHandler } from '../../shared/http/api-handler';
+import { problems } from '../../shared/http/problem';
+import { parseBody, pathParameter } from '../../shared/http/request';
+import { parsePaymentId } from '../../payments/payment-id';
+import { fraudLabelResource } from '../resources';
+import { reviewDeps } from '../review-wiring';
+import { reportFraudRequestSchema } from '../schemas';
+import { reportFraud } from '../use-cases/report-fraud';
+
+/**
+ * POST /payments/{id}/fraud-reports: a chargeback or a card holder's claim labels the payment fraud, and the
+ * label reaches the feature store. Naturally idempotent (fraud is sticky; a repeated report changes nothing and
+ * answers the same label), so no Idempotency-Key is needed.
+ */
+export const handler = apiHandler('reviews:write', async ({ event, caller }) => {
+  const paymentId = parsePaymentId(pathParameter(event, 'id'));
+  parseBody(event, reportFraudRequestSchema);
+  const deps = await reviewDeps();
+  const label = await deps.transaction((uow) =>
+    reportFraud(uow, { merchantId: caller.merchantId, paymentId, at: deps.now().toISOString() }),
+  );
+  if (!label) throw problems.notFound(`no payment ${paymentId}`);
+  if (!label.fraud) throw new Error(`payment ${paymentId} was reported fraud but its label is not`);
+  return { status: 200, body: fraudLabelResource({ ...label, fraud: true }) };
+});
