@@ -1,6 +1,7 @@
 import type { AnyEventEnvelope, EventData, EventEnvelope, EventType } from '../domain/events';
 import { eventEnvelopeSchema } from '../domain/events';
 import { newId } from '../domain/ids';
+import type { PendingQuery, Row } from 'postgres';
 import type { Queryable } from '../shared/db/client';
 
 export interface EventFields<T extends EventType> {
@@ -31,10 +32,16 @@ export function buildEvent<T extends EventType>(type: T, fields: EventFields<T>)
 export const WRITER_LEASE_SECONDS = 30;
 
 /**
- * The INSERT of events into the outbox, not yet run: awaited it runs; embedded in another statement (e.g. a CTE that
- * also inserts the state change) it commits with it. Each envelope is validated against the shared schema first.
+ * The statement that writes events to the outbox, each with its pending-publication row leased to the writer; not
+ * yet run: awaited it runs, embedded in another statement it commits with it. `before` is a CTE item
+ * (`name as (...)`) to run in the same statement, e.g. the INSERT of the state change the events describe. Each
+ * envelope is validated against the shared schema first.
  */
-export function outboxInsert(sql: Queryable, events: readonly AnyEventEnvelope[]) {
+export function outboxInsert(
+  sql: Queryable,
+  events: readonly AnyEventEnvelope[],
+  before?: PendingQuery<Row[]>,
+) {
   const claimedUntil = new Date(Date.now() + WRITER_LEASE_SECONDS * 1000);
   const rows = events.map((event) => {
     eventEnvelopeSchema.parse(event);
@@ -46,10 +53,14 @@ export function outboxInsert(sql: Queryable, events: readonly AnyEventEnvelope[]
       correlation_id: event.correlationId,
       occurred_at: event.occurredAt,
       envelope: event as unknown as Record<string, unknown>,
-      claimed_until: claimedUntil,
     };
   });
-  return sql`insert into outbox ${sql(rows as never, 'id', 'type', 'merchant_id', 'payment_id', 'correlation_id', 'occurred_at', 'envelope', 'claimed_until')}`;
+  return sql`
+    with ${before ? sql`${before},` : sql``}
+         new_events as (
+           insert into outbox ${sql(rows as never, 'id', 'type', 'merchant_id', 'payment_id', 'correlation_id', 'occurred_at', 'envelope')}
+           returning id)
+    insert into outbox_pending (event_id, claimed_until) select id, ${claimedUntil} from new_events`;
 }
 
 /**

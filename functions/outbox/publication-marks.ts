@@ -2,13 +2,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { asyncCommit, type Queryable, type Sql } from '../shared/db/client';
 
 /**
- * Marks events published. Asynchronous commit: a mark lost in a database crash only means the relay publishes
- * the event again, and delivery is at least once anyway.
+ * Marks events published: they leave the publication queue. Asynchronous commit: a mark lost in a database crash
+ * only means the relay publishes the event again, and delivery is at least once anyway.
  */
 export function markPublishedStatement(sql: Queryable, eventIds: readonly string[]) {
-  return sql`update outbox set published_at = now(), attempts = attempts + 1, last_error = null, claimed_until = null
-               from ${asyncCommit(sql)}
-              where id = any(${eventIds as string[]}::uuid[]) and published_at is null`;
+  return sql`delete from outbox_pending using ${asyncCommit(sql)} where event_id = any(${eventIds as string[]}::uuid[])`;
 }
 
 interface PendingMarks {

@@ -1,6 +1,7 @@
 /**
  * Create-payment throughput and latency through the Lambda handler on a PostgreSQL server, against the physical
- * limit: a bare loop inserting the same payment row and outbox row in one transaction, same pool settings.
+ * limit: a bare loop inserting the same rows (payment, outbox event, its pending-publication row) in one
+ * transaction, same pool settings.
  * Also the p99 of an idempotent replay. DATABASE_URL names the server (default: 127.0.0.1:5432).
  */
 import { newId } from '../../functions/domain/ids';
@@ -46,9 +47,13 @@ export default async function main(): Promise<Record<string, unknown>> {
         values (${id}, 'merchant_a', 'pending', 1250, 'EUR', 0, 'cus_1', ${tx.json(sample.customer as never)},
                 ${tx.json(sample.paymentMethod as never)}, 'fp_4242abcd', 'web-shop', 'Order 1001',
                 ${tx.json(sample.metadata as never)}, ${id}, 1, now(), now())`;
+      // The event and its pending-publication row in one statement: as many round trips as two plain inserts.
       await tx`
-        insert into outbox (id, type, merchant_id, payment_id, correlation_id, occurred_at, envelope, claimed_until)
-        values (${newId()}, 'PaymentCreated', 'merchant_a', ${id}, 'bench', now(), ${tx.json(outboxSample!.envelope as never)}, now())`;
+        with event as (
+          insert into outbox (id, type, merchant_id, payment_id, correlation_id, occurred_at, envelope)
+          values (${newId()}, 'PaymentCreated', 'merchant_a', ${id}, 'bench', now(), ${tx.json(outboxSample!.envelope as never)})
+          returning id)
+        insert into outbox_pending (event_id, claimed_until) select id, now() from event`;
     });
   };
 

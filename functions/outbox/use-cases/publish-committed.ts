@@ -33,8 +33,8 @@ async function publishAndRecord(
     await markPublishedStatement(sql, result.published);
   }
   for (const failure of result.failed) {
-    await sql`update outbox set attempts = attempts + 1, last_error = ${failure.error.slice(0, 1000)}, claimed_until = null
-               where id = ${failure.id}`;
+    await sql`update outbox_pending set attempts = attempts + 1, last_error = ${failure.error.slice(0, 1000)}, claimed_until = null
+               where event_id = ${failure.id}`;
   }
   return { published: result.published.length, failed: result.failed.length };
 }
@@ -65,13 +65,16 @@ export async function relayPending(
   const total: PublishOutcome = { published: 0, failed: 0 };
   for (let batch = 0; batch < (options.maxBatches ?? 50); batch++) {
     const claimed = await sql<{ seq: number; envelope: AnyEventEnvelope }[]>`
-      update outbox set claimed_until = now() + make_interval(secs => ${RELAY_LEASE_SECONDS})
-       where seq in (select seq from outbox
-                      where published_at is null and (claimed_until is null or claimed_until < now())
-                      order by seq
-                      limit ${batchSize}
-                      for update skip locked)
-      returning seq, envelope`;
+      with claimed as (
+        update outbox_pending set claimed_until = now() + make_interval(secs => ${RELAY_LEASE_SECONDS})
+         where event_id in (select p.event_id
+                              from outbox_pending p join outbox o on o.id = p.event_id
+                             where p.claimed_until is null or p.claimed_until < now()
+                             order by o.seq
+                             limit ${batchSize}
+                               for update of p skip locked)
+        returning event_id)
+      select o.seq, o.envelope from claimed c join outbox o on o.id = c.event_id`;
     const events = claimed.sort((a, b) => a.seq - b.seq).map((r) => r.envelope);
     const outcome = await publishAndRecord(sql, publisher, events, { deferMarks: false });
     total.published += outcome.published;
@@ -79,6 +82,7 @@ export async function relayPending(
     if (claimed.length < batchSize || outcome.published === 0) break;
   }
   const [oldest] = await sql<{ age: number | null }[]>`
-    select extract(epoch from now() - min(occurred_at))::int as age from outbox where published_at is null`;
+    select extract(epoch from now() - min(o.occurred_at))::int as age
+      from outbox_pending p join outbox o on o.id = p.event_id`;
   return { ...total, oldestPendingAgeSeconds: oldest?.age ?? 0 };
 }

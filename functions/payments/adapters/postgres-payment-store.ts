@@ -165,7 +165,7 @@ export class PostgresPaymentStore implements PaymentStore {
     return this.sql.begin((tx) => work(new PostgresWriteSession(tx))) as Promise<T>;
   }
 
-  /** One statement, so atomic without a transaction: a round trip instead of four (begin, two inserts, commit). */
+  /** One statement, so atomic without a transaction: a round trip instead of five (begin, three inserts, commit). */
   insertPaymentWithEvents(
     payment: Payment,
     idempotencyKey: string | undefined,
@@ -173,7 +173,7 @@ export class PostgresPaymentStore implements PaymentStore {
   ): Promise<void> {
     const sql = this.sql;
     return rethrowDuplicateKey(
-      sql`with inserted_payment as (${paymentInsert(sql, payment, idempotencyKey)}) ${outboxInsert(sql, events)}`,
+      outboxInsert(sql, events, sql`inserted_payment as (${paymentInsert(sql, payment, idempotencyKey)})`),
       idempotencyKey,
     );
   }

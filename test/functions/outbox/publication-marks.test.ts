@@ -59,9 +59,12 @@ function createVia(publisher: RecordingPublisher, failAfterPublishing = false) {
   );
 }
 
-async function outboxRow(paymentId: string) {
-  const [row] = await db.sql<{ published: boolean; attempts: number }[]>`
-    select published_at is not null as published, attempts from outbox where payment_id = ${paymentId}`;
+/** The event of a payment: whether it still waits for publication, and how many attempts failed. */
+async function eventOf(paymentId: string) {
+  const [row] = await db.sql<{ pending: boolean; failedAttempts: number }[]>`
+    select p.event_id is not null as pending, coalesce(p.attempts, 0) as "failedAttempts"
+      from outbox o left join outbox_pending p on p.event_id = o.id
+     where o.payment_id = ${paymentId}`;
   return row;
 }
 
@@ -79,10 +82,10 @@ test('the published mark is written by the statement that completes the idempote
   const { result } = await createVia(publisher)(input, context);
 
   expect(publisher.published.map((e) => e.paymentId)).toEqual([result.id]);
-  expect(await outboxRow(result.id)).toEqual({ published: true, attempts: 1 });
-  const outboxUpdates = statements.filter((s) => /update outbox set published_at/.test(s));
-  expect(outboxUpdates).toHaveLength(1);
-  expect(outboxUpdates[0]).toMatch(/^with marked as \(update outbox .*\) update idempotency_records/);
+  expect(await eventOf(result.id)).toEqual({ pending: false, failedAttempts: 0 });
+  const marks = statements.filter((s) => /delete from outbox_pending/.test(s));
+  expect(marks).toHaveLength(1);
+  expect(marks[0]).toMatch(/^with marked as \(delete from outbox_pending .*\) update idempotency_records/);
   // Claim the key, create the payment with its event, complete the key (with the mark); postgres.js reads the
   // array types once per connection.
   expect(statements.filter((s) => !s.includes('pg_catalog.pg_type'))).toHaveLength(3);
@@ -101,7 +104,7 @@ test('when the request fails after publishing, its marks are still written', asy
   await expect(createVia(publisher, true)(input, context)).rejects.toThrow('failed after publishing');
 
   const [event] = publisher.published;
-  expect(await outboxRow(event!.paymentId)).toEqual({ published: true, attempts: 1 });
+  expect(await eventOf(event!.paymentId)).toEqual({ pending: false, failedAttempts: 0 });
 });
 
 test('an event that could not be published is left to the relay, not marked', async () => {
@@ -117,5 +120,5 @@ test('an event that could not be published is left to the relay, not marked', as
 
   const { result } = await createVia(publisher)(input, context);
 
-  expect(await outboxRow(result.id)).toEqual({ published: false, attempts: 1 });
+  expect(await eventOf(result.id)).toEqual({ pending: true, failedAttempts: 1 });
 });

@@ -62,10 +62,11 @@ describe('POST /payments', () => {
       card_fingerprint: 'fp_4242abcd',
     });
     const outbox =
-      await db.sql`select type, correlation_id, published_at from outbox where payment_id = ${res.body.id}`;
+      await db.sql`select type, correlation_id, exists (select 1 from outbox_pending where event_id = id) as pending
+                      from outbox where payment_id = ${res.body.id}`;
     expect(outbox).toHaveLength(1);
     expect(outbox[0]).toMatchObject({ type: 'PaymentCreated', correlation_id: 'corr-123' });
-    expect(outbox[0]!.published_at).not.toBeNull();
+    expect(outbox[0]!.pending).toBe(false);
     expect(sns.published).toHaveLength(1);
     expect(sns.published[0]!.topicArn).toBe(TEST_TOPIC_ARNS.payments);
     expect(sns.types()).toEqual(['PaymentCreated']);

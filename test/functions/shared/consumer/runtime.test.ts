@@ -145,7 +145,8 @@ describe('consumer runtime', () => {
     });
     expect(publisher.published.map((e) => e.id)).toEqual([emitted!.id]);
     const [row] = await db.sql<{ correlation_id: string; published: boolean }[]>`
-      select correlation_id, published_at is not null as published from outbox where id = ${emitted!.id}`;
+      select correlation_id, not exists (select 1 from outbox_pending where event_id = id) as published
+        from outbox where id = ${emitted!.id}`;
     expect(row).toEqual({ correlation_id: 'corr-emit', published: true });
   });
 
@@ -192,7 +193,7 @@ describe('consumer runtime', () => {
     const result = await createSqsHandler(consumer, deps)(sqsEvent([sqsRecord(incoming)]));
     expect(result.batchItemFailures).toEqual([]);
     const [row] = await db.sql<{ published: boolean }[]>`
-      select published_at is not null as published from outbox where id = ${emittedId}`;
+      select not exists (select 1 from outbox_pending where event_id = id) as published from outbox where id = ${emittedId}`;
     expect(row).toEqual({ published: false });
   });
 
