@@ -78,6 +78,13 @@ export const API_ROUTES: readonly ApiRoute[] = [
     name: 'DecideReview',
   },
   {
+    method: 'POST',
+    path: '/payments/{id}/fraud-reports',
+    scope: 'reviews:write',
+    entry: 'functions/fraud/handlers/report-fraud.ts',
+    name: 'ReportFraud',
+  },
+  {
     method: 'GET',
     path: '/analytics/summary',
     scope: 'analytics:read',

@@ -161,6 +161,16 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     publishes: ['payments'],
     landsWith: 'issue 5',
   },
+  {
+    id: 'ReportFraud',
+    service: 'fraud',
+    entry: 'functions/fraud/handlers/report-fraud.ts',
+    description: 'POST /payments/{id}/fraud-reports',
+    trigger: { kind: 'api' },
+    database: true,
+    publishes: [],
+    landsWith: 'issue 5',
+  },
 
   // Issue 6 (notifications) fills these slots.
   {

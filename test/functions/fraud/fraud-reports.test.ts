@@ -1,13 +1,7 @@
 /**
  * POST /payments/{id}/fraud-reports through its Lambda handler on a real database: the label, its way into the
- * feature store, idempotency, merchant isolation and the problem answers. The route is declared here until it
- * joins functions/api/routes.ts (it needs its row in lib/config/functions.ts at the same time).
+ * feature store, idempotency, merchant isolation and the problem answers.
  */
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { ApiRoute } from '../../../functions/api/routes';
-import { MERCHANT_CLAIM, SCOPES } from '../../../functions/shared/http/auth';
-import { apiGatewayEvent, matchRoute } from '../../../lib/local/api-gateway';
-import { lambdaContext } from '../../../lib/local/lambda-context';
 import { handler as decideReview } from '../../../functions/fraud/handlers/decide-review';
 import { handler as reportFraud } from '../../../functions/fraud/handlers/report-fraud';
 import { useSharedPublisher } from '../../../functions/outbox/publisher';
@@ -32,43 +26,8 @@ afterAll(async () => {
 
 const freshMerchant = () => `merchant_f${++merchants}`;
 
-const ROUTE: ApiRoute = {
-  method: 'POST',
-  path: '/payments/{id}/fraud-reports',
-  scope: 'reviews:write',
-  entry: 'functions/fraud/handlers/report-fraud.ts',
-  name: 'ReportFraud',
-};
-
-/** As test/support/api's call, on ROUTE. */
-async function report(
-  merchantId: string,
-  paymentId: string,
-  options: { body?: unknown; scopes?: string[] } = {},
-) {
-  const url = `/payments/${paymentId}/fraud-reports`;
-  const match = matchRoute([ROUTE], 'POST', url)!;
-  const body = options.body === undefined ? undefined : JSON.stringify(options.body);
-  const scopes = options.scopes ?? [...SCOPES];
-  const result = (await reportFraud(
-    apiGatewayEvent(
-      {
-        method: 'POST',
-        url,
-        headers: body ? { 'content-type': 'application/json' } : {},
-        ...(body ? { body } : {}),
-      },
-      match,
-      { claims: { [MERCHANT_CLAIM]: merchantId, sub: 'tester', scope: scopes.join(' ') }, scopes },
-    ),
-    lambdaContext(ROUTE.name),
-  )) as APIGatewayProxyStructuredResultV2;
-  return {
-    status: result.statusCode ?? 200,
-    headers: (result.headers ?? {}) as Record<string, string>,
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    body: result.body ? (JSON.parse(result.body) as any) : undefined,
-  };
+function report(merchantId: string, paymentId: string, options: { body?: unknown; scopes?: string[] } = {}) {
+  return call(reportFraud, 'POST', `/payments/${paymentId}/fraud-reports`, { merchantId, ...options });
 }
 
 async function scored(merchantId: string, amount = 10010) {
