@@ -29,5 +29,25 @@ export const BUNDLING = {
   } as Record<string, string>,
 };
 
+/**
+ * The same settings as esbuild API options, for code that runs esbuild itself (the bundle benchmark, tests);
+ * `absWorkingDir` is where the aliases resolve (the repository root).
+ */
+export function esbuildOptions(absWorkingDir: string) {
+  return {
+    absWorkingDir,
+    bundle: true,
+    platform: BUNDLING.platform,
+    format: BUNDLING.format,
+    target: BUNDLING.target,
+    mainFields: BUNDLING.mainFields,
+    minify: BUNDLING.minify,
+    sourcemap: BUNDLING.sourceMap,
+    sourcesContent: BUNDLING.sourcesContent,
+    banner: { js: BUNDLING.banner },
+    alias: BUNDLING.alias,
+  };
+}
+
 /** Left out of the bundles of `onnx` functions: the onnxruntime layer provides them (native code). */
 export const ONNX_EXTERNALS = ['onnxruntime-node', 'onnxruntime-common'];

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
 import { build } from 'esbuild';
-import { BUNDLING, ONNX_EXTERNALS } from '../../lib/config/bundling';
+import { esbuildOptions, ONNX_EXTERNALS } from '../../lib/config/bundling';
 import { REPO_ROOT, resolveFunctions } from '../../lib/config/functions';
 import { percentile, round } from './support/stats';
 
@@ -39,16 +39,7 @@ async function bundle(target: Target, variant: Variant): Promise<{ file: string;
   await build({
     entryPoints: [path.join(REPO_ROOT, target.entry)],
     outfile: file,
-    bundle: true,
-    platform: BUNDLING.platform,
-    format: BUNDLING.format,
-    target: BUNDLING.target,
-    mainFields: BUNDLING.mainFields,
-    minify: BUNDLING.minify,
-    sourcemap: BUNDLING.sourceMap,
-    sourcesContent: BUNDLING.sourcesContent,
-    banner: { js: BUNDLING.banner },
-    alias: BUNDLING.alias,
+    ...esbuildOptions(REPO_ROOT),
     external: [...target.external, ...(variant === 'external' ? ['@aws-sdk/*'] : [])],
     logLevel: 'error',
   });

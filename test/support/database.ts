@@ -52,3 +52,26 @@ export async function startTestDatabase(options: { max?: number } = {}): Promise
     },
   };
 }
+
+/**
+ * A client of the test database that records the text of every statement it sends (postgres.js reads the array
+ * types once per connection: `withoutTypeLookup` leaves that one out). One connection, as a Lambda container has.
+ */
+export function recordingClient(url: string): {
+  sql: Sql;
+  statements: string[];
+  withoutTypeLookup: () => string[];
+} {
+  const statements: string[] = [];
+  const sql = postgres(url, {
+    prepare: false,
+    max: 1,
+    onnotice: () => undefined,
+    debug: (_connection: number, query: string) => statements.push(query.replace(/\s+/g, ' ').trim()),
+  }) as unknown as Sql;
+  return {
+    sql,
+    statements,
+    withoutTypeLookup: () => statements.filter((s) => !s.includes('pg_catalog.pg_type')),
+  };
+}

@@ -2,7 +2,6 @@
  * A writer's "published" marks ride on its request's idempotency completion (functions/outbox/publication-marks.ts):
  * no event is left unmarked, whatever way the request ends.
  */
-import postgres from 'postgres';
 import { OutboxPublisher } from '../../../functions/outbox/committed-publisher';
 import { PostgresPaymentStore } from '../../../functions/payments/adapters/postgres-payment-store';
 import { createPayment } from '../../../functions/payments/use-cases/create-payment';
@@ -11,31 +10,34 @@ import type { Sql } from '../../../functions/shared/db/client';
 import { idempotentOperation } from '../../../functions/shared/idempotency/idempotent-operation';
 import { lambdaContext } from '../../../lib/local/lambda-context';
 import { paymentRequest } from '../../support/api';
-import { startTestDatabase, type TestDatabase } from '../../support/database';
+import { recordingClient, startTestDatabase, type TestDatabase } from '../../support/database';
 import { RecordingPublisher } from '../../support/recording-publisher';
 
 let db: TestDatabase;
+let client: ReturnType<typeof recordingClient>;
 let sql: Sql;
-const statements: string[] = [];
 
 beforeAll(async () => {
   db = await startTestDatabase({ max: 1 });
-  sql = postgres(db.url, {
-    prepare: false,
-    max: 1,
-    onnotice: () => undefined,
-    debug: (_connection: number, query: string) => statements.push(query.replace(/\s+/g, ' ').trim()),
-  }) as unknown as Sql;
+  client = recordingClient(db.url);
+  sql = client.sql;
 });
 afterAll(async () => {
   await sql.end();
   await db.stop();
 });
 beforeEach(() => {
-  statements.length = 0;
+  client.statements.length = 0;
 });
 
 const context = lambdaContext('CreatePayment');
+const createInput = (idempotencyKey: string) => ({
+  merchantId: 'm1',
+  idempotencyKey: `${idempotencyKey}-${Date.now()}`,
+  scope: '',
+  body: paymentRequest(),
+  correlationId: 'c',
+});
 
 function createVia(publisher: RecordingPublisher, failAfterPublishing = false) {
   const deps = {
@@ -70,36 +72,22 @@ async function eventOf(paymentId: string) {
 
 test('the published mark is written by the statement that completes the idempotency record', async () => {
   const publisher = new RecordingPublisher();
-  const key = `marks-${Date.now()}`;
-  const input = {
-    merchantId: 'm1',
-    idempotencyKey: key,
-    scope: '',
-    body: paymentRequest(),
-    correlationId: 'c1',
-  };
+  const input = createInput('marks');
 
   const { result } = await createVia(publisher)(input, context);
 
   expect(publisher.published.map((e) => e.paymentId)).toEqual([result.id]);
   expect(await eventOf(result.id)).toEqual({ pending: false, failedAttempts: 0 });
-  const marks = statements.filter((s) => /delete from outbox_pending/.test(s));
+  const marks = client.statements.filter((s) => /delete from outbox_pending/.test(s));
   expect(marks).toHaveLength(1);
   expect(marks[0]).toMatch(/^with marked as \(delete from outbox_pending .*\) update idempotency_records/);
-  // Claim the key, create the payment with its event, complete the key (with the mark); postgres.js reads the
-  // array types once per connection.
-  expect(statements.filter((s) => !s.includes('pg_catalog.pg_type'))).toHaveLength(3);
+  // Claim the key, create the payment with its event, complete the key (with the mark).
+  expect(client.withoutTypeLookup()).toHaveLength(3);
 });
 
 test('when the request fails after publishing, its marks are still written', async () => {
   const publisher = new RecordingPublisher();
-  const input = {
-    merchantId: 'm1',
-    idempotencyKey: `marks-fail-${Date.now()}`,
-    scope: '',
-    body: paymentRequest(),
-    correlationId: 'c2',
-  };
+  const input = createInput('marks-fail');
 
   await expect(createVia(publisher, true)(input, context)).rejects.toThrow('failed after publishing');
 
@@ -110,13 +98,7 @@ test('when the request fails after publishing, its marks are still written', asy
 test('an event that could not be published is left to the relay, not marked', async () => {
   const publisher = new RecordingPublisher();
   publisher.failing = true;
-  const input = {
-    merchantId: 'm1',
-    idempotencyKey: `marks-unpublished-${Date.now()}`,
-    scope: '',
-    body: paymentRequest(),
-    correlationId: 'c3',
-  };
+  const input = createInput('marks-unpublished');
 
   const { result } = await createVia(publisher)(input, context);
 

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { BUNDLING } from '../../../../lib/config/bundling';
+import { esbuildOptions } from '../../../../lib/config/bundling';
 import { REPO_ROOT } from '../../../../lib/config/functions';
 
 const run = promisify(execFile);
@@ -43,16 +43,8 @@ beforeAll(async () => {
   bundleFile = path.join(dir, 'publisher.mjs');
   const result = await build({
     stdin: { contents: PUBLISHER, resolveDir: REPO_ROOT, loader: 'ts' },
-    absWorkingDir: REPO_ROOT,
+    ...esbuildOptions(REPO_ROOT),
     outfile: bundleFile,
-    bundle: true,
-    platform: BUNDLING.platform,
-    format: BUNDLING.format,
-    target: BUNDLING.target,
-    mainFields: BUNDLING.mainFields,
-    minify: BUNDLING.minify,
-    banner: { js: BUNDLING.banner },
-    alias: BUNDLING.alias,
     metafile: true,
     logLevel: 'error',
   });

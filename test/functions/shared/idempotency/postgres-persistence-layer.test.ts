@@ -2,24 +2,19 @@
  * Powertools idempotency records in PostgreSQL (functions/shared/idempotency): a replay and an expired key, and
  * what a replay costs in statements.
  */
-import postgres from 'postgres';
 import type { Sql } from '../../../../functions/shared/db/client';
 import { idempotentOperation } from '../../../../functions/shared/idempotency/idempotent-operation';
 import { lambdaContext } from '../../../../lib/local/lambda-context';
-import { startTestDatabase, type TestDatabase } from '../../../support/database';
+import { recordingClient, startTestDatabase, type TestDatabase } from '../../../support/database';
 
 let db: TestDatabase;
+let client: ReturnType<typeof recordingClient>;
 let sql: Sql;
-const statements: string[] = [];
 
 beforeAll(async () => {
   db = await startTestDatabase({ max: 1 });
-  sql = postgres(db.url, {
-    prepare: false,
-    max: 1,
-    onnotice: () => undefined,
-    debug: (_connection: number, query: string) => statements.push(query.replace(/\s+/g, ' ').trim()),
-  }) as unknown as Sql;
+  client = recordingClient(db.url);
+  sql = client.sql;
 });
 afterAll(async () => {
   await sql.end();
@@ -43,18 +38,17 @@ const input = (idempotencyKey: string) => ({
   body: { amount: 100 },
   correlationId: 'c',
 });
-const ownStatements = () => statements.filter((s) => !s.includes('pg_catalog.pg_type'));
 
 test('a replay is answered from the stored result: a claim that finds the key taken, then one read', async () => {
   const first = await counted(input('replay-1'), context);
-  statements.length = 0;
+  client.statements.length = 0;
 
   const again = await counted(input('replay-1'), context);
 
   expect(again).toEqual({ result: first.result, replayed: true });
-  expect(ownStatements()).toHaveLength(2);
-  expect(ownStatements()[0]).toMatch(/^insert into idempotency_records/);
-  expect(ownStatements()[1]).toMatch(/^select \* from idempotency_records where id = \$1$/);
+  expect(client.withoutTypeLookup()).toHaveLength(2);
+  expect(client.withoutTypeLookup()[0]).toMatch(/^insert into idempotency_records/);
+  expect(client.withoutTypeLookup()[1]).toMatch(/^select \* from idempotency_records where id = \$1$/);
 });
 
 test('a key whose stored result expired is claimed again and runs the operation anew', async () => {
