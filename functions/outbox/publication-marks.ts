@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { asyncCommit, type Queryable, type Sql } from '../shared/db/client';
+import { logger } from '../shared/logger';
 
 /**
  * Marks events published: they leave the publication queue. Asynchronous commit: a mark lost in a database crash
@@ -17,8 +18,8 @@ const pendingMarks = new AsyncLocalStorage<PendingMarks>();
 
 /**
  * Runs a request whose last statement can carry its "published" marks (see takePublicationMarks): every mark the
- * request defers is written by that statement, or, if the request ends without one, by one update at the end.
- * A mark costs a round trip of its own otherwise, a quarter of those of creating a payment.
+ * request defers is written by that statement or, if the request ends without it, by a statement of its own at
+ * the end. A statement of its own is two round trips with postgres.js: a quarter of creating a payment.
  */
 export async function withDeferredPublicationMarks<T>(
   sql: () => Promise<Sql>,
@@ -28,7 +29,12 @@ export async function withDeferredPublicationMarks<T>(
   try {
     return await pendingMarks.run(marks, run);
   } finally {
-    if (marks.eventIds.length > 0) await markPublishedStatement(await sql(), marks.eventIds);
+    if (marks.eventIds.length > 0) {
+      // The events are out; an unrecorded mark only means the relay publishes them again.
+      await markPublishedStatement(await sql(), marks.eventIds).catch((error: unknown) =>
+        logger.warn('could not mark published events; the relay will publish them again', { error }),
+      );
+    }
   }
 }
 
