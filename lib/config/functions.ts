@@ -33,7 +33,7 @@ export interface FunctionSpec {
   /** Construct id, PascalCase; also the base of the function name. */
   id: string;
   /** POWERTOOLS_SERVICE_NAME. */
-  service: 'payments' | 'outbox' | 'fraud' | 'notifications' | 'analytics' | 'auth';
+  service: 'payments' | 'outbox' | 'fraud' | 'notifications' | 'analytics' | 'auth' | 'housekeeping';
   /** Handler file, relative to the repository root; it exports `handler`. */
   entry: string;
   description: string;
@@ -127,6 +127,16 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     trigger: { kind: 'schedule', expression: 'rate(1 minute)' },
     database: true,
     publishes: ['payments', 'fraud'],
+  },
+  // Housekeeping: deletes bookkeeping rows nothing reads any more (inbox, facts, buckets, idempotency records).
+  {
+    id: 'Housekeeping',
+    service: 'housekeeping',
+    entry: 'functions/housekeeping/handlers/prune-expired.ts',
+    description: 'Deletes expired bookkeeping rows (daily)',
+    trigger: { kind: 'schedule', expression: 'rate(1 day)' },
+    database: true,
+    publishes: [],
   },
 
   // Issue 5 (fraud detection) fills these slots.

@@ -12,6 +12,7 @@ import { LocalJwtIssuer } from './jwt-issuer';
 import { startLocalMessaging, type LocalMessaging, type LocalSqsHandler } from './messaging';
 import { useSharedPublisher } from '../../functions/outbox/publisher';
 import { relayPending } from '../../functions/outbox/use-cases/publish-committed';
+import { pruneExpired } from '../../functions/housekeeping/use-cases/prune-expired';
 import { CONSUMER_NAMES, type ConsumerName } from '../../functions/shared/events/topology';
 import { logger } from '../../functions/shared/logger';
 
@@ -72,6 +73,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       logger.warn('local outbox relay failed', { error }),
     );
   }, RELAY_INTERVAL_MS);
+  const housekeeping = setInterval(() => {
+    pruneExpired(sql, new Date()).catch((error: unknown) =>
+      logger.warn('local housekeeping failed', { error }),
+    );
+  }, HOUSEKEEPING_INTERVAL_MS);
 
   const issuer = await LocalJwtIssuer.open(dataDir);
   const localRoutes: LocalRoute[] = [
@@ -97,6 +103,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     consumers: [...consumers.keys()],
     async stop() {
       clearInterval(relay);
+      clearInterval(housekeeping);
       await closeServer(server);
       await messaging.stop();
       useSharedPublisher(undefined);
@@ -108,6 +115,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
 
 /** The outbox relay runs every minute on AWS; locally a little more often. */
 const RELAY_INTERVAL_MS = 10_000;
+/** Housekeeping runs daily on AWS; a local platform may not live a day. */
+const HOUSEKEEPING_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
  * Each service's consumer lives at functions/<consumer>/handlers/consumer.ts (as the CDK services stack expects);

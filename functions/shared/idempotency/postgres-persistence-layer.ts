@@ -82,6 +82,13 @@ export class PostgresPersistenceLayer extends BasePersistenceLayer {
   }
 }
 
+/** Deletes the records whose replay window is over (a claim would take them over anyway); returns how many. */
+export async function pruneIdempotencyRecords(sql: Sql, now: Date): Promise<number> {
+  const result =
+    await sql`delete from idempotency_records where expires_at < ${Math.floor(now.getTime() / 1000)}`;
+  return result.count;
+}
+
 function toRecord(row: RecordRow): IdempotencyRecord {
   return new IdempotencyRecord({
     idempotencyKey: row.id,

@@ -486,6 +486,20 @@ describe('api stack', () => {
 describe('services stack', () => {
   const services = dev.templates.services;
 
+  it('runs housekeeping daily, in the VPC, publishing nothing', () => {
+    services.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 day)',
+      Targets: [
+        Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^HousekeepingFunction'), 'Arn'] } }),
+      ],
+    });
+    services.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'rampay-dev-housekeeping',
+      VpcConfig: Match.objectLike({ SecurityGroupIds: Match.anyValue() }),
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'housekeeping' }) },
+    });
+  });
+
   it('runs the outbox relay every minute, in the VPC, allowed to publish to both topics', () => {
     services.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 minute)',

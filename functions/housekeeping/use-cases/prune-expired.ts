@@ -1,0 +1,33 @@
+import { PostgresRollupWriter } from '../../analytics/adapters/postgres-analytics-store';
+import { pruneFeatureStore } from '../../fraud/adapters/postgres-fraud-store';
+import { BUCKET_RETENTION_HOURS, hourIndex } from '../../fraud/features';
+import { pruneInbox } from '../../shared/consumer';
+import type { Sql } from '../../shared/db/client';
+import { pruneIdempotencyRecords } from '../../shared/idempotency/postgres-persistence-layer';
+
+/**
+ * How long each kind of bookkeeping row is kept. The inbox and the analytics facts guard against redeliveries,
+ * and none comes later than 30 days (a message lives 14 days at most; a DLQ replay starts a new one). Idempotency
+ * records carry their own expiry (24 hours after the request); feature buckets go when no window reads them.
+ */
+export const RETENTION_DAYS = { consumerInbox: 30, analyticsFacts: 30 } as const;
+
+export interface PruneOutcome {
+  consumerInbox: number;
+  analyticsFacts: number;
+  featureBuckets: number;
+  idempotencyRecords: number;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Deletes every bookkeeping row nothing will read again; counts what each kind lost. */
+export async function pruneExpired(sql: Sql, now: Date): Promise<PruneOutcome> {
+  const daysAgo = (days: number) => new Date(now.getTime() - days * DAY_MS);
+  return {
+    consumerInbox: await pruneInbox(sql, daysAgo(RETENTION_DAYS.consumerInbox)),
+    analyticsFacts: await new PostgresRollupWriter().pruneFacts(sql, daysAgo(RETENTION_DAYS.analyticsFacts)),
+    featureBuckets: await pruneFeatureStore(sql, hourIndex(now.getTime()) - BUCKET_RETENTION_HOURS),
+    idempotencyRecords: await pruneIdempotencyRecords(sql, now),
+  };
+}

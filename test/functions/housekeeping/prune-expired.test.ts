@@ -1,0 +1,66 @@
+/**
+ * Housekeeping (functions/housekeeping): each kind of bookkeeping row is deleted once nothing can read it again,
+ * and not a moment before.
+ */
+import { BUCKET_RETENTION_HOURS, hourIndex } from '../../../functions/fraud/features';
+import { pruneExpired, RETENTION_DAYS } from '../../../functions/housekeeping/use-cases/prune-expired';
+import { startTestDatabase, type TestDatabase } from '../../support/database';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await startTestDatabase();
+});
+afterAll(() => db.stop());
+
+const now = new Date('2026-11-24T12:00:00Z');
+const daysBefore = (days: number, plusMs = 0) => new Date(now.getTime() - days * 86_400_000 + plusMs);
+
+test('deletes what is past its retention and keeps what is not', async () => {
+  const sql = db.sql;
+  const inbox = (eventId: string, processedAt: Date) =>
+    sql`insert into consumer_inbox (consumer, event_id, event_type, payment_id, correlation_id, occurred_at, processed_at)
+        values ('fraud', ${eventId}, 'PaymentCreated', 'p', 'c', ${processedAt}, ${processedAt})`;
+  await inbox('old', daysBefore(RETENTION_DAYS.consumerInbox, -1));
+  await inbox('recent', daysBefore(RETENTION_DAYS.consumerInbox, 1));
+
+  const facts = (paymentId: string, createdAt: Date, approvedAt: Date | null) =>
+    sql`insert into analytics_payments (payment_id, merchant_id, currency, amount, created_at, first_approved_at)
+        values (${paymentId}, 'm', 'EUR', 100, ${createdAt}, ${approvedAt})`;
+  await facts('old', daysBefore(40), daysBefore(RETENTION_DAYS.analyticsFacts, -1));
+  // Created long ago but approved recently: its latest fact still counts.
+  await facts('recently-approved', daysBefore(40), daysBefore(RETENTION_DAYS.analyticsFacts, 1));
+
+  const oldestRead = hourIndex(now.getTime()) - BUCKET_RETENTION_HOURS;
+  for (const [card, hour] of [
+    ['old', oldestRead - 1],
+    ['read', oldestRead],
+  ] as const) {
+    await sql`insert into fraud_card_hours (merchant_id, card_fingerprint, hour, tx_count, amount_milli, fraud_count)
+              values ('m', ${card}, ${hour}, 1, 1000, 0)`;
+    await sql`insert into fraud_terminal_hours (merchant_id, terminal_id, hour, tx_count, amount_milli, fraud_count)
+              values ('m', ${card}, ${hour}, 1, 1000, 0)`;
+  }
+
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  for (const [id, expiresAt] of [
+    ['expired', nowSeconds - 1],
+    ['replayable', nowSeconds + 1],
+  ] as const) {
+    await sql`insert into idempotency_records (id, status, expires_at) values (${id}, 'COMPLETED', ${expiresAt})`;
+  }
+
+  const outcome = await pruneExpired(sql, now);
+
+  expect(outcome).toEqual({ consumerInbox: 1, analyticsFacts: 1, featureBuckets: 2, idempotencyRecords: 1 });
+  expect(await sql`select event_id from consumer_inbox`).toEqual([{ event_id: 'recent' }]);
+  expect(await sql`select payment_id from analytics_payments`).toEqual([{ payment_id: 'recently-approved' }]);
+  expect(await sql`select card_fingerprint from fraud_card_hours`).toEqual([{ card_fingerprint: 'read' }]);
+  expect(await sql`select terminal_id from fraud_terminal_hours`).toEqual([{ terminal_id: 'read' }]);
+  expect(await sql`select id from idempotency_records`).toEqual([{ id: 'replayable' }]);
+  expect(await pruneExpired(sql, now)).toEqual({
+    consumerInbox: 0,
+    analyticsFacts: 0,
+    featureBuckets: 0,
+    idempotencyRecords: 0,
+  });
+});
