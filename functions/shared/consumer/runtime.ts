@@ -72,7 +72,9 @@ function decode(consumer: ConsumerDefinition, record: SQSRecord, log: () => Logg
  * Runs one SQS record through the consumer inside the batch's transaction, under its own savepoint: validate,
  * claim the event id in the inbox, run the handler, write what it emits to the outbox. Throws (so the record is
  * reported failed, its savepoint rolled back and nothing of it kept) when the message is rejected or the handler
- * fails. Emitted events are handed to `accepted` only once the record succeeded.
+ * fails. Emitted events are handed to `accepted` only once the record succeeded. `ownTransaction`: the
+ * transaction holds this record alone, so it needs no savepoint (two round trips less); the caller rolls the
+ * whole transaction back when this throws.
  */
 export async function processRecord(
   consumer: ConsumerDefinition,
@@ -80,6 +82,7 @@ export async function processRecord(
   tx: TransactionSql,
   record: SQSRecord,
   accepted: AnyEventEnvelope[],
+  ownTransaction = false,
 ): Promise<RecordOutcome> {
   const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
   const parent = deps.logger ?? processLogger;
@@ -98,7 +101,7 @@ export async function processRecord(
   const emitted: AnyEventEnvelope[] = [];
   let outcome: RecordOutcome;
   try {
-    outcome = await tx.savepoint(async (sp) => {
+    const run = async (sp: TransactionSql) => {
       if (!(await claimEvent(sp, consumer.name, event))) return 'duplicate';
       const ctx: ConsumerContext = {
         tx: sp,
@@ -125,7 +128,8 @@ export async function processRecord(
       await consumer.handle(event as ConsumedEvent<typeof consumer.name>, ctx);
       await appendEvents(sp, emitted);
       return 'processed' as const;
-    });
+    };
+    outcome = ownTransaction ? await run(tx) : await tx.savepoint(run);
   } catch (error) {
     log.error('consumer failed; the message will be redelivered after its visibility timeout', { error });
     throw error;
@@ -165,7 +169,8 @@ async function publishAfterCommit(
  * batchItemFailures; the others commit together (one commit, so one WAL flush, per batch rather than per
  * record). Records run one after another, in the order received. Should the commit itself fail (a deferred
  * constraint, a lost connection), nothing was kept: the batch is run again with one transaction per record, so
- * that a record failing at commit fails alone.
+ * that a record failing at commit fails alone. A batch of one record runs that way from the start: its own
+ * transaction needs no savepoint.
  */
 export function createSqsHandler(consumer: ConsumerDefinition, deps: ConsumerDependencies): SqsBatchHandler {
   const options = (context?: Context) => ({
@@ -179,36 +184,42 @@ export function createSqsHandler(consumer: ConsumerDefinition, deps: ConsumerDep
     const sql = await deps.sql();
     let accepted: AnyEventEnvelope[] = [];
     let response: SQSBatchResponse;
-    try {
-      response = await sql.begin((tx) =>
-        processPartialResponse(
-          event,
-          (record: SQSRecord) => processRecord(consumer, deps, tx, record, accepted),
-          // A processor holds one batch's state: one per invocation, so concurrent invocations cannot mix.
-          new BatchProcessor(BatchEventType.SQS),
-          options(context),
-        ),
-      );
-    } catch (error) {
-      (deps.logger ?? processLogger).warn(
-        'the batch commit failed; running the batch again record by record',
-        {
-          consumer: consumer.name,
-          error,
-        },
-      );
-      accepted = [];
-      response = await processPartialResponse(
+    const recordByRecord = () =>
+      processPartialResponse(
         event,
         async (record: SQSRecord) => {
           const own: AnyEventEnvelope[] = [];
-          const outcome = await sql.begin((tx) => processRecord(consumer, deps, tx, record, own));
+          const outcome = await sql.begin((tx) => processRecord(consumer, deps, tx, record, own, true));
           accepted.push(...own);
           return outcome;
         },
         new BatchProcessor(BatchEventType.SQS),
         options(context),
       );
+    if (event.Records.length === 1) {
+      response = await recordByRecord();
+    } else {
+      try {
+        response = await sql.begin((tx) =>
+          processPartialResponse(
+            event,
+            (record: SQSRecord) => processRecord(consumer, deps, tx, record, accepted),
+            // A processor holds one batch's state: one per invocation, so concurrent invocations cannot mix.
+            new BatchProcessor(BatchEventType.SQS),
+            options(context),
+          ),
+        );
+      } catch (error) {
+        (deps.logger ?? processLogger).warn(
+          'the batch commit failed; running the batch again record by record',
+          {
+            consumer: consumer.name,
+            error,
+          },
+        );
+        accepted = [];
+        response = await recordByRecord();
+      }
     }
     if (accepted.length > 0) await publishAfterCommit(sql, deps, accepted);
     return response;

@@ -4,7 +4,7 @@ import { defineConsumer, type ConsumerContext } from '../../../../functions/shar
 import { createSqsHandler, type ConsumerDependencies } from '../../../../functions/shared/consumer/runtime';
 import { wasProcessed } from '../../../../functions/shared/consumer/inbox';
 import type { AnyEventEnvelope } from '../../../../functions/domain/events';
-import { onServer, startTestDatabase, type TestDatabase } from '../../../support/database';
+import { onServer, recordingClient, startTestDatabase, type TestDatabase } from '../../../support/database';
 import { paymentApproved, paymentCreated, RecordingPublisher, sqsEvent, sqsRecord } from './fixtures';
 
 let db: TestDatabase;
@@ -55,6 +55,35 @@ describe('consumer runtime', () => {
     expect(calls).toEqual([event.id]);
     expect(await effectsOf(event.id)).toBe(1);
     expect(await wasProcessed(db.sql, 'notifications', event.id)).toBe(true);
+  });
+
+  it('a batch of one record runs in its own transaction without a savepoint, and a failure there keeps nothing', async () => {
+    const client = recordingClient(db.url);
+    try {
+      const { consumer } = recordingConsumer({ failFor: new Set() });
+      const ok = paymentCreated();
+      await createSqsHandler(consumer, { ...deps, sql: () => client.sql })(sqsEvent([sqsRecord(ok)]));
+      expect(client.statements.filter((s) => /savepoint/i.test(s))).toEqual([]);
+      expect(await effectsOf(ok.id)).toBe(1);
+
+      const bad = paymentCreated();
+      const { consumer: failing } = recordingConsumer({ failFor: new Set([bad.id]) });
+      const result = await createSqsHandler(failing, { ...deps, sql: () => client.sql })(
+        sqsEvent([sqsRecord(bad)]),
+      );
+      expect(result.batchItemFailures).toHaveLength(1);
+      // The handler had written its effect before throwing: the rollback took it, and the inbox row, away.
+      expect(await effectsOf(bad.id)).toBe(0);
+      expect(await wasProcessed(db.sql, 'notifications', bad.id)).toBe(false);
+
+      const pair = [paymentCreated(), paymentCreated()];
+      await createSqsHandler(consumer, { ...deps, sql: () => client.sql })(
+        sqsEvent(pair.map((e) => sqsRecord(e))),
+      );
+      expect(client.statements.filter((s) => /savepoint/i.test(s)).length).toBeGreaterThan(0);
+    } finally {
+      await client.sql.end();
+    }
   });
 
   it('a duplicated delivery changes nothing', async () => {
