@@ -1,13 +1,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { asyncCommit, type Queryable, type Sql } from '../shared/db/client';
+import type { Queryable, Sql } from '../shared/db/client';
 import { logger } from '../shared/logger';
 
 /**
- * Marks events published: they leave the publication queue. Asynchronous commit: a mark lost in a database crash
- * only means the relay publishes the event again, and delivery is at least once anyway.
+ * Marks events published: they leave the publication queue (mark_events_published, migration 0008). Asynchronous
+ * commit: a mark lost in a database crash only means the relay publishes the event again, and delivery is at least
+ * once anyway.
  */
 export function markPublishedStatement(sql: Queryable, eventIds: readonly string[]) {
-  return sql`delete from outbox_pending using ${asyncCommit(sql)} where event_id = any(${eventIds as string[]}::uuid[])`;
+  return sql`select mark_events_published(${eventIds as string[]}::uuid[])`;
 }
 
 interface PendingMarks {

@@ -53,11 +53,11 @@ export function createSql(settings: DatabaseSettings): Sql {
 
 /**
  * A FROM item that turns off the WAL-flush wait for the statement's own (implicit) transaction:
- * `update t set ... from ${asyncCommit(sql)} where ...`. set_config(..., true) lasts until that transaction
- * ends, and PostgreSQL reads synchronous_commit at commit, so one round trip does it all. Visibility to other
- * sessions is unchanged; only durability is relaxed. Only for bookkeeping whose loss in a database crash is
- * harmless because something else backs it up; never for money or state changes.
+ * `update t set ... from ${asyncCommit(sql)} where ...`. The async_commit() function (migration 0008) sets
+ * synchronous_commit for that transaction only, and PostgreSQL reads it at commit, so one round trip does it all.
+ * Visibility to other sessions is unchanged; only durability is relaxed. Only for bookkeeping whose loss in a
+ * database crash is harmless because something else backs it up; never for money or state changes.
  */
 export function asyncCommit(sql: Queryable) {
-  return sql`(select set_config('synchronous_commit', 'off', true)) as async_commit`;
+  return sql`(select async_commit()) as async_commit`;
 }

@@ -4,8 +4,8 @@ import {
   IdempotencyItemNotFoundError,
 } from '@aws-lambda-powertools/idempotency';
 import type { JSONValue } from '@aws-lambda-powertools/commons/types';
-import { asyncCommit, type Sql } from '../db/client';
-import { markPublishedStatement, takePublicationMarks } from '../../outbox/publication-marks';
+import type { Sql } from '../db/client';
+import { takePublicationMarks } from '../../outbox/publication-marks';
 
 interface RecordRow {
   id: string;
@@ -17,8 +17,9 @@ interface RecordRow {
 }
 
 /**
- * Powertools idempotency records in PostgreSQL. A record is claimed with one INSERT ... ON CONFLICT that only
- * takes over a row that has expired (or whose in-progress lease ran out), so two callers can never both own a key.
+ * Powertools idempotency records in PostgreSQL, through the functions of migration 0008: a claim inserts the record
+ * or takes over one that has expired (or whose in-progress lease ran out), so two callers can never both own a key;
+ * when the key is held, the same call answers the holder's record, so a replay is one statement.
  *
  * Writes commit asynchronously (no WAL flush wait): a record lost in a database crash cannot double a payment or a
  * refund, because the unique (merchant, idempotency key) constraints of those tables refuse the second one.
@@ -37,43 +38,29 @@ export class PostgresPersistenceLayer extends BasePersistenceLayer {
 
   protected async _putRecord(record: IdempotencyRecord): Promise<void> {
     const sql = await this.sql();
-    const nowSeconds = Math.floor(Date.now() / 1000);
-    const claimed = await sql<RecordRow[]>`
-      insert into idempotency_records (id, status, expires_at, in_progress_expires_at, payload_hash, response_data)
-      select ${record.idempotencyKey}, ${record.getStatus()}, ${record.expiryTimestamp ?? nowSeconds}::bigint,
-             ${record.inProgressExpiryTimestamp ?? null}::bigint, ${record.payloadHash ?? null}::text, null::jsonb
-        from ${asyncCommit(sql)}
-      on conflict (id) do update set
-        status = excluded.status,
-        expires_at = excluded.expires_at,
-        in_progress_expires_at = excluded.in_progress_expires_at,
-        payload_hash = excluded.payload_hash,
-        response_data = null
-      where idempotency_records.expires_at < ${nowSeconds}
-         or (idempotency_records.status = 'INPROGRESS'
-             and idempotency_records.in_progress_expires_at < ${Date.now()})
-      returning id`;
-    if (claimed.length === 0) {
-      const existing = await this._getRecord(record.idempotencyKey);
+    const now = Date.now();
+    const [row] = await sql<(RecordRow & { claimed: boolean })[]>`
+      select * from claim_idempotency_record(
+        ${record.idempotencyKey}, ${record.getStatus()},
+        ${record.expiryTimestamp ?? Math.floor(now / 1000)}::bigint,
+        ${record.inProgressExpiryTimestamp ?? null}::bigint, ${record.payloadHash ?? null}::text,
+        ${Math.floor(now / 1000)}::bigint, ${now}::bigint)`;
+    if (!row!.claimed) {
       throw new IdempotencyItemAlreadyExistsError(
         `idempotency key ${record.idempotencyKey} is taken`,
-        existing,
+        toRecord({ ...row!, id: record.idempotencyKey }),
       );
     }
   }
 
-  /** Also writes the request's deferred "published" marks (functions/outbox/publication-marks.ts), in one statement. */
+  /** Also writes the request's deferred "published" marks (functions/outbox/publication-marks.ts), in one call. */
   protected async _updateRecord(record: IdempotencyRecord): Promise<void> {
     const sql = await this.sql();
-    const publishedEventIds = takePublicationMarks();
     await sql`
-      ${publishedEventIds.length > 0 ? sql`with marked as (${markPublishedStatement(sql, publishedEventIds)})` : sql``}
-      update idempotency_records
-         set status = ${record.getStatus()},
-             expires_at = ${record.expiryTimestamp ?? Math.floor(Date.now() / 1000)},
-             response_data = ${sql.json((record.responseData ?? null) as never)}
-        from ${asyncCommit(sql)}
-       where id = ${record.idempotencyKey}`;
+      select complete_idempotency_record(
+        ${record.idempotencyKey}, ${record.getStatus()},
+        ${record.expiryTimestamp ?? Math.floor(Date.now() / 1000)}::bigint,
+        ${sql.json((record.responseData ?? null) as never)}, ${takePublicationMarks()}::uuid[])`;
   }
 
   protected async _deleteRecord(record: IdempotencyRecord): Promise<void> {

@@ -39,16 +39,47 @@ const input = (idempotencyKey: string) => ({
   correlationId: 'c',
 });
 
-test('a replay is answered from the stored result: a claim that finds the key taken, then one read', async () => {
+test('a replay is answered from the stored result by the claim itself: one statement, nothing written', async () => {
   const first = await counted(input('replay-1'), context);
+  const [before] =
+    await db.sql`select xmin::text, xmax::text from idempotency_records where status = 'COMPLETED'`;
   client.statements.length = 0;
 
   const again = await counted(input('replay-1'), context);
 
   expect(again).toEqual({ result: first.result, replayed: true });
-  expect(client.withoutTypeLookup()).toHaveLength(2);
-  expect(client.withoutTypeLookup()[0]).toMatch(/^insert into idempotency_records/);
-  expect(client.withoutTypeLookup()[1]).toMatch(/^select \* from idempotency_records where id = \$1$/);
+  expect(client.withoutTypeLookup()).toHaveLength(1);
+  expect(client.withoutTypeLookup()[0]).toMatch(/^select \* from claim_idempotency_record\(/);
+  // Not even a row lock: the record's tuple is untouched.
+  const [after] =
+    await db.sql`select xmin::text, xmax::text from idempotency_records where status = 'COMPLETED'`;
+  expect(after).toEqual(before);
+});
+
+test('a key still in progress is answered 409 until its lease runs out, then claimed anew', async () => {
+  const releases: (() => void)[] = [];
+  const blocked = idempotentOperation(
+    'persistence-test-lease',
+    async () => sql,
+    async (input: { body: unknown }) => {
+      await new Promise<void>((resolve) => releases.push(resolve));
+      return { body: input.body };
+    },
+  );
+  const running = blocked(input('lease-1'), context);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+
+  await expect(blocked(input('lease-1'), context)).rejects.toMatchObject({ status: 409 });
+
+  // The holder died: its in-progress lease ran out.
+  await db.sql`update idempotency_records set in_progress_expires_at = 0 where status = 'INPROGRESS'`;
+  const takeover = blocked(input('lease-1'), context);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  expect(releases).toHaveLength(2);
+  releases.forEach((release) => release());
+  await expect(takeover).resolves.toMatchObject({ replayed: false });
+  // The first holder finishing late overwrites nothing a replay could tell apart: same body, same result.
+  await expect(running).resolves.toMatchObject({ replayed: false });
 });
 
 test('a key whose stored result expired is claimed again and runs the operation anew', async () => {
