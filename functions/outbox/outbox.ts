@@ -1,7 +1,6 @@
 import type { AnyEventEnvelope, EventData, EventEnvelope, EventType } from '../domain/events';
 import { eventEnvelopeSchema } from '../domain/events';
 import { newId } from '../domain/ids';
-import type { PendingQuery, Row } from 'postgres';
 import type { Queryable } from '../shared/db/client';
 
 export interface EventFields<T extends EventType> {
@@ -31,43 +30,17 @@ export function buildEvent<T extends EventType>(type: T, fields: EventFields<T>)
  */
 export const WRITER_LEASE_SECONDS = 30;
 
-/**
- * The statement that writes events to the outbox, each with its pending-publication row leased to the writer; not
- * yet run: awaited it runs, embedded in another statement it commits with it. `before` is a CTE item
- * (`name as (...)`) to run in the same statement, e.g. the INSERT of the state change the events describe. Each
- * envelope is validated against the shared schema first.
- */
-export function outboxInsert(
-  sql: Queryable,
-  events: readonly AnyEventEnvelope[],
-  before?: PendingQuery<Row[]>,
-) {
-  const claimedUntil = new Date(Date.now() + WRITER_LEASE_SECONDS * 1000);
-  const rows = events.map((event) => {
-    eventEnvelopeSchema.parse(event);
-    return {
-      id: event.id,
-      type: event.type,
-      merchant_id: event.merchantId,
-      payment_id: event.paymentId,
-      correlation_id: event.correlationId,
-      occurred_at: event.occurredAt,
-      envelope: event as unknown as Record<string, unknown>,
-    };
-  });
-  return sql`
-    with ${before ? sql`${before},` : sql``}
-         new_events as (
-           insert into outbox ${sql(rows as never, 'id', 'type', 'merchant_id', 'payment_id', 'correlation_id', 'occurred_at', 'envelope')}
-           returning id)
-    insert into outbox_pending (event_id, claimed_until) select id, ${claimedUntil} from new_events`;
+/** Events as the outbox functions of migration 0008 take them: a JSON array of envelopes, each validated first. */
+export function eventsParameter(sql: Queryable, events: readonly AnyEventEnvelope[]) {
+  for (const event of events) eventEnvelopeSchema.parse(event);
+  return sql.json(events as never);
 }
 
 /**
  * Writes events to the outbox inside the caller's transaction, so they commit (or roll back) with the state
- * change they describe.
+ * change they describe; each gets its pending-publication row, leased to this writer (append_events).
  */
 export async function appendEvents(tx: Queryable, events: readonly AnyEventEnvelope[]): Promise<void> {
   if (events.length === 0) return;
-  await outboxInsert(tx, events);
+  await tx`select append_events(${eventsParameter(tx, events)}, ${WRITER_LEASE_SECONDS})`;
 }

@@ -2,7 +2,7 @@ import type { AnyEventEnvelope } from '../../domain/events';
 import type { CurrencyCode } from '../../domain/money';
 import type { CardPaymentMethod, Customer, Payment, Refund } from '../../domain/payment';
 import type { PaymentStatus } from '../../domain/payment-status';
-import { appendEvents, outboxInsert } from '../../outbox/outbox';
+import { appendEvents, eventsParameter, WRITER_LEASE_SECONDS } from '../../outbox/outbox';
 import type { Queryable, Sql } from '../../shared/db/client';
 import type {
   EventFeedFilter,
@@ -92,15 +92,27 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
   return e.code === UNIQUE_VIOLATION && e.constraint_name === constraint;
 }
 
-function paymentInsert(sql: Queryable, p: Payment, idempotencyKey: string | undefined) {
-  return sql`
-    insert into payments (id, merchant_id, status, amount, currency, amount_refunded, customer_id, customer,
-                          payment_method, card_fingerprint, terminal_id, description, metadata,
-                          idempotency_key, version, created_at, updated_at)
-    values (${p.id}, ${p.merchantId}, ${p.status}, ${p.amount}, ${p.currency}, ${p.amountRefunded},
-            ${p.customer.id}, ${sql.json(p.customer as never)}, ${sql.json(p.paymentMethod as never)},
-            ${p.paymentMethod.fingerprint}, ${p.terminalId}, ${p.description ?? null},
-            ${sql.json(p.metadata)}, ${idempotencyKey ?? null}, ${p.version}, ${p.createdAt}, ${p.updatedAt})`;
+/** A payment as insert_payment (migration 0008) takes it: its row as a JSON object of column values. */
+function paymentRow(sql: Queryable, p: Payment, idempotencyKey: string | undefined) {
+  return sql.json({
+    id: p.id,
+    merchant_id: p.merchantId,
+    status: p.status,
+    amount: p.amount,
+    currency: p.currency,
+    amount_refunded: p.amountRefunded,
+    customer_id: p.customer.id,
+    customer: p.customer,
+    payment_method: p.paymentMethod,
+    card_fingerprint: p.paymentMethod.fingerprint,
+    terminal_id: p.terminalId,
+    description: p.description ?? null,
+    metadata: p.metadata,
+    idempotency_key: idempotencyKey ?? null,
+    version: p.version,
+    created_at: p.createdAt,
+    updated_at: p.updatedAt,
+  } as never);
 }
 
 async function rethrowDuplicateKey(
@@ -121,7 +133,10 @@ class PostgresWriteSession implements PaymentWriteSession {
   constructor(private readonly tx: Queryable) {}
 
   async insertPayment(p: Payment, idempotencyKey: string | undefined): Promise<void> {
-    await rethrowDuplicateKey(paymentInsert(this.tx, p, idempotencyKey), idempotencyKey);
+    await rethrowDuplicateKey(
+      this.tx`select insert_payment(${paymentRow(this.tx, p, idempotencyKey)})`,
+      idempotencyKey,
+    );
   }
 
   async lockPayment(merchantId: string, paymentId: string): Promise<Payment | undefined> {
@@ -165,7 +180,7 @@ export class PostgresPaymentStore implements PaymentStore {
     return this.sql.begin((tx) => work(new PostgresWriteSession(tx))) as Promise<T>;
   }
 
-  /** One statement, so atomic without a transaction: a round trip instead of five (begin, three inserts, commit). */
+  /** One statement, so atomic without a transaction: no begin and commit round trips. */
   insertPaymentWithEvents(
     payment: Payment,
     idempotencyKey: string | undefined,
@@ -173,7 +188,8 @@ export class PostgresPaymentStore implements PaymentStore {
   ): Promise<void> {
     const sql = this.sql;
     return rethrowDuplicateKey(
-      outboxInsert(sql, events, sql`inserted_payment as (${paymentInsert(sql, payment, idempotencyKey)})`),
+      sql`select insert_payment_with_events(${paymentRow(sql, payment, idempotencyKey)},
+                                            ${eventsParameter(sql, events)}, ${WRITER_LEASE_SECONDS})`,
       idempotencyKey,
     );
   }

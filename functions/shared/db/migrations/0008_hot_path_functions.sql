@@ -1,11 +1,12 @@
--- The idempotency store's statements and the outbox's "published" mark as PL/pgSQL functions, for two reasons.
+-- The statements every POST runs (the idempotency claim and completion, the new payment with its events, the
+-- outbox's "published" mark) as PL/pgSQL functions, for two reasons.
 --
--- 1. Planning. The client runs with prepare: false (RDS Proxy pins a session that holds prepared statements), so an
---    ad-hoc statement is parsed, analysed and planned again on every call: measured here, more server time than
---    running it. A function's statements are planned once per database session and reused, and a call is a tiny
---    statement to parse. Every POST runs a claim and a completion.
--- 2. Asynchronous commit without pinning. This bookkeeping commits without waiting for the WAL flush (a record or a
---    mark lost in a database crash is harmless: the unique constraints of payments and refunds refuse a second
+-- 1. Planning and parameters. The client runs with prepare: false (RDS Proxy pins a session that holds prepared
+--    statements), so an ad-hoc statement is parsed, analysed and planned again on every call, and a wide INSERT
+--    sends each column as a parameter the driver serialises by type. A function's statements are planned once per
+--    database session and reused; a call is a short statement with a JSON document or two.
+-- 2. Asynchronous commit of the bookkeeping without pinning. Idempotency records and published marks commit without
+--    waiting for the WAL flush (a record or a mark lost in a database crash is harmless: the unique constraints of payments and refunds refuse a second
 --    one, and the relay publishes an unmarked event again). set_config(..., true) lasts only until the end of the
 --    transaction, so nothing outlives it; but RDS Proxy pins a client session whose SQL text calls set_config, so
 --    the call lives here, out of the statement text it inspects.
@@ -94,4 +95,42 @@ begin
   if cardinality(p_published_event_ids) > 0 then
     perform mark_events_published(p_published_event_ids);
   end if;
+end $$;
+
+-- Writes events to the outbox (the append-only log and each merchant's feed), each with its pending-publication
+-- row leased to the writer for p_writer_lease_seconds: the writer publishes right after its commit, and only if it
+-- has not within the lease does the relay take the event over. p_events: a JSON array of event envelopes
+-- (validated by the application against the shared schema).
+create function append_events(p_events jsonb, p_writer_lease_seconds integer) returns void
+language plpgsql volatile as $$
+begin
+  with new_events as (
+    insert into outbox (id, type, merchant_id, payment_id, correlation_id, occurred_at, envelope)
+    select (e ->> 'id')::uuid, e ->> 'type', e ->> 'merchantId', (e ->> 'paymentId')::uuid, e ->> 'correlationId',
+           (e ->> 'occurredAt')::timestamptz, e
+      from jsonb_array_elements(p_events) as e
+    returning id)
+  insert into outbox_pending (event_id, claimed_until)
+  select id, now() + make_interval(secs => p_writer_lease_seconds) from new_events;
+end $$;
+
+-- Inserts a payment (p_payment: its row as a JSON object of column values) and appends its events, atomically.
+create function insert_payment(p_payment jsonb) returns void
+language plpgsql volatile as $$
+begin
+  insert into payments (id, merchant_id, status, amount, currency, amount_refunded, customer_id, customer,
+                        payment_method, card_fingerprint, terminal_id, description, metadata, idempotency_key,
+                        version, created_at, updated_at)
+  select id, merchant_id, status, amount, currency, amount_refunded, customer_id, customer,
+         payment_method, card_fingerprint, terminal_id, description, metadata, idempotency_key,
+         version, created_at, updated_at
+    from jsonb_populate_record(null::payments, p_payment);
+end $$;
+
+create function insert_payment_with_events(p_payment jsonb, p_events jsonb, p_writer_lease_seconds integer)
+returns void
+language plpgsql volatile as $$
+begin
+  perform insert_payment(p_payment);
+  perform append_events(p_events, p_writer_lease_seconds);
 end $$;
