@@ -6,14 +6,18 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { startTestDatabase, type TestDatabase } from '../support/database';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 let child: ChildProcessWithoutNullStreams;
 let output = '';
 let dataDir: string;
+// On a server, a fresh database of its own: never the server's default one, whose schema outlives the test.
+let db: TestDatabase | undefined;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'rampay-start-'));
+  db = process.env.DATABASE_URL ? await startTestDatabase() : undefined;
   child = spawn(
     process.execPath,
     [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'bin/local.ts'],
@@ -21,6 +25,7 @@ beforeAll(async () => {
       cwd: ROOT,
       env: {
         ...process.env,
+        ...(db ? { DATABASE_URL: db.url } : {}),
         PORT: '0',
         RAMPAY_DATA_DIR: dataDir,
         NODE_OPTIONS: '',
@@ -36,6 +41,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (child.exitCode === null) child.kill('SIGKILL');
   await rm(dataDir, { recursive: true, force: true });
+  await db?.stop();
 });
 
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
