@@ -31,6 +31,12 @@ export function buildEvent<T extends EventType>(type: T, fields: EventFields<T>)
  */
 export const WRITER_LEASE_SECONDS = 30;
 
+/** Validates each envelope against the shared schema; the lease its writer holds on their publication. */
+function checkedForOutbox(events: readonly AnyEventEnvelope[]): Date {
+  for (const event of events) eventEnvelopeSchema.parse(event);
+  return new Date(Date.now() + WRITER_LEASE_SECONDS * 1000);
+}
+
 /**
  * The statement that writes events to the outbox, each with its pending-publication row leased to the writer; not
  * yet run: awaited it runs, embedded in another statement it commits with it. `before` is a CTE item
@@ -42,25 +48,47 @@ export function outboxInsert(
   events: readonly AnyEventEnvelope[],
   before?: PendingQuery<Row[]>,
 ) {
-  const claimedUntil = new Date(Date.now() + WRITER_LEASE_SECONDS * 1000);
-  const rows = events.map((event) => {
-    eventEnvelopeSchema.parse(event);
-    return {
-      id: event.id,
-      type: event.type,
-      merchant_id: event.merchantId,
-      payment_id: event.paymentId,
-      correlation_id: event.correlationId,
-      occurred_at: event.occurredAt,
-      envelope: event as unknown as Record<string, unknown>,
-    };
-  });
+  const claimedUntil = checkedForOutbox(events);
+  const rows = events.map((event) => ({
+    id: event.id,
+    type: event.type,
+    merchant_id: event.merchantId,
+    payment_id: event.paymentId,
+    correlation_id: event.correlationId,
+    occurred_at: event.occurredAt,
+    envelope: event as unknown as Record<string, unknown>,
+  }));
   return sql`
     with ${before ? sql`${before},` : sql``}
          new_events as (
            insert into outbox ${sql(rows as never, 'id', 'type', 'merchant_id', 'payment_id', 'correlation_id', 'occurred_at', 'envelope')}
            returning id)
     insert into outbox_pending (event_id, claimed_until) select id, ${claimedUntil} from new_events`;
+}
+
+/**
+ * The same writes as CTE items (`outbox_events as (...), outbox_leases as (...)`) for a larger statement that
+ * has other work to do, and only when `when` holds: a condition on that statement's other CTEs, e.g.
+ * `exists (select 1 from assessed)`, so that the events are written exactly when the state change they describe
+ * is. The envelopes travel as one JSON parameter, whatever their number.
+ */
+export function outboxWrites(
+  sql: Queryable,
+  events: readonly AnyEventEnvelope[],
+  when: PendingQuery<Row[]> = sql`true`,
+) {
+  const claimedUntil = checkedForOutbox(events);
+  return sql`
+    outbox_events as (
+      insert into outbox (id, type, merchant_id, payment_id, correlation_id, occurred_at, envelope)
+      select (e ->> 'id')::uuid, e ->> 'type', e ->> 'merchantId', (e ->> 'paymentId')::uuid, e ->> 'correlationId',
+             (e ->> 'occurredAt')::timestamptz, e
+        from jsonb_array_elements(${sql.json(events as never)}::jsonb) as e
+       where ${when}
+      returning id
+    ), outbox_leases as (
+      insert into outbox_pending (event_id, claimed_until) select id, ${claimedUntil} from outbox_events
+    )`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import postgres from 'postgres';
 import { randomBytes } from 'node:crypto';
-import { createSql, type Sql } from '../../functions/shared/db/client';
+import { createSql, int8AsNumber, type Sql } from '../../functions/shared/db/client';
 import { migrate } from '../../functions/shared/db/migrate';
 import { EMBEDDED_POOL_SIZE, startEmbeddedPostgres } from '../../lib/local/embedded-postgres';
 
@@ -55,7 +55,8 @@ export async function startTestDatabase(options: { max?: number } = {}): Promise
 
 /**
  * A client of the test database that records the text of every statement it sends (postgres.js reads the array
- * types once per connection: `withoutTypeLookup` leaves that one out). One connection, as a Lambda container has.
+ * types once per connection: `withoutTypeLookup` leaves that one out). One connection, as a Lambda container has;
+ * int8 read as numbers, as createSql does.
  */
 export function recordingClient(url: string): {
   sql: Sql;
@@ -67,6 +68,7 @@ export function recordingClient(url: string): {
     prepare: false,
     max: 1,
     onnotice: () => undefined,
+    types: { int8: int8AsNumber },
     debug: (_connection: number, query: string) => statements.push(query.replace(/\s+/g, ' ').trim()),
   }) as unknown as Sql;
   return {

@@ -1,5 +1,8 @@
+import type { AnyEventEnvelope } from '../../domain/events';
 import type { Payment } from '../../domain/payment';
+import { outboxWrites } from '../../outbox/outbox';
 import { ConcurrentUpdateError, toPayment } from '../../payments/adapters/postgres-payment-store';
+import { inboxInsert, type InboxEntry } from '../../shared/consumer/inbox';
 import type { Queryable, Sql } from '../../shared/db/client';
 import type { FraudAction, Thresholds } from '../decision';
 import { cardWindows, terminalWindows, type Bucket, type FeatureName, type HourRange } from '../features';
@@ -22,6 +25,7 @@ const sumColumn = (entity: 'card' | 'terminal', what: 'count' | 'amount' | 'frau
   `${entity}_${what}_${k}`;
 
 type ScoringRow = PaymentRow & {
+  claimed: boolean;
   already_assessed: boolean;
   labelled_fraud: boolean;
 } & Record<string, number>;
@@ -112,7 +116,8 @@ export class PostgresFraudSession implements FraudWriteSession {
     merchantId: string,
     paymentId: string,
     hour: number,
-  ): Promise<{ payment: Payment; inputs: ScoringInputs } | undefined> {
+    claim?: InboxEntry,
+  ): Promise<{ payment: Payment; inputs: ScoringInputs } | undefined | 'duplicate'> {
     const tx = this.tx;
     const cards = cardWindows(hour);
     const terminals = terminalWindows(hour);
@@ -137,27 +142,38 @@ export class PostgresFraudSession implements FraudWriteSession {
     });
     const c = span(cards);
     const t = span(terminals);
-    // One round trip: the payment's lock, its card's and terminal's windows (keyed by the locked row itself),
-    // and whether it was assessed or labelled already. Should the lock wait for a concurrent scoring of the same
+    // One round trip: the event's inbox row (when the caller claims it here), then the payment's lock, its card's
+    // and terminal's windows (keyed by the locked row itself), and whether it was assessed or labelled already.
+    // A duplicate delivery locks and reads nothing. Should the lock wait for a concurrent scoring of the same
     // payment, the reads come from before that scoring committed; saveAssessment then finds its assessment.
-    const [row] = await tx<ScoringRow[]>`
-      with p as (
-        select * from payments where id = ${paymentId} and merchant_id = ${merchantId} for update
+    const [answer] = await tx<ScoringRow[]>`
+      with claim as (
+        ${claim ? inboxInsert(tx, claim) : tx`select 1`}
+      ), p as (
+        select * from payments
+         where id = ${paymentId} and merchant_id = ${merchantId} and exists (select 1 from claim)
+           for update
       )
-      select p.*,
-             exists (select 1 from fraud_assessments a where a.payment_id = p.id) as already_assessed,
-             coalesce((select l.fraud from fraud_labels l where l.payment_id = p.id), false) as labelled_fraud,
-             card.*, terminal.*
-        from p,
-        lateral (select ${sums('card', cards, ['count', 'amount'])}
-                   from fraud_card_hours b
-                  where b.merchant_id = p.merchant_id and b.card_fingerprint = p.card_fingerprint
-                    and b.hour between ${c.from} and ${c.to}) card,
-        lateral (select ${sums('terminal', terminals, ['count', 'fraud'])}
-                   from fraud_terminal_hours b
-                  where b.merchant_id = p.merchant_id and b.terminal_id = p.terminal_id
-                    and b.hour between ${t.from} and ${t.to}) terminal`;
-    if (!row) return undefined;
+      select exists (select 1 from claim) as claimed, scoring.*
+        from (select) as one
+        left join lateral (
+          select p.*,
+                 exists (select 1 from fraud_assessments a where a.payment_id = p.id) as already_assessed,
+                 coalesce((select l.fraud from fraud_labels l where l.payment_id = p.id), false) as labelled_fraud,
+                 card.*, terminal.*
+            from p,
+            lateral (select ${sums('card', cards, ['count', 'amount'])}
+                       from fraud_card_hours b
+                      where b.merchant_id = p.merchant_id and b.card_fingerprint = p.card_fingerprint
+                        and b.hour between ${c.from} and ${c.to}) card,
+            lateral (select ${sums('terminal', terminals, ['count', 'fraud'])}
+                       from fraud_terminal_hours b
+                      where b.merchant_id = p.merchant_id and b.terminal_id = p.terminal_id
+                        and b.hour between ${t.from} and ${t.to}) terminal
+        ) scoring on true`;
+    const row = answer!;
+    if (!row.claimed) return 'duplicate';
+    if (row.id === null) return undefined;
     const bucket = (entity: 'card' | 'terminal', k: number): Bucket => ({
       count: row[sumColumn(entity, 'count', k)] ?? 0,
       amountMilli: row[sumColumn(entity, 'amount', k)] ?? 0,
@@ -176,14 +192,19 @@ export class PostgresFraudSession implements FraudWriteSession {
 
   async saveAssessment(
     a: Assessment,
-    options: { countFraud: boolean; openReview?: ReviewKind; decided?: Payment },
+    options: {
+      countFraud: boolean;
+      openReview?: ReviewKind;
+      decided?: Payment;
+      events?: readonly AnyEventEnvelope[];
+    },
   ): Promise<'saved' | 'already-assessed'> {
     const tx = this.tx;
     const fraud = options.countFraud ? 1 : 0;
     const p = options.decided;
     // One statement: data-modifying CTEs all run, whether or not the outer query reads them. Everything else
-    // hangs on the assessment's insert: a payment assessed concurrently (its row exists) is left alone. The
-    // bucket upserts take the hot rows' locks last, just before the runtime's outbox insert and the commit.
+    // hangs on the assessment's insert, the events too: a payment assessed concurrently (its row exists) is left
+    // alone. The bucket upserts take the hot rows' locks late, just before the commit.
     const moved = p
       ? tx`update payments
               set status = ${p.status}, amount_refunded = ${p.amountRefunded}, version = ${p.version},
@@ -225,7 +246,7 @@ export class PostgresFraudSession implements FraudWriteSession {
            set tx_count = fraud_terminal_hours.tx_count + 1,
                amount_milli = fraud_terminal_hours.amount_milli + excluded.amount_milli,
                fraud_count = fraud_terminal_hours.fraud_count + excluded.fraud_count
-      )
+      ), ${outboxWrites(tx, options.events ?? [], tx`exists (select 1 from assessed)`)}
       select (select count(*) from assessed)::int as assessed, (select count(*) from moved)::int as moved`;
     if (row!.assessed === 0) return 'already-assessed';
     if (p && row!.moved !== 1) throw new ConcurrentUpdateError(p.id);
