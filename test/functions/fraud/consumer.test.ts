@@ -412,7 +412,12 @@ describe('shadow scoring', () => {
 describe('findAssessment (the read port GET /payments/{id} uses)', () => {
   it("shows the merchant's own payment's assessment, nothing before scoring or for another merchant", async () => {
     const merchantId = freshMerchant();
-    const { payment, event } = await createPendingPayment(db.sql, { merchantId, amount: 1288 });
+    // In the daytime: a payment at night gives one more reason.
+    const { payment, event } = await createPendingPayment(db.sql, {
+      merchantId,
+      amount: 1288,
+      createdAt: '2026-06-03T12:00:00.000Z',
+    });
     expect(await findAssessment(db.sql, merchantId, payment.id)).toBeUndefined();
     await fraudHandler(db.sql, { model: amountCodedModel(), thresholds: TEST_THRESHOLDS }).deliver([event]);
     const shown = await findAssessment(db.sql, merchantId, payment.id);
