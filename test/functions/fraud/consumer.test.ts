@@ -8,7 +8,7 @@ import { amountMilliFromMinor, hourIndex } from '../../../functions/fraud/featur
 import { postgresUnitOfWork } from '../../../functions/fraud/adapters/unit-of-work';
 import { reportFraud } from '../../../functions/fraud/use-cases/report-fraud';
 import { findAssessment } from '../../../functions/fraud/assessments';
-import { onServer, recordingClient, startTestDatabase, type TestDatabase } from '../../support/database';
+import { recordingClient, startTestDatabase, type TestDatabase } from '../../support/database';
 import { amountCodedModel, createPendingPayment, fraudHandler, stubModel, TEST_THRESHOLDS } from './support';
 
 let db: TestDatabase;
