@@ -1,5 +1,7 @@
+import type { AnyEventEnvelope } from '../domain/events';
 import type { Payment } from '../domain/payment';
 import type { PaymentWriteSession } from '../payments/ports';
+import type { InboxEntry } from '../shared/consumer/inbox';
 import type { FraudAction, Thresholds } from './decision';
 import type { Bucket, FeatureName } from './features';
 
@@ -93,21 +95,30 @@ export interface FraudWriteSession {
    * Locks the payment (as PaymentWriteSession.lockPayment) and, in the same round trip, reads the feature
    * store's windows of its card and terminal for a payment made in hour `hour` (features/windows.ts), and
    * whether it was already assessed or labelled. Undefined when the payment does not exist for this merchant.
+   * With `claim`, the same statement first records the event in the consumer's inbox: 'duplicate' when it was
+   * recorded already (nothing is locked or read then).
    */
   lockForScoring(
     merchantId: string,
     paymentId: string,
     hour: number,
-  ): Promise<{ payment: Payment; inputs: ScoringInputs } | undefined>;
+    claim?: InboxEntry,
+  ): Promise<{ payment: Payment; inputs: ScoringInputs } | undefined | 'duplicate'>;
   /**
    * In one statement: stores the assessment, counts the payment in its card and terminal hour buckets (as fraud
-   * when `countFraud`), opens the review item when `openReview` is given, and saves `decided` (the payment's
-   * next state, optimistic on its version). Nothing is written when the payment has an assessment already
-   * (a concurrent scoring won): 'already-assessed'. Throws ConcurrentUpdateError when `decided` lost a race.
+   * when `countFraud`), opens the review item when `openReview` is given, saves `decided` (the payment's next
+   * state, optimistic on its version) and writes `events` to the outbox. Nothing is written when the payment has
+   * an assessment already (a concurrent scoring won): 'already-assessed'. Throws ConcurrentUpdateError when
+   * `decided` lost a race.
    */
   saveAssessment(
     assessment: Assessment,
-    options: { countFraud: boolean; openReview?: ReviewKind; decided?: Payment },
+    options: {
+      countFraud: boolean;
+      openReview?: ReviewKind;
+      decided?: Payment;
+      events?: readonly AnyEventEnvelope[];
+    },
   ): Promise<'saved' | 'already-assessed'>;
   /** The review item, locked until the transaction ends. */
   lockReview(merchantId: string, paymentId: string): Promise<ReviewItem | undefined>;

@@ -1,6 +1,7 @@
 import type { AnyEventEnvelope, EventData, EventEnvelope, EventType } from '../domain/events';
 import { eventEnvelopeSchema } from '../domain/events';
 import { newId } from '../domain/ids';
+import type { PendingQuery, Row } from 'postgres';
 import type { Queryable } from '../shared/db/client';
 
 export interface EventFields<T extends EventType> {
@@ -34,6 +35,20 @@ export const WRITER_LEASE_SECONDS = 30;
 export function eventsParameter(sql: Queryable, events: readonly AnyEventEnvelope[]) {
   for (const event of events) eventEnvelopeSchema.parse(event);
   return sql.json(events as never);
+}
+
+/**
+ * For a larger statement that has other work to do: an expression for its select list that writes the events
+ * (append_events) only when `when` holds, a condition on the statement's other CTEs such as
+ * `exists (select 1 from assessed)`, so that the events are written exactly when the state change they describe
+ * is. The envelopes travel as one JSON parameter, whatever their number.
+ */
+export function outboxWrites(
+  sql: Queryable,
+  events: readonly AnyEventEnvelope[],
+  when: PendingQuery<Row[]> = sql`true`,
+) {
+  return sql`(select append_events(${eventsParameter(sql, events)}, ${WRITER_LEASE_SECONDS}) where ${when})`;
 }
 
 /**

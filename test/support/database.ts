@@ -1,6 +1,6 @@
 import postgres from 'postgres';
 import { randomBytes } from 'node:crypto';
-import { createSql, type Sql } from '../../functions/shared/db/client';
+import { createSql, int8AsNumber, type Sql } from '../../functions/shared/db/client';
 import { migrate } from '../../functions/shared/db/migrate';
 import { EMBEDDED_POOL_SIZE, startEmbeddedPostgres } from '../../lib/local/embedded-postgres';
 
@@ -54,24 +54,32 @@ export async function startTestDatabase(options: { max?: number } = {}): Promise
 }
 
 /**
- * A client of the test database that records the text of every statement it sends (postgres.js reads the array
- * types once per connection: `withoutTypeLookup` leaves that one out). One connection, as a Lambda container has.
+ * A client of the test database that records the text of every statement it sends, and its parameters
+ * (postgres.js reads the array types once per connection: `withoutTypeLookup` leaves that one out). One
+ * connection, as a Lambda container has; int8 read as numbers, as createSql does.
  */
 export function recordingClient(url: string): {
   sql: Sql;
   statements: string[];
+  parameters: unknown[][];
   withoutTypeLookup: () => string[];
 } {
   const statements: string[] = [];
+  const parameters: unknown[][] = [];
   const sql = postgres(url, {
     prepare: false,
     max: 1,
     onnotice: () => undefined,
-    debug: (_connection: number, query: string) => statements.push(query.replace(/\s+/g, ' ').trim()),
+    types: { int8: int8AsNumber },
+    debug: (_connection: number, query: string, values: unknown[]) => {
+      statements.push(query.replace(/\s+/g, ' ').trim());
+      parameters.push(values);
+    },
   }) as unknown as Sql;
   return {
     sql,
     statements,
+    parameters,
     withoutTypeLookup: () => statements.filter((s) => !s.includes('pg_catalog.pg_type')),
   };
 }

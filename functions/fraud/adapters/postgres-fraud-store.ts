@@ -1,8 +1,12 @@
+import type { AnyEventEnvelope } from '../../domain/events';
 import type { Payment } from '../../domain/payment';
+import { outboxWrites } from '../../outbox/outbox';
 import { ConcurrentUpdateError, toPayment } from '../../payments/adapters/postgres-payment-store';
+import { inboxInsert, type InboxEntry } from '../../shared/consumer/inbox';
 import type { Queryable, Sql } from '../../shared/db/client';
 import type { FraudAction, Thresholds } from '../decision';
-import { cardWindows, terminalWindows, type Bucket, type FeatureName, type HourRange } from '../features';
+import { cardWindows, terminalWindows, type FeatureName } from '../features';
+import { dayOfHour, mergeRanges, splitIntoDays, type DaySplit } from './day-split';
 import type {
   Assessment,
   FraudReadStore,
@@ -17,11 +21,16 @@ import type {
   StoredLabel,
 } from '../ports';
 
-/** Column names of window k's sums in the scoring read (`card_count_0`, `terminal_fraud_2`, ...). */
-const sumColumn = (entity: 'card' | 'terminal', what: 'count' | 'amount' | 'fraud', k: number): string =>
-  `${entity}_${what}_${k}`;
+/** What the scoring read sums, and from where. */
+type SumSource = 'card' | 'terminal_hours' | 'terminal_days';
+type SumField = 'count' | 'amount' | 'fraud';
+const SUM_COLUMNS = { count: 'tx_count', amount: 'amount_milli', fraud: 'fraud_count' } as const;
+
+/** Column names of window k's sums in the scoring read (`card_count_0`, `terminal_days_fraud_2`, ...). */
+const sumColumn = (source: SumSource, field: SumField, k: number): string => `${source}_${field}_${k}`;
 
 type ScoringRow = PaymentRow & {
+  claimed: boolean;
   already_assessed: boolean;
   labelled_fraud: boolean;
 } & Record<string, number>;
@@ -112,62 +121,93 @@ export class PostgresFraudSession implements FraudWriteSession {
     merchantId: string,
     paymentId: string,
     hour: number,
-  ): Promise<{ payment: Payment; inputs: ScoringInputs } | undefined> {
+    claim?: InboxEntry,
+  ): Promise<{ payment: Payment; inputs: ScoringInputs } | undefined | 'duplicate'> {
     const tx = this.tx;
     const cards = cardWindows(hour);
-    const terminals = terminalWindows(hour);
-    // The windows' sums, one FILTER each, over one index range per entity (the union of its windows).
-    const sums = (
-      entity: 'card' | 'terminal',
-      windows: HourRange[],
-      what: ('count' | 'amount' | 'fraud')[],
-    ) =>
-      windows
-        .flatMap((w, k) =>
-          what.map((field) => {
-            const column = { count: 'tx_count', amount: 'amount_milli', fraud: 'fraud_count' }[field];
-            return tx`coalesce(sum(b.${tx(column)}) filter (where b.hour between ${w.from} and ${w.to}), 0)::int8
-                        as ${tx(sumColumn(entity, field, k))}`;
-          }),
+    // A terminal's windows span up to 720 hours: their whole days come from day buckets, the edges from hours.
+    const terminals = terminalWindows(hour).map(splitIntoDays);
+    const dayRanges = (split: DaySplit) => (split.days ? [split.days] : []);
+    const within = (column: 'hour' | 'day', ranges: readonly { from: number; to: number }[]) =>
+      ranges.length === 0
+        ? tx`false`
+        : ranges
+            .map((r) => tx`b.${tx(column)} between ${r.from} and ${r.to}`)
+            .reduce((either, or) => tx`${either} or ${or}`);
+    // Window k's sums, one FILTER each (columns `${source}_${field}_${k}`), over one scan of the source.
+    const sums = (source: SumSource, conditions: ReturnType<typeof within>[], fields: SumField[]) =>
+      conditions
+        .flatMap((condition, k) =>
+          fields.map(
+            (field) =>
+              tx`coalesce(sum(b.${tx(SUM_COLUMNS[field])}) filter (where ${condition}), 0)::int8
+                   as ${tx(sumColumn(source, field, k))}`,
+          ),
         )
         .reduce((list, item) => tx`${list}, ${item}`);
-    const span = (windows: HourRange[]) => ({
-      from: Math.min(...windows.map((w) => w.from)),
-      to: Math.max(...windows.map((w) => w.to)),
-    });
-    const c = span(cards);
-    const t = span(terminals);
-    // One round trip: the payment's lock, its card's and terminal's windows (keyed by the locked row itself),
-    // and whether it was assessed or labelled already. Should the lock wait for a concurrent scoring of the same
+    // One round trip: the event's inbox row (when the caller claims it here), then the payment's lock, its card's
+    // and terminal's windows (keyed by the locked row itself), and whether it was assessed or labelled already.
+    // A duplicate delivery locks and reads nothing. Should the lock wait for a concurrent scoring of the same
     // payment, the reads come from before that scoring committed; saveAssessment then finds its assessment.
-    const [row] = await tx<ScoringRow[]>`
-      with p as (
-        select * from payments where id = ${paymentId} and merchant_id = ${merchantId} for update
+    const [answer] = await tx<ScoringRow[]>`
+      with claim as (
+        ${claim ? inboxInsert(tx, claim) : tx`select 1`}
+      ), p as (
+        select * from payments
+         where id = ${paymentId} and merchant_id = ${merchantId} and exists (select 1 from claim)
+           for update
       )
-      select p.*,
-             exists (select 1 from fraud_assessments a where a.payment_id = p.id) as already_assessed,
-             coalesce((select l.fraud from fraud_labels l where l.payment_id = p.id), false) as labelled_fraud,
-             card.*, terminal.*
-        from p,
-        lateral (select ${sums('card', cards, ['count', 'amount'])}
-                   from fraud_card_hours b
-                  where b.merchant_id = p.merchant_id and b.card_fingerprint = p.card_fingerprint
-                    and b.hour between ${c.from} and ${c.to}) card,
-        lateral (select ${sums('terminal', terminals, ['count', 'fraud'])}
-                   from fraud_terminal_hours b
-                  where b.merchant_id = p.merchant_id and b.terminal_id = p.terminal_id
-                    and b.hour between ${t.from} and ${t.to}) terminal`;
-    if (!row) return undefined;
-    const bucket = (entity: 'card' | 'terminal', k: number): Bucket => ({
-      count: row[sumColumn(entity, 'count', k)] ?? 0,
-      amountMilli: row[sumColumn(entity, 'amount', k)] ?? 0,
-      fraudCount: row[sumColumn(entity, 'fraud', k)] ?? 0,
-    });
+      select exists (select 1 from claim) as claimed, scoring.*
+        from (select) as one
+        left join lateral (
+          select p.*,
+                 exists (select 1 from fraud_assessments a where a.payment_id = p.id) as already_assessed,
+                 coalesce((select l.fraud from fraud_labels l where l.payment_id = p.id), false) as labelled_fraud,
+                 card.*, terminal_hours.*, terminal_days.*
+            from p,
+            lateral (select ${sums(
+              'card',
+              cards.map((w) => within('hour', [w])),
+              ['count', 'amount'],
+            )}
+                       from fraud_card_hours b
+                      where b.merchant_id = p.merchant_id and b.card_fingerprint = p.card_fingerprint
+                        and (${within('hour', mergeRanges(cards))})) card,
+            lateral (select ${sums(
+              'terminal_hours',
+              terminals.map((t) => within('hour', t.hours)),
+              ['count', 'fraud'],
+            )}
+                       from fraud_terminal_hours b
+                      where b.merchant_id = p.merchant_id and b.terminal_id = p.terminal_id
+                        and (${within('hour', mergeRanges(terminals.flatMap((t) => t.hours)))})) terminal_hours,
+            lateral (select ${sums(
+              'terminal_days',
+              terminals.map((t) => within('day', dayRanges(t))),
+              ['count', 'fraud'],
+            )}
+                       from fraud_terminal_days b
+                      where b.merchant_id = p.merchant_id and b.terminal_id = p.terminal_id
+                        and (${within('day', mergeRanges(terminals.flatMap(dayRanges)))})) terminal_days
+        ) scoring on true`;
+    const row = answer!;
+    if (!row.claimed) return 'duplicate';
+    if (row.id === null) return undefined;
+    const sum = (source: SumSource, field: SumField, k: number): number =>
+      row[sumColumn(source, field, k)] ?? 0;
     return {
       payment: toPayment(row),
       inputs: {
-        card: cards.map((_, k) => bucket('card', k)),
-        terminal: terminals.map((_, k) => bucket('terminal', k)),
+        card: cards.map((_, k) => ({
+          count: sum('card', 'count', k),
+          amountMilli: sum('card', 'amount', k),
+          fraudCount: 0,
+        })),
+        terminal: terminals.map((_, k) => ({
+          count: sum('terminal_hours', 'count', k) + sum('terminal_days', 'count', k),
+          amountMilli: 0,
+          fraudCount: sum('terminal_hours', 'fraud', k) + sum('terminal_days', 'fraud', k),
+        })),
         alreadyAssessed: row.already_assessed,
         labelledFraud: row.labelled_fraud,
       },
@@ -176,14 +216,19 @@ export class PostgresFraudSession implements FraudWriteSession {
 
   async saveAssessment(
     a: Assessment,
-    options: { countFraud: boolean; openReview?: ReviewKind; decided?: Payment },
+    options: {
+      countFraud: boolean;
+      openReview?: ReviewKind;
+      decided?: Payment;
+      events?: readonly AnyEventEnvelope[];
+    },
   ): Promise<'saved' | 'already-assessed'> {
     const tx = this.tx;
     const fraud = options.countFraud ? 1 : 0;
     const p = options.decided;
     // One statement: data-modifying CTEs all run, whether or not the outer query reads them. Everything else
-    // hangs on the assessment's insert: a payment assessed concurrently (its row exists) is left alone. The
-    // bucket upserts take the hot rows' locks last, just before the runtime's outbox insert and the commit.
+    // hangs on the assessment's insert, the events too: a payment assessed concurrently (its row exists) is left
+    // alone. The bucket upserts take the hot rows' locks late, just before the commit.
     const moved = p
       ? tx`update payments
               set status = ${p.status}, amount_refunded = ${p.amountRefunded}, version = ${p.version},
@@ -225,8 +270,16 @@ export class PostgresFraudSession implements FraudWriteSession {
            set tx_count = fraud_terminal_hours.tx_count + 1,
                amount_milli = fraud_terminal_hours.amount_milli + excluded.amount_milli,
                fraud_count = fraud_terminal_hours.fraud_count + excluded.fraud_count
+      ), terminal_day as (
+        insert into fraud_terminal_days (merchant_id, terminal_id, day, tx_count, fraud_count)
+        select ${a.merchantId}, ${a.terminalId}, ${dayOfHour(a.hour)}::int, 1, ${fraud}::int
+          from assessed
+        on conflict (merchant_id, terminal_id, day) do update
+           set tx_count = fraud_terminal_days.tx_count + 1,
+               fraud_count = fraud_terminal_days.fraud_count + excluded.fraud_count
       )
-      select (select count(*) from assessed)::int as assessed, (select count(*) from moved)::int as moved`;
+      select (select count(*) from assessed)::int as assessed, (select count(*) from moved)::int as moved,
+             ${outboxWrites(tx, options.events ?? [], tx`exists (select 1 from assessed)`)} as outbox_written`;
     if (row!.assessed === 0) return 'already-assessed';
     if (p && row!.moved !== 1) throw new ConcurrentUpdateError(p.id);
     return 'saved';
@@ -276,6 +329,10 @@ export class PostgresFraudSession implements FraudWriteSession {
       ), terminal as (
         update fraud_terminal_hours b set fraud_count = b.fraud_count + 1 from assessed a
          where b.merchant_id = a.merchant_id and b.terminal_id = a.terminal_id and b.hour = a.hour
+      ), terminal_day as (
+        update fraud_terminal_days b set fraud_count = b.fraud_count + 1 from assessed a
+         where b.merchant_id = a.merchant_id and b.terminal_id = a.terminal_id
+           and b.day = floor(a.hour / 24.0)::integer
       )
       select exists (select 1 from labelled where labelled.fraud) as became_fraud, fraud, source, labelled_at
         from labelled
@@ -353,9 +410,14 @@ export class PostgresFraudReadStore implements FraudReadStore {
   }
 }
 
-/** Deletes feature-store buckets older than `beforeHour` (no window reads them; see BUCKET_RETENTION_HOURS). */
+/**
+ * Deletes feature-store buckets older than `beforeHour` (no window reads them; see BUCKET_RETENTION_HOURS): hour
+ * buckets before it, day buckets that end before it. A day that starts before it keeps its bucket until the next
+ * run: only a window that starts before `beforeHour` would read that day whole, and none does any more.
+ */
 export async function pruneFeatureStore(sql: Sql, beforeHour: number): Promise<number> {
   const cards = await sql`delete from fraud_card_hours where hour < ${beforeHour}`;
   const terminals = await sql`delete from fraud_terminal_hours where hour < ${beforeHour}`;
-  return cards.count + terminals.count;
+  const terminalDays = await sql`delete from fraud_terminal_days where day < ${dayOfHour(beforeHour)}`;
+  return cards.count + terminals.count + terminalDays.count;
 }

@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { EventEnvelope } from '../../domain/events';
+import type { AnyEventEnvelope, EventEnvelope } from '../../domain/events';
 import type { Payment } from '../../domain/payment';
 import { assertTransition } from '../../domain/payment-status';
 import { snapshotOf } from '../../payments/snapshot';
@@ -17,18 +17,21 @@ export interface ScoringSetup {
   thresholds: Thresholds;
 }
 
-export type AssessContext = Pick<ConsumerContext, 'emit' | 'logger'> & { now?: () => Date };
+export type AssessContext = Pick<ConsumerContext, 'newEvent' | 'wrote' | 'logger' | 'inbox'> & {
+  now?: () => Date;
+};
 
 /** How many reasons an assessment keeps. */
 const REASONS_KEPT = 3;
 
 /**
  * Scores a new payment and acts on it, in the caller's transaction (the consumer's), in two round trips: one
- * locks the payment and reads its card and terminal windows from the feature store; then the features are
- * scored, and one statement stores the assessment, counts the payment in its hour buckets and moves the payment
- * through the state machine; the events are emitted (the runtime writes them to the outbox). A payment already
- * assessed is left alone (whatever event id brought it); one that already left `pending` is assessed and
- * counted but not moved.
+ * records the event in the inbox (when the runtime leaves that to the handler, `ctx.inbox`), locks the payment
+ * and reads its card and terminal windows from the feature store; then the features are scored, and one
+ * statement stores the assessment, counts the payment in its hour buckets, moves the payment through the state
+ * machine and writes the events to the outbox (handed to the runtime, which publishes them after commit). A
+ * duplicate delivery does nothing; a payment already assessed is left alone (whatever event id brought it); one
+ * that already left `pending` is assessed and counted but not moved.
  */
 export async function assessPayment(
   setup: ScoringSetup,
@@ -39,7 +42,10 @@ export async function assessPayment(
   // The windows depend on the payment's hour: the event's snapshot tells it, so that the lock and the reads go
   // in one round trip; the stored payment is the authority, and should it say otherwise the reads are redone.
   const eventHour = hourIndex(instantMs(event.data.payment.createdAt));
-  let locked = await uow.fraud.lockForScoring(event.merchantId, event.paymentId, eventHour);
+  const first = await uow.fraud.lockForScoring(event.merchantId, event.paymentId, eventHour, ctx.inbox);
+  ctx.inbox?.settle(first !== 'duplicate');
+  if (first === 'duplicate') return undefined;
+  let locked = first;
   if (!locked) {
     // Created in the same transaction as its event: this cannot heal by retrying, so it is not retried.
     ctx.logger.error('PaymentCreated names a payment that does not exist; nothing to assess');
@@ -49,7 +55,9 @@ export async function assessPayment(
   const hour = hourIndex(atMs);
   if (hour !== eventHour) {
     ctx.logger.warn("the event's payment snapshot disagrees with the stored payment's creation time");
-    locked = (await uow.fraud.lockForScoring(event.merchantId, event.paymentId, hour))!;
+    const again = await uow.fraud.lockForScoring(event.merchantId, event.paymentId, hour);
+    if (!again || again === 'duplicate') throw new Error(`payment ${event.paymentId} vanished while locked`);
+    locked = again;
   }
   const { payment, inputs } = locked;
   if (inputs.alreadyAssessed) {
@@ -96,15 +104,18 @@ export async function assessPayment(
     decided = { ...payment, status: to, version: payment.version + 1, updatedAt: now };
   }
   const openReview = applied && (action === 'review' || action === 'hold') ? action : undefined;
+  const events = decided ? decisionEvents(ctx, decided, assessment) : [];
   const saved = await uow.fraud.saveAssessment(assessment, {
     countFraud: inputs.labelledFraud,
     ...(openReview ? { openReview } : {}),
     ...(decided ? { decided } : {}),
+    events,
   });
   if (saved === 'already-assessed') {
     ctx.logger.info('payment assessed concurrently; nothing to do');
     return undefined;
   }
+  ctx.wrote(events);
   ctx.logger.info('payment assessed', {
     score,
     probability,
@@ -113,18 +124,15 @@ export async function assessPayment(
     applied,
     ...(shadow ? { shadow } : {}),
   });
-  if (!decided) {
-    ctx.logger.warn(`payment is already ${payment.status}: assessment recorded, not acted on`);
-    return assessment;
-  }
-  emitDecision(ctx, decided, assessment);
+  if (!decided) ctx.logger.warn(`payment is already ${payment.status}: assessment recorded, not acted on`);
   return assessment;
 }
 
-function emitDecision(ctx: AssessContext, payment: Payment, a: Assessment): void {
+/** The events a decision emits (see the README's table). */
+function decisionEvents(ctx: AssessContext, payment: Payment, a: Assessment): AnyEventEnvelope[] {
   const snapshot = snapshotOf(payment);
   const anomaly = (action: Exclude<FraudAction, 'approve'>) =>
-    ctx.emit('AnomalyDetected', {
+    ctx.newEvent('AnomalyDetected', {
       data: {
         payment: snapshot,
         score: a.score,
@@ -134,24 +142,23 @@ function emitDecision(ctx: AssessContext, payment: Payment, a: Assessment): void
         action,
       },
     });
+  const approved = () =>
+    ctx.newEvent('PaymentApproved', { data: { payment: snapshot, decidedBy: 'fraud-model' } });
   switch (a.action) {
     case 'approve':
-      ctx.emit('PaymentApproved', { data: { payment: snapshot, decidedBy: 'fraud-model' } });
-      return;
+      return [approved()];
     case 'review':
       // The payment goes through, and a reviewer looks at it afterwards (Radar's "review").
-      ctx.emit('PaymentApproved', { data: { payment: snapshot, decidedBy: 'fraud-model' } });
-      anomaly('review');
-      return;
+      return [approved(), anomaly('review')];
     case 'hold':
-      anomaly('hold');
-      return;
+      return [anomaly('hold')];
     case 'decline':
-      ctx.emit('PaymentFailed', {
-        data: { payment: snapshot, reason: `declined by the fraud model: risk score ${a.score}` },
-      });
-      anomaly('decline');
-      return;
+      return [
+        ctx.newEvent('PaymentFailed', {
+          data: { payment: snapshot, reason: `declined by the fraud model: risk score ${a.score}` },
+        }),
+        anomaly('decline'),
+      ];
   }
 }
 

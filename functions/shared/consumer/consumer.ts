@@ -6,6 +6,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AnyEventEnvelope, EventData, EventEnvelope, EventType } from '../../domain/events';
 import type { TransactionSql } from '../db/client';
 import { CONSUMERS, type ConsumerName } from '../events/topology';
+import type { InboxEntry } from './inbox';
 
 /** The event types the topology table routes to consumer N. */
 export type EventsOf<N extends ConsumerName> = (typeof CONSUMERS)[N]['events'][number];
@@ -34,13 +35,38 @@ export interface ConsumerContext {
   emit<T extends EventType>(type: T, fields: EmitFields<T>): EventEnvelope<T>;
   /** The same, for an envelope a use case already built; its correlationId is replaced by the incoming one. */
   emitEnvelope(event: AnyEventEnvelope): AnyEventEnvelope;
+  /**
+   * Builds an event as `emit` does (the incoming correlation id) without handing it to the runtime: for a handler
+   * that writes its events to the outbox in one of its own statements (outboxWrites, one statement less per
+   * record) and then hands over what it wrote with `wrote`.
+   */
+  newEvent<T extends EventType>(type: T, fields: EmitFields<T>): EventEnvelope<T>;
+  /** Events the handler wrote to the outbox itself, in this transaction: published after commit like emitted ones. */
+  wrote(events: readonly AnyEventEnvelope[]): void;
+  /**
+   * Only for a consumer defined with `claimsInbox`: the inbox row its first statement must write (inboxInsert as
+   * a CTE), and `settle`, which the handler calls with what that insert returned before it does anything else
+   * (true: a row, the first delivery; false: a duplicate, and the handler returns having changed nothing). A
+   * handler that returns without settling fails the record.
+   */
+  inbox?: InboxClaim;
   /** The SQS message id and how many times SQS has handed this message out (1 on the first delivery). */
   messageId: string;
   receiveCount: number;
 }
 
+/** The event to record in the inbox, for a handler that does it in its first statement. */
+export interface InboxClaim extends InboxEntry {
+  settle(claimed: boolean): void;
+}
+
 export interface ConsumerDefinition<N extends ConsumerName = ConsumerName> {
   name: N;
+  /**
+   * The handler records the event in the inbox itself, in its first statement (`ctx.inbox`), rather than the
+   * runtime in a statement of its own before the handler runs: two round trips less per record.
+   */
+  claimsInbox?: boolean;
   handle(event: ConsumedEvent<N>, ctx: ConsumerContext): Promise<void>;
 }
 

@@ -2,21 +2,37 @@ import type { AnyEventEnvelope } from '../../domain/events';
 import type { Queryable, Sql } from '../db/client';
 import type { ConsumerName } from '../events/topology';
 
+/** An event a consumer is about to process: the key of its inbox row. */
+export interface InboxEntry {
+  consumer: ConsumerName;
+  event: AnyEventEnvelope;
+}
+
+/**
+ * The statement that records the entry in the inbox, not yet run: it returns one row when this is the event's
+ * first delivery and none when the event was processed already. A concurrent duplicate blocks on the first one's
+ * uncommitted row and, once that commits, finds it, so effects happen once even for parallel deliveries.
+ * claimEvent runs it alone; a consumer that claims its events itself (ConsumerDefinition.claimsInbox) makes it a
+ * CTE of its first statement.
+ */
+export function inboxInsert(sql: Queryable, { consumer, event }: InboxEntry) {
+  return sql`
+    insert into consumer_inbox (consumer, event_id, event_type, payment_id, correlation_id, occurred_at)
+    values (${consumer}, ${event.id}, ${event.type}, ${event.paymentId}, ${event.correlationId}, ${event.occurredAt})
+    on conflict (consumer, event_id) do nothing
+    returning 1`;
+}
+
 /**
  * Records that `consumer` processes `event`, inside the consumer's transaction. Returns false when the event was
- * already processed (its row exists): the caller then does nothing. A concurrent duplicate blocks on the first
- * one's uncommitted row and, once that commits, finds it, so effects happen once even for parallel deliveries.
+ * already processed (its row exists): the caller then does nothing.
  */
 export async function claimEvent(
   tx: Queryable,
   consumer: ConsumerName,
   event: AnyEventEnvelope,
 ): Promise<boolean> {
-  const rows = await tx`
-    insert into consumer_inbox (consumer, event_id, event_type, payment_id, correlation_id, occurred_at)
-    values (${consumer}, ${event.id}, ${event.type}, ${event.paymentId}, ${event.correlationId}, ${event.occurredAt})
-    on conflict (consumer, event_id) do nothing
-    returning 1`;
+  const rows = await inboxInsert(tx, { consumer, event });
   return rows.length === 1;
 }
 

@@ -70,7 +70,8 @@ function decode(consumer: ConsumerDefinition, record: SQSRecord, log: () => Logg
 
 /**
  * Runs one SQS record through the consumer inside the batch's transaction, under its own savepoint: validate,
- * claim the event id in the inbox, run the handler, write what it emits to the outbox. Throws (so the record is
+ * claim the event id in the inbox (or let the handler claim it in its first statement, `claimsInbox`), run the
+ * handler, write what it emits to the outbox (unless it wrote the events itself and handed them over, `wrote`). Throws (so the record is
  * reported failed, its savepoint rolled back and nothing of it kept) when the message is rejected or the handler
  * fails. Emitted events are handed to `accepted` only once the record succeeded. `ownTransaction`: the
  * transaction holds this record alone, so it needs no savepoint (two round trips less); the caller rolls the
@@ -99,23 +100,27 @@ export async function processRecord(
     },
   });
   const emitted: AnyEventEnvelope[] = [];
+  const written: AnyEventEnvelope[] = [];
+  const build: ConsumerContext['newEvent'] = (type, fields) =>
+    buildEvent(type, {
+      merchantId: fields.merchantId ?? event.merchantId,
+      paymentId: fields.paymentId ?? event.paymentId,
+      correlationId: event.correlationId,
+      data: fields.data,
+      occurredAt: fields.occurredAt,
+    });
   let outcome: RecordOutcome;
   try {
-    const run = async (sp: TransactionSql) => {
-      if (!(await claimEvent(sp, consumer.name, event))) return 'duplicate';
+    const run = async (sp: TransactionSql): Promise<RecordOutcome> => {
+      let claimed: boolean | undefined;
+      if (!consumer.claimsInbox && !(await claimEvent(sp, consumer.name, event))) return 'duplicate';
       const ctx: ConsumerContext = {
         tx: sp,
         logger: log,
         messageId: record.messageId,
         receiveCount,
         emit: (type, fields) => {
-          const out = buildEvent(type, {
-            merchantId: fields.merchantId ?? event.merchantId,
-            paymentId: fields.paymentId ?? event.paymentId,
-            correlationId: event.correlationId,
-            data: fields.data,
-            occurredAt: fields.occurredAt,
-          });
+          const out = build(type, fields);
           emitted.push(out as AnyEventEnvelope);
           return out;
         },
@@ -124,10 +129,34 @@ export async function processRecord(
           emitted.push(out);
           return out;
         },
+        newEvent: build,
+        wrote: (events) => {
+          written.push(...events);
+        },
+        ...(consumer.claimsInbox
+          ? {
+              inbox: {
+                consumer: consumer.name,
+                event,
+                settle: (value: boolean) => {
+                  claimed = value;
+                },
+              },
+            }
+          : {}),
       };
       await consumer.handle(event as ConsumedEvent<typeof consumer.name>, ctx);
+      if (consumer.claimsInbox) {
+        if (claimed === undefined)
+          throw new Error(`${consumer.name} claims its events in the inbox but did not settle the claim`);
+        if (!claimed) {
+          if (emitted.length + written.length > 0)
+            throw new Error(`${consumer.name} emitted events for a duplicate delivery`);
+          return 'duplicate';
+        }
+      }
       await appendEvents(sp, emitted);
-      return 'processed' as const;
+      return 'processed';
     };
     outcome = ownTransaction ? await run(tx) : await tx.savepoint(run);
   } catch (error) {
@@ -138,8 +167,8 @@ export async function processRecord(
     log.info('duplicate delivery: already processed, nothing changed');
     return outcome;
   }
-  accepted.push(...emitted);
-  log.debug('event processed', { emitted: emitted.map((e) => `${e.type}:${e.id}`) });
+  accepted.push(...written, ...emitted);
+  log.debug('event processed', { emitted: [...written, ...emitted].map((e) => `${e.type}:${e.id}`) });
   return outcome;
 }
 

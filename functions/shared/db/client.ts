@@ -23,7 +23,7 @@ export interface DatabaseSettings {
  * int8 columns (money, counters) come back as JS numbers. Every amount RamPay stores is at most 10^11 minor
  * units, far inside Number's safe range; anything outside it is a bug we want to hear about, not a rounding.
  */
-const int8AsNumber = {
+export const int8AsNumber = {
   to: 20,
   from: [20],
   serialize: (value: number | bigint) => String(value),

@@ -8,7 +8,7 @@ import { amountMilliFromMinor, hourIndex } from '../../../functions/fraud/featur
 import { postgresUnitOfWork } from '../../../functions/fraud/adapters/unit-of-work';
 import { reportFraud } from '../../../functions/fraud/use-cases/report-fraud';
 import { findAssessment } from '../../../functions/fraud/assessments';
-import { startTestDatabase, type TestDatabase } from '../../support/database';
+import { recordingClient, startTestDatabase, type TestDatabase } from '../../support/database';
 import { amountCodedModel, createPendingPayment, fraudHandler, stubModel, TEST_THRESHOLDS } from './support';
 
 let db: TestDatabase;
@@ -279,6 +279,42 @@ describe('idempotency and tolerance', () => {
     expect(types(publisher.published)).toEqual(['AnomalyDetected']);
   });
 
+  it('two concurrent deliveries of one event assess the payment once and publish its events once', async () => {
+    const merchantId = freshMerchant();
+    const { payment, event } = await createPendingPayment(db.sql, { merchantId, amount: 1285 });
+    const first = fraudHandler(db.sql, setup());
+    const second = fraudHandler(db.sql, setup());
+    // On the server the second waits on the first one's inbox row, then finds it; embedded, they run in turn.
+    const results = await Promise.all([first.deliver([event]), second.deliver([event])]);
+    expect(results.flatMap((r) => r.batchItemFailures)).toEqual([]);
+    const state = await snapshotState(merchantId, payment.id);
+    expect(state.assessments).toHaveLength(1);
+    expect(state.cards).toEqual([expect.objectContaining({ tx_count: 1 })]);
+    expect(types([...first.publisher.published, ...second.publisher.published])).toEqual(['AnomalyDetected']);
+  });
+
+  it('a single event is five statements: begin, inbox + lock + windows, assessment + writes + events, commit, the published mark', async () => {
+    const client = recordingClient(db.url);
+    try {
+      const { payment, event } = await createPendingPayment(db.sql, { merchantId: freshMerchant() });
+      const { deliver, publisher } = fraudHandler(client.sql, setup());
+      expect((await deliver([event])).batchItemFailures).toEqual([]);
+      const statements = client.withoutTypeLookup();
+      expect(statements).toHaveLength(5);
+      expect(statements[0]).toMatch(/^begin/);
+      expect(statements[1]).toMatch(
+        /insert into consumer_inbox.*from payments.*for update.*fraud_terminal_hours/,
+      );
+      expect(statements[2]).toMatch(/insert into fraud_assessments.*update payments.*select append_events\(/);
+      expect(statements[3]).toMatch(/^commit/);
+      expect(statements[4]).toMatch(/^select mark_events_published\('\{[0-9a-f-]+\}'::uuid\[\]\)$/);
+      expect((await paymentRow(payment.id)).status).toBe('approved');
+      expect(types(publisher.published)).toEqual(['PaymentApproved']);
+    } finally {
+      await client.sql.end();
+    }
+  });
+
   it('the same payment under another event id is not assessed or counted twice', async () => {
     const merchantId = freshMerchant();
     const { payment, event } = await createPendingPayment(db.sql, { merchantId, amount: 1210 });
@@ -374,7 +410,12 @@ describe('shadow scoring', () => {
 describe('findAssessment (the read port GET /payments/{id} uses)', () => {
   it("shows the merchant's own payment's assessment, nothing before scoring or for another merchant", async () => {
     const merchantId = freshMerchant();
-    const { payment, event } = await createPendingPayment(db.sql, { merchantId, amount: 1288 });
+    // In the daytime: a payment at night gives one more reason.
+    const { payment, event } = await createPendingPayment(db.sql, {
+      merchantId,
+      amount: 1288,
+      createdAt: '2026-06-03T12:00:00.000Z',
+    });
     expect(await findAssessment(db.sql, merchantId, payment.id)).toBeUndefined();
     await fraudHandler(db.sql, { model: amountCodedModel(), thresholds: TEST_THRESHOLDS }).deliver([event]);
     const shown = await findAssessment(db.sql, merchantId, payment.id);

@@ -58,6 +58,8 @@ describe('the fraud consumer with the committed model', () => {
     const { payment, event } = await createPendingPayment(db.sql, {
       merchantId: 'merchant_onnx',
       amount: 2500,
+      // In the daytime: a payment at night gives one more reason.
+      createdAt: '2026-06-03T12:00:00.000Z',
     });
     const { deliver, publisher } = fraudHandler(db.sql, setup);
     expect((await deliver([event])).batchItemFailures).toEqual([]);

@@ -2,6 +2,7 @@
  * Housekeeping (functions/housekeeping): each kind of bookkeeping row is deleted once nothing can read it again,
  * and not a moment before.
  */
+import { dayOfHour } from '../../../functions/fraud/adapters/day-split';
 import { BUCKET_RETENTION_HOURS, hourIndex } from '../../../functions/fraud/features';
 import { pruneExpired, RETENTION_DAYS } from '../../../functions/housekeeping/use-cases/prune-expired';
 import { startTestDatabase, type TestDatabase } from '../../support/database';
@@ -40,6 +41,15 @@ test('deletes what is past its retention and keeps what is not', async () => {
     await sql`insert into fraud_terminal_hours (merchant_id, terminal_id, hour, tx_count, amount_milli, fraud_count)
               values ('m', ${card}, ${hour}, 1, 1000, 0)`;
   }
+  // A terminal's day bucket goes once the whole day is older than what any window reads; the day of the oldest
+  // hour still read stays (its later hours are read, and only a window starting earlier would read it whole).
+  for (const [terminal, day] of [
+    ['old', dayOfHour(oldestRead) - 1],
+    ['read', dayOfHour(oldestRead)],
+  ] as const) {
+    await sql`insert into fraud_terminal_days (merchant_id, terminal_id, day, tx_count, fraud_count)
+              values ('m', ${terminal}, ${day}, 1, 0)`;
+  }
 
   const nowSeconds = Math.floor(now.getTime() / 1000);
   for (const [id, expiresAt] of [
@@ -51,11 +61,12 @@ test('deletes what is past its retention and keeps what is not', async () => {
 
   const outcome = await pruneExpired(sql, now);
 
-  expect(outcome).toEqual({ consumerInbox: 1, analyticsFacts: 1, featureBuckets: 2, idempotencyRecords: 1 });
+  expect(outcome).toEqual({ consumerInbox: 1, analyticsFacts: 1, featureBuckets: 3, idempotencyRecords: 1 });
   expect(await sql`select event_id from consumer_inbox`).toEqual([{ event_id: 'recent' }]);
   expect(await sql`select payment_id from analytics_payments`).toEqual([{ payment_id: 'recently-approved' }]);
   expect(await sql`select card_fingerprint from fraud_card_hours`).toEqual([{ card_fingerprint: 'read' }]);
   expect(await sql`select terminal_id from fraud_terminal_hours`).toEqual([{ terminal_id: 'read' }]);
+  expect(await sql`select terminal_id from fraud_terminal_days`).toEqual([{ terminal_id: 'read' }]);
   expect(await sql`select id from idempotency_records`).toEqual([{ id: 'replayable' }]);
   expect(await pruneExpired(sql, now)).toEqual({
     consumerInbox: 0,

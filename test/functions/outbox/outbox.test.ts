@@ -1,5 +1,5 @@
 import { OutboxPublisher } from '../../../functions/outbox/committed-publisher';
-import { buildEvent, appendEvents } from '../../../functions/outbox/outbox';
+import { buildEvent, appendEvents, outboxWrites } from '../../../functions/outbox/outbox';
 import { publishCommitted, relayPending } from '../../../functions/outbox/use-cases/publish-committed';
 import { PostgresPaymentStore } from '../../../functions/payments/adapters/postgres-payment-store';
 import { createPayment } from '../../../functions/payments/use-cases/create-payment';
@@ -121,6 +121,40 @@ describe('transactional outbox', () => {
     await relayPending(db.sql, publisher);
     expect(publisher.published).toHaveLength(0);
     expect(await db.sql`select 1 from outbox where id = ${event.id}`).toHaveLength(0);
+  });
+
+  it('outboxWrites, inside a larger statement, writes the events and their leases only when its condition holds', async () => {
+    const events = [1, 2].map((i) =>
+      buildEvent('PaymentCreated', {
+        merchantId: 'm7',
+        paymentId: paymentSnapshot().id,
+        correlationId: `cte${i}`,
+        data: { payment: paymentSnapshot() },
+      }),
+    );
+    const write = (condition: boolean) =>
+      db.sql`with decided as (select ${condition}::boolean as ok)
+             select ${outboxWrites(db.sql, events, db.sql`(select ok from decided)`)}`;
+    await write(false);
+    expect(
+      await db.sql`select 1 from outbox where id = any(${events.map((e) => e.id)}::uuid[])`,
+    ).toHaveLength(0);
+    await write(true);
+    const rows = await db.sql<
+      { envelope: unknown; correlation_id: string; occurred_at: Date; leased: boolean }[]
+    >`select o.envelope, o.correlation_id, o.occurred_at, p.claimed_until > now() as leased
+        from outbox o join outbox_pending p on p.event_id = o.id
+       where o.id = any(${events.map((e) => e.id)}::uuid[]) order by o.seq`;
+    expect(rows).toEqual(
+      events.map((e) => ({
+        envelope: e,
+        correlation_id: e.correlationId,
+        occurred_at: new Date(e.occurredAt),
+        leased: true,
+      })),
+    );
+    // Leased to the writer: the relay leaves them alone.
+    expect((await relayPending(db.sql, new RecordingPublisher())).published).toBe(0);
   });
 
   it('refuses to store an event that does not match its schema', async () => {

@@ -3,6 +3,7 @@
  * no event is left unmarked, whatever way the request ends.
  */
 import { OutboxPublisher } from '../../../functions/outbox/committed-publisher';
+import { markPublishedStatement } from '../../../functions/outbox/publication-marks';
 import { PostgresPaymentStore } from '../../../functions/payments/adapters/postgres-payment-store';
 import { createPayment } from '../../../functions/payments/use-cases/create-payment';
 import { createPaymentRequestSchema } from '../../../functions/payments/schemas';
@@ -28,6 +29,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   client.statements.length = 0;
+  client.parameters.length = 0;
 });
 
 const context = lambdaContext('CreatePayment');
@@ -104,4 +106,20 @@ test('an event that could not be published is left to the relay, not marked', as
   const { result } = await createVia(publisher)(input, context);
 
   expect(await eventOf(result.id)).toEqual({ pending: true, failedAttempts: 1 });
+});
+
+test('a mark of its own is one round trip: the event ids are in its text, each checked to be a UUID', async () => {
+  const publisher = new RecordingPublisher();
+  const { result } = await createVia(publisher)(createInput('marks-literal'), context);
+  expect(await eventOf(result.id)).toEqual({ pending: false, failedAttempts: 0 });
+  const events = await db.sql<{ id: string }[]>`select id from outbox where payment_id = ${result.id}`;
+  // Published again by hand: the relay's and the consumers' path, a statement of its own.
+  await db.sql`insert into outbox_pending (event_id) values (${events[0]!.id})`;
+  client.statements.length = 0;
+  client.parameters.length = 0;
+  await markPublishedStatement(sql, [events[0]!.id]);
+  expect(client.parameters).toEqual([[]]);
+  expect(client.statements[0]).toContain(events[0]!.id);
+  expect(await eventOf(result.id)).toEqual({ pending: false, failedAttempts: 0 });
+  expect(() => markPublishedStatement(sql, ["x'); delete from outbox; --"])).toThrow('is not a UUID');
 });

@@ -2,8 +2,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSRecord } from 'aws-lambda';
 import { defineConsumer, type ConsumerContext } from '../../../../functions/shared/consumer/consumer';
 import { createSqsHandler, type ConsumerDependencies } from '../../../../functions/shared/consumer/runtime';
-import { wasProcessed } from '../../../../functions/shared/consumer/inbox';
+import { inboxInsert, wasProcessed } from '../../../../functions/shared/consumer/inbox';
 import type { AnyEventEnvelope } from '../../../../functions/domain/events';
+import { outboxWrites } from '../../../../functions/outbox/outbox';
 import { onServer, recordingClient, startTestDatabase, type TestDatabase } from '../../../support/database';
 import { paymentApproved, paymentCreated, RecordingPublisher, sqsEvent, sqsRecord } from './fixtures';
 
@@ -315,5 +316,113 @@ describe('consumer runtime', () => {
       out.mockRestore();
       err.mockRestore();
     }
+  });
+});
+
+/**
+ * A consumer that records the event in the inbox in its own first statement (claimsInbox), together with its
+ * effect row, and reports the claim unless told not to.
+ */
+function claimingConsumer(options: { settle?: boolean; emitOnDuplicate?: boolean } = {}) {
+  const calls: string[] = [];
+  const consumer = defineConsumer({
+    name: 'fraud',
+    claimsInbox: true,
+    handle: async (event, ctx) => {
+      calls.push(event.id);
+      const [row] = await ctx.tx<{ claimed: boolean }[]>`
+        with claim as (${inboxInsert(ctx.tx, ctx.inbox!)}),
+             effect as (insert into test_effects (event_id, consumer) select ${event.id}, 'fraud' from claim)
+        select exists (select 1 from claim) as claimed`;
+      if (options.emitOnDuplicate && !row!.claimed)
+        ctx.emit('PaymentFailed', { data: { payment: event.data.payment, reason: 'x' } });
+      if (options.settle !== false) ctx.inbox!.settle(row!.claimed);
+    },
+  });
+  return { consumer, calls };
+}
+
+describe('a consumer that claims its events in the inbox itself (claimsInbox)', () => {
+  it('applies an event once, with no inbox statement of the runtime', async () => {
+    const client = recordingClient(db.url);
+    try {
+      const { consumer, calls } = claimingConsumer();
+      const handler = createSqsHandler(consumer, { ...deps, sql: () => client.sql });
+      const event = paymentCreated();
+      expect((await handler(sqsEvent([sqsRecord(event)]))).batchItemFailures).toEqual([]);
+      // A redelivery, and the same message twice in one batch: the handler runs and finds its claim taken.
+      expect((await handler(sqsEvent([sqsRecord(event)]))).batchItemFailures).toEqual([]);
+      expect((await handler(sqsEvent([sqsRecord(event), sqsRecord(event)]))).batchItemFailures).toEqual([]);
+      expect(calls).toHaveLength(4);
+      expect(await effectsOf(event.id)).toBe(1);
+      expect(await wasProcessed(db.sql, 'fraud', event.id)).toBe(true);
+      const inboxStatements = client.statements.filter((s) => s.includes('consumer_inbox'));
+      expect(inboxStatements).toHaveLength(4);
+      for (const statement of inboxStatements) expect(statement).toContain('test_effects');
+    } finally {
+      await client.sql.end();
+    }
+  });
+
+  it('a handler that does not settle its claim fails the record and keeps nothing', async () => {
+    const { consumer } = claimingConsumer({ settle: false });
+    const event = paymentCreated();
+    const result = await createSqsHandler(consumer, deps)(sqsEvent([sqsRecord(event)]));
+    expect(result.batchItemFailures).toHaveLength(1);
+    expect(await effectsOf(event.id)).toBe(0);
+    expect(await wasProcessed(db.sql, 'fraud', event.id)).toBe(false);
+  });
+
+  it('a handler that emits for a duplicate delivery fails the record, and nothing of it is kept or published', async () => {
+    const event = paymentCreated();
+    await createSqsHandler(claimingConsumer().consumer, deps)(sqsEvent([sqsRecord(event)]));
+    const { consumer } = claimingConsumer({ emitOnDuplicate: true });
+    const result = await createSqsHandler(consumer, deps)(sqsEvent([sqsRecord(event)]));
+    expect(result.batchItemFailures).toHaveLength(1);
+    expect(await db.sql`select 1 from outbox where payment_id = ${event.paymentId}`).toHaveLength(0);
+    expect(publisher.published).toEqual([]);
+  });
+});
+
+describe('events the handler writes itself (newEvent, outboxWrites, wrote)', () => {
+  it('are written once, with the incoming correlation id, and published after commit', async () => {
+    const incoming = paymentCreated('corr-own-writes');
+    let written: AnyEventEnvelope | undefined;
+    const consumer = defineConsumer({
+      name: 'fraud',
+      handle: async (event, ctx) => {
+        written = ctx.newEvent('PaymentApproved', {
+          data: { payment: { ...event.data.payment, status: 'approved' }, decidedBy: 'fraud-model' },
+        });
+        await ctx.tx`
+          with effect as (insert into test_effects (event_id, consumer) values (${event.id}, 'fraud') returning 1)
+          select ${outboxWrites(ctx.tx, [written], ctx.tx`exists (select 1 from effect)`)}`;
+        ctx.wrote([written]);
+      },
+    });
+    const result = await createSqsHandler(consumer, deps)(sqsEvent([sqsRecord(incoming)]));
+    expect(result.batchItemFailures).toEqual([]);
+    expect(written).toMatchObject({ correlationId: 'corr-own-writes', paymentId: incoming.paymentId });
+    expect(publisher.published).toEqual([written]);
+    const rows = await db.sql<{ correlation_id: string; envelope: AnyEventEnvelope; published: boolean }[]>`
+      select correlation_id, envelope, not exists (select 1 from outbox_pending where event_id = id) as published
+        from outbox where id = ${written!.id}`;
+    expect(rows).toEqual([{ correlation_id: 'corr-own-writes', envelope: written, published: true }]);
+  });
+
+  it('built but not handed over, they are neither written by the runtime nor published', async () => {
+    const incoming = paymentCreated();
+    let built: AnyEventEnvelope | undefined;
+    const consumer = defineConsumer({
+      name: 'fraud',
+      handle: async (event, ctx) => {
+        built = ctx.newEvent('PaymentFailed', { data: { payment: event.data.payment, reason: 'x' } });
+      },
+    });
+    expect(
+      (await createSqsHandler(consumer, deps)(sqsEvent([sqsRecord(incoming)]))).batchItemFailures,
+    ).toEqual([]);
+    expect(await db.sql`select 1 from outbox where id = ${built!.id}`).toHaveLength(0);
+    expect(publisher.published).toEqual([]);
   });
 });
