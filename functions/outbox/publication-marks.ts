@@ -1,20 +1,16 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Queryable, Sql } from '../shared/db/client';
+import { literal } from '../shared/db/literals';
 import { logger } from '../shared/logger';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Marks events published: they leave the publication queue (mark_events_published, migration 0008). Asynchronous
  * commit: a mark lost in a database crash only means the relay publishes the event again, and delivery is at least
- * once anyway. The ids are written into the statement as a literal, once each is known to be a UUID (the outbox's
- * key), so that the statement has no parameter: without prepared statements postgres.js sends a parameterised
- * statement in two round trips (its parameter types first), one without parameters in one. It is the one statement
- * every publisher runs after its commit.
+ * once anyway. The ids are a checked literal (functions/shared/db/literals.ts), so that the statement every
+ * publisher runs after its commit is one round trip.
  */
 export function markPublishedStatement(sql: Queryable, eventIds: readonly string[]) {
-  for (const id of eventIds) if (!UUID.test(id)) throw new TypeError(`event id ${id} is not a UUID`);
-  return sql`select mark_events_published(${sql.unsafe(`'{${eventIds.join(',')}}'`)}::uuid[])`;
+  return sql`select mark_events_published(${literal.uuidArray(sql, eventIds)})`;
 }
 
 interface PendingMarks {

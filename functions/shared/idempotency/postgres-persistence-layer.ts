@@ -5,7 +5,13 @@ import {
 } from '@aws-lambda-powertools/idempotency';
 import type { JSONValue } from '@aws-lambda-powertools/commons/types';
 import type { Sql } from '../db/client';
+import { literal } from '../db/literals';
 import { takePublicationMarks } from '../../outbox/publication-marks';
+
+/** Powertools' hashes: MD5 in base64, and the key is the operation's key prefix, '#', and the hash of its parts. */
+const HASHED_KEY = /^[\w.-]+#[A-Za-z0-9+/]{22}==$/;
+const MD5 = /^[A-Za-z0-9+/]{22}==$/;
+const STATUS = /^(INPROGRESS|COMPLETED|EXPIRED)$/;
 
 interface RecordRow {
   id: string;
@@ -39,12 +45,14 @@ export class PostgresPersistenceLayer extends BasePersistenceLayer {
   protected async _putRecord(record: IdempotencyRecord): Promise<void> {
     const sql = await this.sql();
     const now = Date.now();
+    // Literals, not parameters: a claim (and so a whole replay) is one round trip. Every value is ours: a status,
+    // epoch numbers, and the key and payload hashes Powertools makes.
     const [row] = await sql<(RecordRow & { claimed: boolean })[]>`
       select * from claim_idempotency_record(
-        ${record.idempotencyKey}, ${record.getStatus()},
-        ${record.expiryTimestamp ?? Math.floor(now / 1000)}::bigint,
-        ${record.inProgressExpiryTimestamp ?? null}::bigint, ${record.payloadHash ?? null}::text,
-        ${Math.floor(now / 1000)}::bigint, ${now}::bigint)`;
+        ${literal.text(sql, record.idempotencyKey, HASHED_KEY)}, ${literal.text(sql, record.getStatus(), STATUS)},
+        ${literal.bigint(sql, record.expiryTimestamp ?? Math.floor(now / 1000))},
+        ${literal.bigint(sql, record.inProgressExpiryTimestamp)}, ${literal.text(sql, record.payloadHash, MD5)},
+        ${literal.bigint(sql, Math.floor(now / 1000))}, ${literal.bigint(sql, now)})`;
     if (!row!.claimed) {
       throw new IdempotencyItemAlreadyExistsError(
         `idempotency key ${record.idempotencyKey} is taken`,

@@ -39,17 +39,19 @@ const input = (idempotencyKey: string) => ({
   correlationId: 'c',
 });
 
-test('a replay is answered from the stored result by the claim itself: one statement, nothing written', async () => {
+test('a replay is answered from the stored result by the claim itself: one statement without parameters (one round trip), nothing written', async () => {
   const first = await counted(input('replay-1'), context);
   const [before] =
     await db.sql`select xmin::text, xmax::text from idempotency_records where status = 'COMPLETED'`;
   client.statements.length = 0;
+  client.parameters.length = 0;
 
   const again = await counted(input('replay-1'), context);
 
   expect(again).toEqual({ result: first.result, replayed: true });
   expect(client.withoutTypeLookup()).toHaveLength(1);
   expect(client.withoutTypeLookup()[0]).toMatch(/^select \* from claim_idempotency_record\(/);
+  expect(client.parameters).toEqual([[]]);
   // Not even a row lock: the record's tuple is untouched.
   const [after] =
     await db.sql`select xmin::text, xmax::text from idempotency_records where status = 'COMPLETED'`;
