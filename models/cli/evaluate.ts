@@ -167,7 +167,7 @@ runCli(USAGE, async () => {
           '--parity-rows',
           '16',
         ],
-        300,
+        undefined,
         true,
       );
       const foldModel = await OnnxFraudModel.load({ metadataPath: path.join(dir, report.metadata) });

@@ -37,7 +37,7 @@ ${SIMULATION_USAGE}
   --input DIR       read a simulation written by model:simulate instead of simulating
   --train-days A:B  training days, relative to the start, B excluded (default 38:162: every window filled)
   --valid-days C:D  validation days for the comparison and the calibration (default 169:183, after a 7-day gap)
-  --max-iter N      boosting iterations (default 300)
+  --max-iter N      boosting iterations (default: train.py's HGB_PARAMS)
   --out DIR         where the artifact goes (default models/)
   --keep-previous   keep the other versions' files in the output folder`;
 
@@ -70,7 +70,8 @@ runCli(USAGE, async () => {
   });
   const trainSpan = parseSpan('train-days', values['train-days']);
   const validSpan = parseSpan('valid-days', values['valid-days']);
-  const maxIter = positiveInt('max-iter', values['max-iter'], 300);
+  const maxIter =
+    values['max-iter'] === undefined ? undefined : positiveInt('max-iter', values['max-iter'], 1);
   const started = performance.now();
   let sim: Simulation;
   if (values.input !== undefined) {
@@ -129,8 +130,7 @@ runCli(USAGE, async () => {
       out,
       '--info',
       infoPath,
-      '--max-iter',
-      String(maxIter),
+      ...(maxIter === undefined ? [] : ['--max-iter', String(maxIter)]),
     ],
     maxIter,
   );
