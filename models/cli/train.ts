@@ -1,4 +1,4 @@
-import { readdir, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   CARD_WINDOW_DAYS,
@@ -52,6 +52,15 @@ function parseSpan(name: string, text: string | undefined): [number, number] | u
 function within(name: string, span: [number, number], days: number): [number, number] {
   if (span[1] > days) throw new UsageError(`--${name} ends after the simulation's ${days} days`);
   return span;
+}
+
+/** Rewrites JSON files as `npm run lint` expects them (prettier; the values stay as they were). */
+async function formatJson(files: string[]): Promise<void> {
+  const prettier = await import('prettier');
+  for (const file of files) {
+    const config = (await prettier.resolveConfig(file)) ?? {};
+    await writeFile(file, await prettier.format(await readFile(file, 'utf8'), { ...config, filepath: file }));
+  }
 }
 
 function dateOf(sim: Simulation, day: number): string {
@@ -135,6 +144,10 @@ runCli(USAGE, async () => {
     maxIter,
   );
   const trainTime = seconds(trainStarted);
+  await formatJson([
+    path.join(out, report.metadata),
+    path.join(out, report.metadata.replace(/\.json$/, '.parity.json')),
+  ]);
   const removed: string[] = [];
   if (!values['keep-previous']) {
     for (const file of await readdir(out)) {
