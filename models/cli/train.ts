@@ -1,4 +1,4 @@
-import { readdir, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   CARD_WINDOW_DAYS,
@@ -37,7 +37,7 @@ ${SIMULATION_USAGE}
   --input DIR       read a simulation written by model:simulate instead of simulating
   --train-days A:B  training days, relative to the start, B excluded (default 38:162: every window filled)
   --valid-days C:D  validation days for the comparison and the calibration (default 169:183, after a 7-day gap)
-  --max-iter N      boosting iterations (default 300)
+  --max-iter N      boosting iterations (default: train.py's HGB_PARAMS)
   --out DIR         where the artifact goes (default models/)
   --keep-previous   keep the other versions' files in the output folder`;
 
@@ -52,6 +52,15 @@ function parseSpan(name: string, text: string | undefined): [number, number] | u
 function within(name: string, span: [number, number], days: number): [number, number] {
   if (span[1] > days) throw new UsageError(`--${name} ends after the simulation's ${days} days`);
   return span;
+}
+
+/** Rewrites JSON files as `npm run lint` expects them (prettier; the values stay as they were). */
+async function formatJson(files: string[]): Promise<void> {
+  const prettier = await import('prettier');
+  for (const file of files) {
+    const config = (await prettier.resolveConfig(file)) ?? {};
+    await writeFile(file, await prettier.format(await readFile(file, 'utf8'), { ...config, filepath: file }));
+  }
 }
 
 function dateOf(sim: Simulation, day: number): string {
@@ -70,7 +79,8 @@ runCli(USAGE, async () => {
   });
   const trainSpan = parseSpan('train-days', values['train-days']);
   const validSpan = parseSpan('valid-days', values['valid-days']);
-  const maxIter = positiveInt('max-iter', values['max-iter'], 300);
+  const maxIter =
+    values['max-iter'] === undefined ? undefined : positiveInt('max-iter', values['max-iter'], 1);
   const started = performance.now();
   let sim: Simulation;
   if (values.input !== undefined) {
@@ -129,12 +139,15 @@ runCli(USAGE, async () => {
       out,
       '--info',
       infoPath,
-      '--max-iter',
-      String(maxIter),
+      ...(maxIter === undefined ? [] : ['--max-iter', String(maxIter)]),
     ],
     maxIter,
   );
   const trainTime = seconds(trainStarted);
+  await formatJson([
+    path.join(out, report.metadata),
+    path.join(out, report.metadata.replace(/\.json$/, '.parity.json')),
+  ]);
   const removed: string[] = [];
   if (!values['keep-previous']) {
     for (const file of await readdir(out)) {

@@ -23,11 +23,16 @@ export interface TrainReport {
   calibration_points: number;
 }
 
-/** Runs train.py with `args`, relaying its `[i/n]` iteration lines to a progress bar; resolves its report. */
-export function runTraining(args: string[], iterations: number, quiet = false): Promise<TrainReport> {
+/**
+ * Runs train.py with `args`, relaying its `[i/n]` iteration lines to a progress bar (its total comes from those
+ * lines when `iterations` is not given); resolves its report.
+ */
+export function runTraining(args: string[], iterations?: number, quiet = false): Promise<TrainReport> {
   return new Promise((resolve, reject) => {
     const child = spawn(PYTHON, ['-u', TRAIN_SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const bar = quiet ? { update: () => {}, stop: () => {} } : progress('boosting iterations', iterations);
+    const bar = quiet
+      ? { update: () => {}, stop: () => {} }
+      : progress('boosting iterations', iterations ?? 0);
     let last = '';
     let stderr = '';
     createInterface({ input: child.stdout }).on('line', (line) => {

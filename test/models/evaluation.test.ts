@@ -1,5 +1,7 @@
+import { rankedFirst, visibleFrauds } from '../../models/evaluation/bounds';
 import { aucRoc, averagePrecision, cardPrecisionTopK, meanStd } from '../../models/evaluation/metrics';
 import { protocolFolds } from '../../models/evaluation/protocol';
+import { REFERENCE_OPTIONS, type Simulation } from '../../models/simulator/simulate';
 
 describe('handbook metrics', () => {
   it('computes AUC ROC and average precision as scikit-learn does', () => {
@@ -47,5 +49,49 @@ describe('prequential protocol', () => {
     // card 2's fraud on day 145 (delay day j - 1 = 2) is revealed before test day j = 3 (day 153)
     expect(fold0.filter(([, c]) => c === 2).map(([d]) => d)).toEqual([150, 151, 152]);
     expect(fold0.filter(([, c]) => c === 0)).toHaveLength(7);
+  });
+});
+
+describe('bounds of card precision', () => {
+  const HOUR = 3600;
+  const DAY = 24 * HOUR;
+  // one simulation row per [seconds since the start, terminal, scenario]
+  const simulation = (rows: [number, number, number][]): Simulation => ({
+    options: { ...REFERENCE_OPTIONS, terminals: 3 },
+    startMs: Date.parse('2018-04-01T00:00:00Z'),
+    count: rows.length,
+    timeSeconds: Int32Array.from(rows, (r) => r[0]),
+    customer: new Int32Array(rows.length),
+    terminal: Int32Array.from(rows, (r) => r[1]),
+    amountCents: new Int32Array(rows.length).fill(5000),
+    fraud: Uint8Array.from(rows, (r) => (r[2] > 0 ? 1 : 0)),
+    scenario: Uint8Array.from(rows, (r) => r[2]),
+  });
+
+  it('sees a compromised terminal once a fraud of its compromise is in an hour the terminal windows read', () => {
+    const start = 10 * DAY + 9 * HOUR + 1800; // 09:30 on day 10
+    const sim = simulation([
+      [5 * DAY, 1, 1], // an amount fraud: always visible
+      [6 * DAY, 1, 3], // a card's multiplied amount: always visible
+      [start, 0, 2], // the compromise's first fraud: hour h
+      [start + DAY, 0, 2],
+      [start + 7 * DAY, 0, 2], // hour h + 168: that hour is not read yet
+      [start + 7 * DAY + HOUR, 0, 2], // hour h + 169: the first fraud's hour is H - 169
+      [start + 7 * DAY + HOUR, 2, 0], // genuine
+      [start + 8 * DAY, 1, 2], // another terminal's compromise starts: its own clock
+      [start + 35 * DAY + HOUR, 0, 2], // 28 days after terminal 0's last fraud: the same compromise
+      [start + 63 * DAY + HOUR + 1, 0, 2], // 28 days and a second after it: a new compromise
+    ]);
+    expect(Array.from(visibleFrauds(sim))).toEqual([1, 1, 0, 0, 0, 1, 0, 0, 1, 0]);
+  });
+
+  it('moves the chosen rows above all others and keeps the order within each group', () => {
+    expect(Array.from(rankedFirst([0.9, 0.1, 0.5, 0.2], [0, 1, 0, 1]))).toEqual([0.9, 2.1, 0.5, 2.2]);
+    // with every fraud first, card precision is the share of days' top cards that are compromised
+    const day = [0, 0, 0];
+    const card = [1, 2, 3];
+    const labels = [0, 1, 0];
+    expect(cardPrecisionTopK(day, card, labels, [0.9, 0.1, 0.5], 1)).toBe(0);
+    expect(cardPrecisionTopK(day, card, labels, rankedFirst([0.9, 0.1, 0.5], labels), 1)).toBe(1);
   });
 });

@@ -9,7 +9,7 @@ import { exportFeatures, selectRows } from '../../models/features/export';
 import { REFERENCE_OPTIONS, simulate } from '../../models/simulator/simulate';
 
 describe('committed model quality floor', () => {
-  // Measured with hgb-a8372ca94baf: AUC 0.894, AP 0.758 (CP@100 0.231: fewer cards than the reference size).
+  // Measured with hgb-fffb5485221c: AUC 0.893, AP 0.754 (CP@100 0.230: fewer cards than the reference size).
   it('ranks frauds well on a small simulated holdout it never saw', async () => {
     // seed 3 (training used seed 1); 75 days so the last 30 have every window filled
     const sim = simulate({ ...REFERENCE_OPTIONS, customers: 2000, terminals: 4000, days: 75, seed: 3 });
