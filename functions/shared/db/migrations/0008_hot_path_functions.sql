@@ -51,8 +51,9 @@ begin
     if not found then
       continue; -- the holder's operation failed and its record was deleted in between: claim again
     end if;
-    if held.expires_at >= p_now_seconds
-       and not (held.status = 'INPROGRESS' and held.in_progress_expires_at < p_now_millis) then
+    -- coalesce: an in-progress record without a lease is held until its replay window ends, never taken over.
+    if not (held.expires_at < p_now_seconds
+            or (held.status = 'INPROGRESS' and coalesce(held.in_progress_expires_at < p_now_millis, false))) then
       return query select false, held.status, held.expires_at, held.in_progress_expires_at, held.payload_hash,
                           held.response_data;
       return;

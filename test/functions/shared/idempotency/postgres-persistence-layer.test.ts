@@ -93,3 +93,24 @@ test('a key whose stored result expired is claimed again and runs the operation 
   expect(again.replayed).toBe(false);
   expect(again.result.run).toBe(first.result.run + 1);
 });
+
+test('a key in progress without a lease is held (409), never taken over', async () => {
+  const releases: (() => void)[] = [];
+  const blocked = idempotentOperation(
+    'persistence-test-no-lease',
+    async () => sql,
+    async (input: { body: unknown }) => {
+      await new Promise<void>((resolve) => releases.push(resolve));
+      return { body: input.body };
+    },
+  );
+  const running = blocked(input('no-lease-1'), context);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  await db.sql`update idempotency_records set in_progress_expires_at = null where status = 'INPROGRESS'`;
+
+  await expect(blocked(input('no-lease-1'), context)).rejects.toMatchObject({ status: 409 });
+
+  expect(releases).toHaveLength(1);
+  releases.forEach((release) => release());
+  await expect(running).resolves.toMatchObject({ replayed: false });
+});
