@@ -39,6 +39,20 @@ const input = (idempotencyKey: string) => ({
   correlationId: 'c',
 });
 
+/** An idempotent operation that stays in progress until the test releases it (`releases`, one per run). */
+function heldOperation(name: string) {
+  const releases: (() => void)[] = [];
+  const blocked = idempotentOperation(
+    name,
+    async () => sql,
+    async (input: { body: unknown }) => {
+      await new Promise<void>((resolve) => releases.push(resolve));
+      return { body: input.body };
+    },
+  );
+  return { blocked, releases };
+}
+
 test('a replay is answered from the stored result by the claim itself: one statement without parameters (one round trip), nothing written', async () => {
   const first = await counted(input('replay-1'), context);
   const [before] =
@@ -59,15 +73,7 @@ test('a replay is answered from the stored result by the claim itself: one state
 });
 
 test('a key still in progress is answered 409 until its lease runs out, then claimed anew', async () => {
-  const releases: (() => void)[] = [];
-  const blocked = idempotentOperation(
-    'persistence-test-lease',
-    async () => sql,
-    async (input: { body: unknown }) => {
-      await new Promise<void>((resolve) => releases.push(resolve));
-      return { body: input.body };
-    },
-  );
+  const { blocked, releases } = heldOperation('persistence-test-lease');
   const running = blocked(input('lease-1'), context);
   await new Promise((resolve) => setTimeout(resolve, 200));
 
@@ -95,15 +101,7 @@ test('a key whose stored result expired is claimed again and runs the operation 
 });
 
 test('a key in progress without a lease is held (409), never taken over', async () => {
-  const releases: (() => void)[] = [];
-  const blocked = idempotentOperation(
-    'persistence-test-no-lease',
-    async () => sql,
-    async (input: { body: unknown }) => {
-      await new Promise<void>((resolve) => releases.push(resolve));
-      return { body: input.body };
-    },
-  );
+  const { blocked, releases } = heldOperation('persistence-test-no-lease');
   const running = blocked(input('no-lease-1'), context);
   await new Promise((resolve) => setTimeout(resolve, 200));
   await db.sql`update idempotency_records set in_progress_expires_at = null where status = 'INPROGRESS'`;
