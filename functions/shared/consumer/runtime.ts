@@ -71,11 +71,11 @@ function decode(consumer: ConsumerDefinition, record: SQSRecord, log: () => Logg
 /**
  * Runs one SQS record through the consumer inside the batch's transaction, under its own savepoint: validate,
  * claim the event id in the inbox (or let the handler claim it in its first statement, `claimsInbox`), run the
- * handler, write what it emits to the outbox (unless it wrote the events itself and handed them over, `wrote`). Throws (so the record is
- * reported failed, its savepoint rolled back and nothing of it kept) when the message is rejected or the handler
- * fails. Emitted events are handed to `accepted` only once the record succeeded. `ownTransaction`: the
- * transaction holds this record alone, so it needs no savepoint (two round trips less); the caller rolls the
- * whole transaction back when this throws.
+ * handler, write what it emits to the outbox (events it wrote itself are handed over with `wrote`). Throws (so
+ * the record is reported failed, its savepoint rolled back and nothing of it kept) when the message is rejected
+ * or the handler fails. Emitted events are handed to `accepted` only once the record succeeded.
+ * `ownTransaction`: the transaction holds this record alone, so it needs no savepoint (two round trips less);
+ * the caller rolls the whole transaction back when this throws.
  */
 export async function processRecord(
   consumer: ConsumerDefinition,
