@@ -1,12 +1,12 @@
 import type { AnyEventEnvelope } from '../../domain/events';
 import type { Payment } from '../../domain/payment';
-import { outboxWrites } from '../../outbox/outbox';
+import { eventsParameter, WRITER_LEASE_SECONDS } from '../../outbox/outbox';
 import { ConcurrentUpdateError, toPayment } from '../../payments/adapters/postgres-payment-store';
-import { inboxInsert, type InboxEntry } from '../../shared/consumer/inbox';
+import { inboxEntryJson, type InboxEntry } from '../../shared/consumer/inbox';
 import type { Queryable, Sql } from '../../shared/db/client';
 import type { FraudAction, Thresholds } from '../decision';
 import { cardWindows, terminalWindows, type FeatureName } from '../features';
-import { dayOfHour, mergeRanges, splitIntoDays, type DaySplit } from './day-split';
+import { dayOfHour, splitIntoDays } from './day-split';
 import type {
   Assessment,
   FraudReadStore,
@@ -21,19 +21,16 @@ import type {
   StoredLabel,
 } from '../ports';
 
-/** What the scoring read sums, and from where. */
-type SumSource = 'card' | 'terminal_hours' | 'terminal_days';
-type SumField = 'count' | 'amount' | 'fraud';
-const SUM_COLUMNS = { count: 'tx_count', amount: 'amount_milli', fraud: 'fraud_count' } as const;
-
-/** Column names of window k's sums in the scoring read (`card_count_0`, `terminal_days_fraud_2`, ...). */
-const sumColumn = (source: SumSource, field: SumField, k: number): string => `${source}_${field}_${k}`;
-
+/** The scoring read's answer: the payment's columns (all null when it does not exist) and its window sums. */
 type ScoringRow = PaymentRow & {
   claimed: boolean;
   already_assessed: boolean;
   labelled_fraud: boolean;
-} & Record<string, number>;
+  card_counts: number[];
+  card_amounts: number[];
+  terminal_counts: number[];
+  terminal_frauds: number[];
+};
 
 interface AssessmentRow {
   payment_id: string;
@@ -127,89 +124,37 @@ export class PostgresFraudSession implements FraudWriteSession {
     const cards = cardWindows(hour);
     // A terminal's windows span up to 720 hours: their whole days come from day buckets, the edges from hours.
     const terminals = terminalWindows(hour).map(splitIntoDays);
-    const dayRanges = (split: DaySplit) => (split.days ? [split.days] : []);
-    const within = (column: 'hour' | 'day', ranges: readonly { from: number; to: number }[]) =>
-      ranges.length === 0
-        ? tx`false`
-        : ranges
-            .map((r) => tx`b.${tx(column)} between ${r.from} and ${r.to}`)
-            .reduce((either, or) => tx`${either} or ${or}`);
-    // Window k's sums, one FILTER each (columns `${source}_${field}_${k}`), over one scan of the source.
-    const sums = (source: SumSource, conditions: ReturnType<typeof within>[], fields: SumField[]) =>
-      conditions
-        .flatMap((condition, k) =>
-          fields.map(
-            (field) =>
-              tx`coalesce(sum(b.${tx(SUM_COLUMNS[field])}) filter (where ${condition}), 0)::int8
-                   as ${tx(sumColumn(source, field, k))}`,
-          ),
-        )
-        .reduce((list, item) => tx`${list}, ${item}`);
-    // One round trip: the event's inbox row (when the caller claims it here), then the payment's lock, its card's
-    // and terminal's windows (keyed by the locked row itself), and whether it was assessed or labelled already.
-    // A duplicate delivery locks and reads nothing. Should the lock wait for a concurrent scoring of the same
-    // payment, the reads come from before that scoring committed; saveAssessment then finds its assessment.
-    const [answer] = await tx<ScoringRow[]>`
-      with claim as (
-        ${claim ? inboxInsert(tx, claim) : tx`select 1`}
-      ), p as (
-        select * from payments
-         where id = ${paymentId} and merchant_id = ${merchantId} and exists (select 1 from claim)
-           for update
-      )
-      select exists (select 1 from claim) as claimed, scoring.*
-        from (select) as one
-        left join lateral (
-          select p.*,
-                 exists (select 1 from fraud_assessments a where a.payment_id = p.id) as already_assessed,
-                 coalesce((select l.fraud from fraud_labels l where l.payment_id = p.id), false) as labelled_fraud,
-                 card.*, terminal_hours.*, terminal_days.*
-            from p,
-            lateral (select ${sums(
-              'card',
-              cards.map((w) => within('hour', [w])),
-              ['count', 'amount'],
-            )}
-                       from fraud_card_hours b
-                      where b.merchant_id = p.merchant_id and b.card_fingerprint = p.card_fingerprint
-                        and (${within('hour', mergeRanges(cards))})) card,
-            lateral (select ${sums(
-              'terminal_hours',
-              terminals.map((t) => within('hour', t.hours)),
-              ['count', 'fraud'],
-            )}
-                       from fraud_terminal_hours b
-                      where b.merchant_id = p.merchant_id and b.terminal_id = p.terminal_id
-                        and (${within('hour', mergeRanges(terminals.flatMap((t) => t.hours)))})) terminal_hours,
-            lateral (select ${sums(
-              'terminal_days',
-              terminals.map((t) => within('day', dayRanges(t))),
-              ['count', 'fraud'],
-            )}
-                       from fraud_terminal_days b
-                      where b.merchant_id = p.merchant_id and b.terminal_id = p.terminal_id
-                        and (${within('day', mergeRanges(terminals.flatMap(dayRanges)))})) terminal_days
-        ) scoring on true`;
-    const row = answer!;
-    if (!row.claimed) return 'duplicate';
-    if (row.id === null) return undefined;
-    const sum = (source: SumSource, field: SumField, k: number): number =>
-      row[sumColumn(source, field, k)] ?? 0;
+    const range = (r: { from: number; to: number }) => [r.from, r.to];
+    // One round trip (migration 0010): the event's inbox row (when the caller claims it here), then the payment's
+    // lock, its card's and terminal's window sums (keyed by the locked row itself), and whether it was assessed or
+    // labelled already. A duplicate delivery locks and reads nothing. Should the lock wait for a concurrent
+    // scoring of the same payment, the reads come from before that scoring committed; saveAssessment then finds
+    // its assessment.
+    const read = {
+      ...(claim ? { inbox: inboxEntryJson(claim) } : {}),
+      merchantId,
+      paymentId,
+      card: cards.map(range),
+      terminal: terminals.map((t) => ({ hours: t.hours.map(range), days: t.days ? range(t.days) : null })),
+    };
+    const [row] = await tx<ScoringRow[]>`
+      select (r.payment).*, r.claimed, r.already_assessed, r.labelled_fraud, r.card_counts, r.card_amounts,
+             r.terminal_counts, r.terminal_frauds
+        from fraud_lock_for_scoring(${tx.json(read)}) r`;
+    if (!row!.claimed) return 'duplicate';
+    if (row!.id === null) return undefined;
+    const { card_counts, card_amounts, terminal_counts, terminal_frauds } = row!;
     return {
-      payment: toPayment(row),
+      payment: toPayment(row!),
       inputs: {
-        card: cards.map((_, k) => ({
-          count: sum('card', 'count', k),
-          amountMilli: sum('card', 'amount', k),
-          fraudCount: 0,
-        })),
+        card: cards.map((_, k) => ({ count: card_counts[k]!, amountMilli: card_amounts[k]!, fraudCount: 0 })),
         terminal: terminals.map((_, k) => ({
-          count: sum('terminal_hours', 'count', k) + sum('terminal_days', 'count', k),
+          count: terminal_counts[k]!,
           amountMilli: 0,
-          fraudCount: sum('terminal_hours', 'fraud', k) + sum('terminal_days', 'fraud', k),
+          fraudCount: terminal_frauds[k]!,
         })),
-        alreadyAssessed: row.already_assessed,
-        labelledFraud: row.labelled_fraud,
+        alreadyAssessed: row!.already_assessed,
+        labelledFraud: row!.labelled_fraud,
       },
     };
   }
@@ -224,64 +169,43 @@ export class PostgresFraudSession implements FraudWriteSession {
     },
   ): Promise<'saved' | 'already-assessed'> {
     const tx = this.tx;
-    const fraud = options.countFraud ? 1 : 0;
     const p = options.decided;
-    // One statement: data-modifying CTEs all run, whether or not the outer query reads them. Everything else
-    // hangs on the assessment's insert, the events too: a payment assessed concurrently (its row exists) is left
-    // alone. The bucket upserts take the hot rows' locks late, just before the commit.
-    const moved = p
-      ? tx`update payments
-              set status = ${p.status}, amount_refunded = ${p.amountRefunded}, version = ${p.version},
-                  updated_at = ${p.updatedAt}
-             where id = ${p.id} and version = ${p.version - 1} and exists (select 1 from assessed)
-           returning 1`
-      : tx`select 1 where false`;
-    const [row] = await tx<{ assessed: number; moved: number }[]>`
-      with assessed as (
-        insert into fraud_assessments (payment_id, merchant_id, event_id, model_version, probability, score, action,
-                                       applied, thresholds, features, reasons, shadow, card_fingerprint,
-                                       terminal_id, hour, amount_milli, assessed_at)
-        values (${a.paymentId}, ${a.merchantId}, ${a.eventId}, ${a.modelVersion}, ${a.probability}, ${a.score},
-                ${a.action}, ${a.applied}, ${tx.json(a.thresholds as never)}, ${tx.json(a.features as never)},
-                ${tx.json(a.reasons)}, ${a.shadow ? tx.json(a.shadow as never) : null}, ${a.cardFingerprint},
-                ${a.terminalId}, ${a.hour}, ${a.amountMilli}, ${a.assessedAt})
-        on conflict (payment_id) do nothing
-        returning payment_id
-      ), review as (
-        insert into fraud_reviews (payment_id, merchant_id, kind, opened_at)
-        select payment_id, ${a.merchantId}, ${options.openReview ?? null}::text, ${a.assessedAt}::timestamptz
-          from assessed
-         where ${options.openReview ?? null}::text is not null
-      ), moved as (
-        ${moved}
-      ), card as (
-        insert into fraud_card_hours (merchant_id, card_fingerprint, hour, tx_count, amount_milli, fraud_count)
-        select ${a.merchantId}, ${a.cardFingerprint}, ${a.hour}::int, 1, ${a.amountMilli}::int8, ${fraud}::int
-          from assessed
-        on conflict (merchant_id, card_fingerprint, hour) do update
-           set tx_count = fraud_card_hours.tx_count + 1,
-               amount_milli = fraud_card_hours.amount_milli + excluded.amount_milli,
-               fraud_count = fraud_card_hours.fraud_count + excluded.fraud_count
-      ), terminal as (
-        insert into fraud_terminal_hours (merchant_id, terminal_id, hour, tx_count, amount_milli, fraud_count)
-        select ${a.merchantId}, ${a.terminalId}, ${a.hour}::int, 1, ${a.amountMilli}::int8, ${fraud}::int
-          from assessed
-        on conflict (merchant_id, terminal_id, hour) do update
-           set tx_count = fraud_terminal_hours.tx_count + 1,
-               amount_milli = fraud_terminal_hours.amount_milli + excluded.amount_milli,
-               fraud_count = fraud_terminal_hours.fraud_count + excluded.fraud_count
-      ), terminal_day as (
-        insert into fraud_terminal_days (merchant_id, terminal_id, day, tx_count, fraud_count)
-        select ${a.merchantId}, ${a.terminalId}, ${dayOfHour(a.hour)}::int, 1, ${fraud}::int
-          from assessed
-        on conflict (merchant_id, terminal_id, day) do update
-           set tx_count = fraud_terminal_days.tx_count + 1,
-               fraud_count = fraud_terminal_days.fraud_count + excluded.fraud_count
-      )
-      select (select count(*) from assessed)::int as assessed, (select count(*) from moved)::int as moved,
-             ${outboxWrites(tx, options.events ?? [], tx`exists (select 1 from assessed)`)} as outbox_written`;
-    if (row!.assessed === 0) return 'already-assessed';
-    if (p && row!.moved !== 1) throw new ConcurrentUpdateError(p.id);
+    const assessment: Omit<AssessmentRow, 'assessed_at'> & { assessed_at: string } = {
+      payment_id: a.paymentId,
+      merchant_id: a.merchantId,
+      event_id: a.eventId,
+      model_version: a.modelVersion,
+      probability: a.probability,
+      score: a.score,
+      action: a.action,
+      applied: a.applied,
+      thresholds: a.thresholds,
+      features: a.features,
+      reasons: a.reasons,
+      shadow: a.shadow ?? null,
+      card_fingerprint: a.cardFingerprint,
+      terminal_id: a.terminalId,
+      hour: a.hour,
+      amount_milli: a.amountMilli,
+      assessed_at: a.assessedAt,
+    };
+    const decided = p
+      ? {
+          id: p.id,
+          status: p.status,
+          amount_refunded: p.amountRefunded,
+          version: p.version,
+          updated_at: p.updatedAt,
+        }
+      : null;
+    // One call (migration 0010): everything hangs on the assessment's insert, the events too, so a payment
+    // assessed concurrently (its row exists) is left alone.
+    const [row] = await tx<{ assessed: boolean; moved: boolean }[]>`
+      select * from fraud_save_assessment(${tx.json(assessment as never)}, ${options.countFraud},
+                                          ${options.openReview ?? null}, ${decided ? tx.json(decided) : null},
+                                          ${eventsParameter(tx, options.events ?? [])}, ${WRITER_LEASE_SECONDS})`;
+    if (!row!.assessed) return 'already-assessed';
+    if (p && !row!.moved) throw new ConcurrentUpdateError(p.id);
     return 'saved';
   }
 

@@ -24,6 +24,21 @@ export function inboxInsert(sql: Queryable, { consumer, event }: InboxEntry) {
 }
 
 /**
+ * The entry as claim_inbox_entry (migration 0010) takes it: for a consumer whose first statement is a function
+ * that claims the event itself.
+ */
+export function inboxEntryJson({ consumer, event }: InboxEntry) {
+  return {
+    consumer,
+    eventId: event.id,
+    eventType: event.type,
+    paymentId: event.paymentId,
+    correlationId: event.correlationId,
+    occurredAt: event.occurredAt,
+  };
+}
+
+/**
  * Records that `consumer` processes `event`, inside the consumer's transaction. Returns false when the event was
  * already processed (its row exists): the caller then does nothing.
  */
