@@ -33,14 +33,3 @@ export function splitIntoDays(window: HourRange): DaySplit {
     hours.push({ from: afterLastWholeDay * HOURS_PER_DAY, to: window.to });
   return { days: { from: firstWholeDay, to: afterLastWholeDay - 1 }, hours };
 }
-
-/** The same ranges merged where they overlap or touch, in order: what one index scan reads for all of them. */
-export function mergeRanges<R extends { from: number; to: number }>(ranges: readonly R[]): HourRange[] {
-  const merged: { from: number; to: number }[] = [];
-  for (const range of [...ranges].sort((a, b) => a.from - b.from)) {
-    const last = merged.at(-1);
-    if (last && range.from <= last.to + 1) last.to = Math.max(last.to, range.to);
-    else merged.push({ from: range.from, to: range.to });
-  }
-  return merged;
-}

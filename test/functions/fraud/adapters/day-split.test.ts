@@ -1,4 +1,4 @@
-import { dayOfHour, mergeRanges, splitIntoDays } from '../../../../functions/fraud/adapters/day-split';
+import { dayOfHour, splitIntoDays } from '../../../../functions/fraud/adapters/day-split';
 import { HOURS_PER_DAY, terminalWindows, type HourRange } from '../../../../functions/fraud/features';
 
 /** Every hour a split covers, in order, with whole days expanded to their 24 hours. */
@@ -47,24 +47,5 @@ describe('splitIntoDays', () => {
         { from: (dayOfHour(midnight) - 7) * 24, to: midnight + 1 - 169 },
       ],
     });
-  });
-});
-
-describe('mergeRanges', () => {
-  it('merges ranges that overlap or touch, in order, and keeps the others apart', () => {
-    expect(
-      mergeRanges([
-        { from: 30, to: 40 },
-        { from: 1, to: 5 },
-        { from: 6, to: 8 },
-        { from: 35, to: 50 },
-        { from: 10, to: 12 },
-      ]),
-    ).toEqual([
-      { from: 1, to: 8 },
-      { from: 10, to: 12 },
-      { from: 30, to: 50 },
-    ]);
-    expect(mergeRanges([])).toEqual([]);
   });
 });
