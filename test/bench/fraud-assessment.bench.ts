@@ -1,8 +1,8 @@
 /**
  * Fraud assessment latency, per payment, on the PostgreSQL server (DATABASE_URL, default 127.0.0.1:5432):
  * the whole assessment through the fraud consumer's SQS handler (BEGIN; inbox row + payment lock + feature
- * windows read in one statement; ONNX inference with the committed model; assessment + bucket upserts + payment
- * transition + outbox events in one statement; COMMIT; the published mark) for single-record batches and for
+ * windows read in one function call; ONNX inference with the committed model; assessment + payment transition +
+ * outbox events + bucket upserts in one function call; COMMIT; the published mark) for single-record batches and for
  * batches of 10, with ONNX inference alone and the database floor (the same round trips with trivial
  * statements) beside it. The feature store is seeded first with 40 days of hour buckets so that the window reads
  * find real rows: every card has a bucket a day, every terminal one in every hour (its windows span 720 hours:
