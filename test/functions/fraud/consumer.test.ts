@@ -302,7 +302,7 @@ describe('idempotency and tolerance', () => {
       const statements = client.withoutTypeLookup();
       expect(statements).toHaveLength(5);
       expect(statements[0]).toMatch(/^begin/);
-      expect(statements[1]).toMatch(/from fraud_lock_for_scoring\(\$1\) r$/);
+      expect(statements[1]).toMatch(/from fraud_lock_for_scoring\('\{"inbox":\{.*\}'::jsonb\) r$/);
       expect(statements[2]).toMatch(/^select \* from fraud_save_assessment\(\$1, \$2, \$3, \$4, \$5, \$6\)$/);
       expect(statements[3]).toMatch(/^commit/);
       expect(statements[4]).toMatch(/^select mark_events_published\('\{[0-9a-f-]+\}'::uuid\[\]\)$/);

@@ -177,10 +177,10 @@ it('a label before scoring is counted as a fraud in every bucket the save writes
   expect(frauds).toEqual([{ card: 1, terminal: 1, day: 1 }]);
 });
 
-it('each call is the same short statement whatever the payment and hour, so the server plans nothing new', async () => {
+it('each call is a short statement whatever the payment and hour; the read is one round trip when its values fit a literal', async () => {
   const client = recordingClient(db.url);
   try {
-    const texts = [];
+    const calls = [];
     for (const hour of [hourIndex(NOW), hourIndex(NOW) + 13]) {
       const { payment } = await createPendingPayment(db.sql, { merchantId: 'merchant_texts' });
       await client.sql.begin(async (tx) => {
@@ -188,13 +188,49 @@ it('each call is the same short statement whatever the payment and hour, so the 
         await session.lockForScoring(payment.merchantId, payment.id, hour);
         await session.saveAssessment(assessmentOf(payment, { hour }), { countFraud: false });
       });
-      texts.push(client.withoutTypeLookup().filter((s) => /^select/.test(s)));
+      const statements = client.withoutTypeLookup();
+      calls.push(
+        statements
+          .map((text, k) => ({
+            text,
+            parameters: client.parameters[client.statements.indexOf(text)] ?? [],
+            k,
+          }))
+          .filter((s) => /^select/.test(s.text)),
+      );
       client.statements.length = 0;
+      client.parameters.length = 0;
     }
-    expect(texts[0]).toHaveLength(2);
-    expect(texts[1]).toEqual(texts[0]);
-    for (const text of texts[0]!) expect(text.length).toBeLessThan(250);
+    for (const [read, save] of calls) {
+      expect(read!.text).toMatch(/^select .* from fraud_lock_for_scoring\('\{.*\}'::jsonb\) r$/);
+      expect(read!.parameters).toEqual([]);
+      expect(read!.text.length).toBeLessThan(600);
+      expect(save!.text).toMatch(/^select \* from fraud_save_assessment\(\$1, \$2, \$3, \$4, \$5, \$6\)$/);
+    }
   } finally {
     await client.sql.end();
   }
+});
+
+it('a value that does not fit a literal goes as a parameter, and arrives as it was', async () => {
+  const merchantId = "merchant_o'brien \\ ünïcode";
+  const { payment, event } = await createPendingPayment(db.sql, { merchantId });
+  const odd = { ...event, correlationId: "corr'; select 1; --" };
+  const client = recordingClient(db.url);
+  try {
+    const read = await client.sql.begin((tx) =>
+      new PostgresFraudSession(tx).lockForScoring(merchantId, payment.id, hourIndex(NOW), {
+        consumer: 'fraud',
+        event: odd,
+      }),
+    );
+    expect(read).toMatchObject({ payment: { id: payment.id, merchantId } });
+    expect(client.withoutTypeLookup().find((s) => s.includes('fraud_lock_for_scoring'))).toMatch(
+      /fraud_lock_for_scoring\(\$1\) r$/,
+    );
+  } finally {
+    await client.sql.end();
+  }
+  const [inbox] = await db.sql`select correlation_id from consumer_inbox where event_id = ${event.id}`;
+  expect(inbox).toEqual({ correlation_id: "corr'; select 1; --" });
 });
