@@ -2,7 +2,7 @@
  * Checked SQL literals (functions/shared/db/literals.ts): values of the expected shape reach PostgreSQL as they
  * are, anything else is refused before a statement is built.
  */
-import { literal } from '../../../../functions/shared/db/literals';
+import { literal, type JsonDocument } from '../../../../functions/shared/db/literals';
 import { startTestDatabase, type TestDatabase } from '../../../support/database';
 
 let db: TestDatabase;
@@ -50,7 +50,7 @@ test('a JSON document of identifiers and integers is a literal; anything else go
   expect(fits).not.toHaveProperty('value');
   const [row] = await sql`select ${fits} as doc`;
   expect(row).toEqual({ doc: ours });
-  for (const theirs of [
+  const outside: JsonDocument[] = [
     { name: "o'brien" },
     { name: 'back\\slash' },
     { name: 'x'.repeat(129) },
@@ -58,7 +58,8 @@ test('a JSON document of identifiers and integers is a literal; anything else go
     { n: 1.5 },
     { n: Number.MAX_SAFE_INTEGER + 1 },
     ['ünïcode'],
-  ]) {
+  ];
+  for (const theirs of outside) {
     const [back] = await sql`select ${literal.jsonbOrParameter(sql, theirs)}::jsonb as doc`;
     expect(back).toEqual({ doc: theirs });
   }
