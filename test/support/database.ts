@@ -71,21 +71,23 @@ export function recordingClient(url: string): {
   const parameters: unknown[][] = [];
   const flights = { count: 0 };
   const { hostname, port } = new URL(url);
+  const countingSocket = () =>
+    new Promise<net.Socket>((resolve, reject) => {
+      const socket = net.connect({ host: hostname, port: Number(port || 5432) });
+      socket.once('error', reject);
+      socket.once('connect', () => {
+        const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+        socket.write = ((...args: unknown[]) => {
+          flights.count++;
+          return write(...args);
+        }) as typeof socket.write;
+        resolve(socket);
+      });
+    });
   const sql = postgres(url, {
     prepare: false,
-    socket: () =>
-      new Promise<net.Socket>((resolve, reject) => {
-        const socket = net.connect({ host: hostname, port: Number(port || 5432) });
-        socket.once('error', reject);
-        socket.once('connect', () => {
-          const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
-          socket.write = ((...args: unknown[]) => {
-            flights.count++;
-            return write(...args);
-          }) as typeof socket.write;
-          resolve(socket);
-        });
-      }),
+    // postgres.js takes a socket factory, though its types leave it out.
+    ...({ socket: countingSocket } as object),
     max: 1,
     onnotice: () => undefined,
     types: { int8: int8AsNumber },
