@@ -3,6 +3,7 @@ import { eventEnvelopeSchema } from '../domain/events';
 import { newId } from '../domain/ids';
 import type { PendingQuery, Row } from 'postgres';
 import type { Queryable } from '../shared/db/client';
+import { typed } from '../shared/db/typed';
 
 export interface EventFields<T extends EventType> {
   merchantId: string;
@@ -31,6 +32,11 @@ export function buildEvent<T extends EventType>(type: T, fields: EventFields<T>)
  */
 export const WRITER_LEASE_SECONDS = 30;
 
+/** The writer's lease as the outbox functions' integer parameter. */
+export function writerLease(sql: Queryable) {
+  return typed.integer(sql, WRITER_LEASE_SECONDS);
+}
+
 /** Events as the outbox functions of migration 0008 take them: a JSON array of envelopes, each validated first. */
 export function eventsParameter(sql: Queryable, events: readonly AnyEventEnvelope[]) {
   for (const event of events) eventEnvelopeSchema.parse(event);
@@ -48,7 +54,7 @@ export function outboxWrites(
   events: readonly AnyEventEnvelope[],
   when: PendingQuery<Row[]> = sql`true`,
 ) {
-  return sql`(select append_events(${eventsParameter(sql, events)}, ${WRITER_LEASE_SECONDS}) where ${when})`;
+  return sql`(select append_events(${eventsParameter(sql, events)}, ${writerLease(sql)}) where ${when})`;
 }
 
 /**
@@ -57,5 +63,5 @@ export function outboxWrites(
  */
 export async function appendEvents(tx: Queryable, events: readonly AnyEventEnvelope[]): Promise<void> {
   if (events.length === 0) return;
-  await tx`select append_events(${eventsParameter(tx, events)}, ${WRITER_LEASE_SECONDS})`;
+  await tx`select append_events(${eventsParameter(tx, events)}, ${writerLease(tx)})`;
 }

@@ -12,6 +12,7 @@ export const BUNDLING = {
   /**
    * Stack traces need only the mappings; leaving the sources out of the map makes it a third of the size, and
    * `--enable-source-maps` parses the whole map at cold start (CreatePayment: about 70 ms less init here).
+   * After bundling, the map keeps only RamPay's own sources (lib/config/source-map.ts).
    */
   sourcesContent: false,
   /**

@@ -83,3 +83,28 @@ export const PUBLISHED = [
   { model: 'random forest', aucRoc: 0.87, averagePrecision: 0.678, cardPrecisionAt100: 0.299 },
   { model: 'XGBoost', aucRoc: 0.869, averagePrecision: 0.687, cardPrecisionAt100: 0.303 },
 ] as const;
+
+/**
+ * The simulations `model:eval` scores by default. One simulation decides too much on its own: which terminals and
+ * cards it compromises moves CP@100 by more than any model change did (0.295 to 0.335 for one model), and on some
+ * seeds even ranking every fraud visible under the label delay first stays under the published 0.303. So the
+ * model is judged on the mean over ten simulations, picked by a rule rather than by their results: every seed up
+ * to 15 that no training run and no modelling choice used (seed 1 trains; 4 and 5 served the choices; 6 and 7
+ * trained an experiment).
+ */
+export const EVALUATION_SEEDS: readonly number[] = [2, 3, 8, 9, 10, 11, 12, 13, 14, 15];
+
+/** "2,3,8-15" -> [2, 3, 8, 9, ..., 15]: distinct seeds, in the order given. */
+export function parseSeedList(text: string): number[] {
+  const seeds: number[] = [];
+  for (const part of text.split(',')) {
+    const range = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
+    if (!range) throw new Error(`"${part}" is not a seed or a range of seeds (e.g. 2,3,8-15)`);
+    const from = Number(range[1]);
+    const to = range[2] === undefined ? from : Number(range[2]);
+    if (to < from) throw new Error(`seed range ${part} runs backwards`);
+    if (to - from >= 1000) throw new Error(`seed range ${part} is too long (at most 1000 seeds)`);
+    for (let s = from; s <= to; s++) if (!seeds.includes(s)) seeds.push(s);
+  }
+  return seeds;
+}

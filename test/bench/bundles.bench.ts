@@ -16,6 +16,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { build } from 'esbuild';
 import { esbuildOptions, ONNX_EXTERNALS } from '../../lib/config/bundling';
 import { REPO_ROOT, resolveFunctions } from '../../lib/config/functions';
+import { trimSourceMapFile } from '../../lib/config/source-map';
 import { percentile, round } from './support/stats';
 
 const RUNS = 10;
@@ -43,6 +44,7 @@ async function bundle(target: Target, variant: Variant): Promise<{ file: string;
     external: [...target.external, ...(variant === 'external' ? ['@aws-sdk/*'] : [])],
     logLevel: 'error',
   });
+  trimSourceMapFile(`${file}.map`); // as NodejsFunction's afterBundling hook does
   return { file, bytes: fs.statSync(file).size };
 }
 

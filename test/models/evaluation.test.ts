@@ -1,6 +1,6 @@
 import { rankedFirst, visibleFrauds } from '../../models/evaluation/bounds';
 import { aucRoc, averagePrecision, cardPrecisionTopK, meanStd } from '../../models/evaluation/metrics';
-import { protocolFolds } from '../../models/evaluation/protocol';
+import { EVALUATION_SEEDS, parseSeedList, protocolFolds } from '../../models/evaluation/protocol';
 import { REFERENCE_OPTIONS, type Simulation } from '../../models/simulator/simulate';
 
 describe('handbook metrics', () => {
@@ -23,6 +23,25 @@ describe('handbook metrics', () => {
     // a card's highest score of the day ranks it
     expect(cardPrecisionTopK([0, 0, 0], [7, 7, 8], [0, 1, 0], [0.99, 0.01, 0.5], 1)).toBe(1);
     expect(meanStd([1, 3])).toEqual({ mean: 2, std: 1 });
+  });
+});
+
+describe('evaluation seeds', () => {
+  it('reads single seeds and ranges, once each, in the order given', () => {
+    expect(parseSeedList('2,3,8-11')).toEqual([2, 3, 8, 9, 10, 11]);
+    expect(parseSeedList(' 5 , 3-4 ,4')).toEqual([5, 3, 4]);
+  });
+
+  it('refuses what is not a seed list, saying which part is wrong', () => {
+    expect(() => parseSeedList('2,x')).toThrow('"x" is not a seed');
+    expect(() => parseSeedList('9-3')).toThrow('seed range 9-3 runs backwards');
+    expect(() => parseSeedList('1-5000')).toThrow('too long');
+    expect(() => parseSeedList('')).toThrow('is not a seed');
+  });
+
+  it('evaluates by default on seeds that neither trained the model nor served a modelling choice', () => {
+    for (const used of [1, 4, 5, 6, 7]) expect(EVALUATION_SEEDS).not.toContain(used);
+    expect(new Set(EVALUATION_SEEDS).size).toBe(EVALUATION_SEEDS.length);
   });
 });
 

@@ -1,5 +1,6 @@
 import postgres from 'postgres';
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { createSql, int8AsNumber, type Sql } from '../../functions/shared/db/client';
 import { migrate } from '../../functions/shared/db/migrate';
 import { EMBEDDED_POOL_SIZE, startEmbeddedPostgres } from '../../lib/local/embedded-postgres';
@@ -55,19 +56,38 @@ export async function startTestDatabase(options: { max?: number } = {}): Promise
 
 /**
  * A client of the test database that records the text of every statement it sends, and its parameters
- * (postgres.js reads the array types once per connection: `withoutTypeLookup` leaves that one out). One
- * connection, as a Lambda container has; int8 read as numbers, as createSql does.
+ * (postgres.js reads the array types once per connection: `withoutTypeLookup` leaves that one out), and counts
+ * its writes to the socket after connecting (`flights`): a round trip starts with one. One connection, as a
+ * Lambda container has; int8 read as numbers, as createSql does.
  */
 export function recordingClient(url: string): {
   sql: Sql;
   statements: string[];
   parameters: unknown[][];
   withoutTypeLookup: () => string[];
+  flights: { count: number };
 } {
   const statements: string[] = [];
   const parameters: unknown[][] = [];
+  const flights = { count: 0 };
+  const { hostname, port } = new URL(url);
+  const countingSocket = () =>
+    new Promise<net.Socket>((resolve, reject) => {
+      const socket = net.connect({ host: hostname, port: Number(port || 5432) });
+      socket.once('error', reject);
+      socket.once('connect', () => {
+        const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+        socket.write = ((...args: unknown[]) => {
+          flights.count++;
+          return write(...args);
+        }) as typeof socket.write;
+        resolve(socket);
+      });
+    });
   const sql = postgres(url, {
     prepare: false,
+    // postgres.js takes a socket factory, though its types leave it out.
+    ...({ socket: countingSocket } as object),
     max: 1,
     onnotice: () => undefined,
     types: { int8: int8AsNumber },
@@ -81,5 +101,6 @@ export function recordingClient(url: string): {
     statements,
     parameters,
     withoutTypeLookup: () => statements.filter((s) => !s.includes('pg_catalog.pg_type')),
+    flights,
   };
 }

@@ -2,7 +2,7 @@ import type { AnyEventEnvelope } from '../../domain/events';
 import type { CurrencyCode } from '../../domain/money';
 import type { CardPaymentMethod, Customer, Payment, Refund } from '../../domain/payment';
 import type { PaymentStatus } from '../../domain/payment-status';
-import { appendEvents, eventsParameter, WRITER_LEASE_SECONDS } from '../../outbox/outbox';
+import { appendEvents, eventsParameter, writerLease } from '../../outbox/outbox';
 import type { Queryable, Sql } from '../../shared/db/client';
 import type {
   EventFeedFilter,
@@ -189,7 +189,7 @@ export class PostgresPaymentStore implements PaymentStore {
     const sql = this.sql;
     return rethrowDuplicateKey(
       sql`select insert_payment_with_events(${paymentRow(sql, payment, idempotencyKey)},
-                                            ${eventsParameter(sql, events)}, ${WRITER_LEASE_SECONDS})`,
+                                            ${eventsParameter(sql, events)}, ${writerLease(sql)})`,
       idempotencyKey,
     );
   }

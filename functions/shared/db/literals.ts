@@ -2,9 +2,10 @@ import type { Queryable } from './client';
 
 /**
  * SQL literals of values whose shape is checked first, for the few statements that must be one round trip: with
- * prepare: false (RDS Proxy), postgres.js sends a statement with parameters in two round trips (their types
- * first), one without parameters in one. Only for values the application makes itself (ids, hashes, counters),
- * never for what a client sends; a value of the wrong shape is an error, never escaped.
+ * prepare: false (RDS Proxy), postgres.js sends a statement with untyped parameters in two round trips (their
+ * types first), one without parameters, or with typed ones (typed.ts), in one. Only for values the application
+ * makes itself (ids, hashes, counters), never for what a client sends; a value of the wrong shape is an error,
+ * never escaped.
  */
 export const literal = {
   /** A text literal (null when absent) of a value matching `shape`, which must not admit quotes or backslashes. */

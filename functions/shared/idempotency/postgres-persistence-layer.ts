@@ -6,6 +6,7 @@ import {
 import type { JSONValue } from '@aws-lambda-powertools/commons/types';
 import type { Sql } from '../db/client';
 import { literal } from '../db/literals';
+import { typed } from '../db/typed';
 import { takePublicationMarks } from '../../outbox/publication-marks';
 
 /** Powertools' hashes: MD5 in base64, and the key is the operation's key prefix, '#', and the hash of its parts. */
@@ -64,11 +65,12 @@ export class PostgresPersistenceLayer extends BasePersistenceLayer {
   /** Also writes the request's deferred "published" marks (functions/outbox/publication-marks.ts), in one call. */
   protected async _updateRecord(record: IdempotencyRecord): Promise<void> {
     const sql = await this.sql();
+    // Every parameter typed: one round trip (functions/shared/db/typed.ts).
     await sql`
       select complete_idempotency_record(
-        ${record.idempotencyKey}, ${record.getStatus()},
-        ${record.expiryTimestamp ?? Math.floor(Date.now() / 1000)}::bigint,
-        ${sql.json((record.responseData ?? null) as never)}, ${takePublicationMarks()}::uuid[])`;
+        ${typed.text(sql, record.idempotencyKey)}, ${typed.text(sql, record.getStatus())},
+        ${typed.bigint(sql, record.expiryTimestamp ?? Math.floor(Date.now() / 1000))},
+        ${sql.json((record.responseData ?? null) as never)}, ${literal.uuidArray(sql, takePublicationMarks())})`;
   }
 
   protected async _deleteRecord(record: IdempotencyRecord): Promise<void> {

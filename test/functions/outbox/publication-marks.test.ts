@@ -88,6 +88,16 @@ test('the published mark is written by the call that completes the idempotency r
   expect(statements.filter((s) => /mark_events_published/.test(s))).toEqual([]);
 });
 
+test('a create is three round trips: claim the key, insert the payment with its event, complete the key with the mark', async () => {
+  const publisher = new RecordingPublisher();
+  await createVia(publisher)(createInput('marks-warm'), context);
+  client.flights.count = 0;
+
+  await createVia(publisher)(createInput('marks-flights'), context);
+
+  expect(client.flights.count).toBe(3);
+});
+
 test('when the request fails after publishing, its marks are still written', async () => {
   const publisher = new RecordingPublisher();
   const input = createInput('marks-fail');

@@ -59,6 +59,7 @@ test('a replay is answered from the stored result by the claim itself: one state
     await db.sql`select xmin::text, xmax::text from idempotency_records where status = 'COMPLETED'`;
   client.statements.length = 0;
   client.parameters.length = 0;
+  client.flights.count = 0;
 
   const again = await counted(input('replay-1'), context);
 
@@ -66,6 +67,7 @@ test('a replay is answered from the stored result by the claim itself: one state
   expect(client.withoutTypeLookup()).toHaveLength(1);
   expect(client.withoutTypeLookup()[0]).toMatch(/^select \* from claim_idempotency_record\(/);
   expect(client.parameters).toEqual([[]]);
+  expect(client.flights.count).toBe(1);
   // Not even a row lock: the record's tuple is untouched.
   const [after] =
     await db.sql`select xmin::text, xmax::text from idempotency_records where status = 'COMPLETED'`;
