@@ -1,7 +1,7 @@
 /**
  * Fraud assessment latency, per payment, on the PostgreSQL server (DATABASE_URL, default 127.0.0.1:5432):
  * the whole assessment through the fraud consumer's SQS handler (BEGIN; inbox row + payment lock + feature
- * windows read in one function call, one round trip; ONNX inference with the committed model; assessment +
+ * windows read in one function call; ONNX inference with the committed model; assessment +
  * payment transition + outbox events + bucket upserts in one function call; COMMIT; the published mark) for
  * single-record batches and for batches of 10, with ONNX inference alone and the database floor (the same round
  * trips with trivial statements) beside it. The feature store is seeded first with 40 days of hour buckets so that the window reads
@@ -20,6 +20,7 @@ import { loadScoringSetup } from '../../functions/fraud/wiring';
 import { buildEvent } from '../../functions/outbox/outbox';
 import { snapshotOf } from '../../functions/payments/snapshot';
 import { createSqsHandler } from '../../functions/shared/consumer/runtime';
+import { typed } from '../../functions/shared/db/typed';
 import { silentLogger } from '../functions/fraud/support';
 import { sqsEvent, sqsRecord } from '../functions/shared/consumer/fixtures';
 import { RecordingPublisher } from '../support/recording-publisher';
@@ -175,20 +176,19 @@ export default async function main(): Promise<Record<string, unknown>> {
       batches.push(performance.now() - t0);
       progress('batches of 10', i + 1, BATCHES, state);
     }
-    // The database floor: the same round trips as the real path, with trivial statements, parameterised where
-    // the real ones are (postgres.js without prepared statements sends a parameterised statement in two round
-    // trips: Parse/Describe, then Bind/Execute; the real scoring read's argument is a literal, so it is one).
-    // A single event: BEGIN; the inbox + lock + windows read (a `select` of a literal); the assessment's writes
-    // (an `update` of one row by a parameter, so that the COMMIT flushes WAL as the real one does); COMMIT; then
-    // the published mark (a `select` of a literal). A batch of 10: BEGIN, per record a SAVEPOINT and the same two
-    // statements, COMMIT, the mark.
+    // The database floor: the same round trips as the real path, with trivial statements: one each, as every
+    // parameter of the real ones is typed (functions/shared/db/typed.ts and the postgres.js patch send such a
+    // statement in one flight). A single event: BEGIN; the inbox + lock + windows read (a `select` of a typed
+    // parameter); the assessment's writes (an `update` of one row by a typed parameter, so that the COMMIT
+    // flushes WAL as the real one does); COMMIT; then the published mark (a `select` of a literal). A batch of 10:
+    // BEGIN, per record a SAVEPOINT and the same two statements, COMMIT, the mark.
     const assessedPayment = (i: number) => events[i % 200]!.paymentId;
     const floor: number[] = [];
     for (let i = 0; i < SINGLE_EVENTS; i++) {
       const t0 = performance.now();
       await sql.begin(async (tx) => {
-        await tx.unsafe(`select ${i}::int`);
-        await tx`update payments set updated_at = updated_at where id = ${assessedPayment(i)}`;
+        await tx`select ${typed.integer(tx, i)}`;
+        await tx`update payments set updated_at = updated_at where id = ${typed.text(tx, assessedPayment(i))}::uuid`;
       });
       await sql.unsafe(`select ${i}::int`);
       floor.push(performance.now() - t0);
@@ -200,8 +200,9 @@ export default async function main(): Promise<Record<string, unknown>> {
       await sql.begin(async (tx) => {
         for (let k = 0; k < BATCH; k++)
           await tx.savepoint(async (sp) => {
-            await sp.unsafe(`select ${k}::int`);
-            await sp`update payments set updated_at = updated_at where id = ${assessedPayment(i * BATCH + k)}`;
+            await sp`select ${typed.integer(sp, k)}`;
+            await sp`update payments set updated_at = updated_at
+                      where id = ${typed.text(sp, assessedPayment(i * BATCH + k))}::uuid`;
           });
       });
       await sql.unsafe(`select ${i}::int`);

@@ -4,7 +4,7 @@ import { eventsParameter, WRITER_LEASE_SECONDS } from '../../outbox/outbox';
 import { ConcurrentUpdateError, toPayment } from '../../payments/adapters/postgres-payment-store';
 import { inboxEntryJson, type InboxEntry } from '../../shared/consumer/inbox';
 import type { Queryable, Sql } from '../../shared/db/client';
-import { literal } from '../../shared/db/literals';
+import { typed } from '../../shared/db/typed';
 import type { FraudAction, Thresholds } from '../decision';
 import { cardWindows, terminalWindows, type FeatureName } from '../features';
 import { dayOfHour, splitIntoDays } from './day-split';
@@ -126,11 +126,11 @@ export class PostgresFraudSession implements FraudWriteSession {
     // A terminal's windows span up to 720 hours: their whole days come from day buckets, the edges from hours.
     const terminals = terminalWindows(hour).map(splitIntoDays);
     const range = (r: { from: number; to: number }) => [r.from, r.to];
-    // One call (migration 0010), one round trip when its values fit a literal (RamPay's own ids do): the event's
-    // inbox row (when the caller claims it here), then the payment's lock, its card's and terminal's window sums
-    // (keyed by the locked row itself), and whether it was assessed or labelled already. A duplicate delivery
-    // locks and reads nothing. Should the lock wait for a concurrent scoring of the same payment, the reads come
-    // from before that scoring committed; saveAssessment then finds its assessment.
+    // One call (migration 0010), one round trip (its one parameter is typed, jsonb): the event's inbox row (when
+    // the caller claims it here), then the payment's lock, its card's and terminal's window sums (keyed by the
+    // locked row itself), and whether it was assessed or labelled already. A duplicate delivery locks and reads
+    // nothing. Should the lock wait for a concurrent scoring of the same payment, the reads come from before that
+    // scoring committed; saveAssessment then finds its assessment.
     const read = {
       ...(claim ? { inbox: inboxEntryJson(claim) } : {}),
       merchantId,
@@ -141,7 +141,7 @@ export class PostgresFraudSession implements FraudWriteSession {
     const [row] = await tx<ScoringRow[]>`
       select (r.payment).*, r.claimed, r.already_assessed, r.labelled_fraud, r.card_counts, r.card_amounts,
              r.terminal_counts, r.terminal_frauds
-        from fraud_lock_for_scoring(${literal.jsonbOrParameter(tx, read)}) r`;
+        from fraud_lock_for_scoring(${tx.json(read)}) r`;
     if (!row!.claimed) return 'duplicate';
     if (row!.id === null) return undefined;
     const { card_counts, card_amounts, terminal_counts, terminal_frauds } = row!;
@@ -199,12 +199,13 @@ export class PostgresFraudSession implements FraudWriteSession {
           updated_at: p.updatedAt,
         }
       : null;
-    // One call (migration 0010): everything hangs on the assessment's insert, the events too, so a payment
-    // assessed concurrently (its row exists) is left alone.
+    // One call (migration 0010), one round trip (every parameter typed): everything hangs on the assessment's
+    // insert, the events too, so a payment assessed concurrently (its row exists) is left alone.
     const [row] = await tx<{ assessed: boolean; moved: boolean }[]>`
       select * from fraud_save_assessment(${tx.json(assessment as never)}, ${options.countFraud},
-                                          ${options.openReview ?? null}, ${decided ? tx.json(decided) : null},
-                                          ${eventsParameter(tx, options.events ?? [])}, ${WRITER_LEASE_SECONDS})`;
+                                          ${typed.text(tx, options.openReview ?? null)}, ${typed.jsonb(tx, decided)},
+                                          ${eventsParameter(tx, options.events ?? [])},
+                                          ${typed.integer(tx, WRITER_LEASE_SECONDS)})`;
     if (!row!.assessed) return 'already-assessed';
     if (p && !row!.moved) throw new ConcurrentUpdateError(p.id);
     return 'saved';

@@ -293,16 +293,20 @@ describe('idempotency and tolerance', () => {
     expect(types([...first.publisher.published, ...second.publisher.published])).toEqual(['AnomalyDetected']);
   });
 
-  it('a single event is five statements: begin, inbox + lock + windows, assessment + writes + events, commit, the published mark', async () => {
+  it('a single event is five statements in five round trips: begin, inbox + lock + windows, assessment + writes + events, commit, the published mark', async () => {
     const client = recordingClient(db.url);
     try {
       const { payment, event } = await createPendingPayment(db.sql, { merchantId: freshMerchant() });
       const { deliver, publisher } = fraudHandler(client.sql, setup());
+      await client.sql`select 1`; // connected, array types read
+      client.statements.length = 0;
+      client.flights.count = 0;
       expect((await deliver([event])).batchItemFailures).toEqual([]);
+      expect(client.flights.count).toBe(5);
       const statements = client.withoutTypeLookup();
       expect(statements).toHaveLength(5);
       expect(statements[0]).toMatch(/^begin/);
-      expect(statements[1]).toMatch(/from fraud_lock_for_scoring\('\{"inbox":\{.*\}'::jsonb\) r$/);
+      expect(statements[1]).toMatch(/from fraud_lock_for_scoring\(\$1\) r$/);
       expect(statements[2]).toMatch(/^select \* from fraud_save_assessment\(\$1, \$2, \$3, \$4, \$5, \$6\)$/);
       expect(statements[3]).toMatch(/^commit/);
       expect(statements[4]).toMatch(/^select mark_events_published\('\{[0-9a-f-]+\}'::uuid\[\]\)$/);

@@ -2,7 +2,7 @@
  * Checked SQL literals (functions/shared/db/literals.ts): values of the expected shape reach PostgreSQL as they
  * are, anything else is refused before a statement is built.
  */
-import { literal, type JsonDocument } from '../../../../functions/shared/db/literals';
+import { literal } from '../../../../functions/shared/db/literals';
 import { startTestDatabase, type TestDatabase } from '../../../support/database';
 
 let db: TestDatabase;
@@ -36,31 +36,4 @@ test('a value of another shape is refused, whatever it holds', () => {
   expect(() => literal.bigint(sql, 1.5)).toThrow(TypeError);
   expect(() => literal.bigint(sql, Number.MAX_SAFE_INTEGER + 1)).toThrow(TypeError);
   expect(() => literal.uuidArray(sql, ["0190a6b4-64b0-7cc1-9c3e-2f1d2a3b4c5d}'"])).toThrow(TypeError);
-});
-
-test('a JSON document of identifiers and integers is a literal; anything else goes as a parameter, unchanged', async () => {
-  const sql = db.sql;
-  const ours = {
-    id: '0190a6b4-64b0-7cc1-9c3e-2f1d2a3b4c5d',
-    at: '2026-06-30T00:00:00.000Z',
-    n: [1, -2],
-    ok: true,
-  };
-  const fits = literal.jsonbOrParameter(sql, ours);
-  expect(fits).not.toHaveProperty('value');
-  const [row] = await sql`select ${fits} as doc`;
-  expect(row).toEqual({ doc: ours });
-  const outside: JsonDocument[] = [
-    { name: "o'brien" },
-    { name: 'back\\slash' },
-    { name: 'x'.repeat(129) },
-    { "it's": 1 },
-    { n: 1.5 },
-    { n: Number.MAX_SAFE_INTEGER + 1 },
-    ['ünïcode'],
-  ];
-  for (const theirs of outside) {
-    const [back] = await sql`select ${literal.jsonbOrParameter(sql, theirs)}::jsonb as doc`;
-    expect(back).toEqual({ doc: theirs });
-  }
 });
