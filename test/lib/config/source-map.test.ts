@@ -36,7 +36,10 @@ async function bundleWithDependency(): Promise<{ code: string; mapFile: string }
 function originOf(code: string, map: SourceMapV3, needle: string) {
   const lines = code.split('\n');
   const line = lines.findIndex((l) => l.includes(needle));
-  const entry = new SourceMap(map).findEntry(line, lines[line]!.indexOf(needle)) as {
+  const entry = new SourceMap(map as unknown as ConstructorParameters<typeof SourceMap>[0]).findEntry(
+    line,
+    lines[line]!.indexOf(needle),
+  ) as {
     originalSource?: string;
     originalLine?: number;
   };
