@@ -2,12 +2,10 @@
  * The read port other services use to show a payment's fraud assessment (GET /payments/{id}).
  */
 import type { Sql } from '../shared/db/client';
-import { PostgresFraudReadStore } from './adapters/postgres-fraud-store';
+import { PostgresFraudReadStore } from './adapters/postgres-fraud-reads';
 import { assessmentResource, type AssessmentResource } from './resources';
 
 export type { AssessmentResource } from './resources';
-export { assessmentResourceSchema } from './assessment-schema';
-
 /** The payment's assessment as the API shows it, or undefined while it is not scored yet (or not this merchant's). */
 export async function findAssessment(
   sql: Sql,

@@ -1,7 +1,7 @@
 import { OutboxPublisher } from '../outbox/committed-publisher';
 import { sharedPublisher } from '../outbox/publisher';
 import { sharedSql } from '../shared/db/connection';
-import { PostgresFraudReadStore } from './adapters/postgres-fraud-store';
+import { PostgresFraudReadStore } from './adapters/postgres-fraud-reads';
 import { postgresUnitOfWork } from './adapters/unit-of-work';
 import type { ReviewDeps } from './use-cases/reviews';
 

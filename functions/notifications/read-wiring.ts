@@ -1,4 +1,4 @@
-import { PostgresPaymentStore } from '../payments/adapters/postgres-payment-store';
+import { PostgresPaymentReads } from '../payments/adapters/postgres-payment-reads';
 import { sharedSql } from '../shared/db/connection';
 import { PostgresNotificationLog } from './adapters/postgres-notification-log';
 import type { ListNotificationsDeps } from './use-cases/list-notifications';
@@ -9,7 +9,7 @@ let deps: Promise<ListNotificationsDeps> | undefined;
 export function listNotificationsDeps(): Promise<ListNotificationsDeps> {
   deps ??= sharedSql().then((sql) => ({
     log: new PostgresNotificationLog(sql),
-    payments: new PostgresPaymentStore(sql),
+    payments: new PostgresPaymentReads(sql),
   }));
   deps.catch(() => (deps = undefined));
   return deps;

@@ -1,5 +1,5 @@
 import type { AnyEventEnvelope, EventData, EventEnvelope, EventType } from '../domain/events';
-import { eventEnvelopeSchema } from '../domain/events';
+import { eventEnvelopeSchema } from '../domain/event-schemas';
 import { newId } from '../domain/ids';
 import type { PendingQuery, Row } from 'postgres';
 import type { Queryable } from '../shared/db/client';

@@ -35,14 +35,7 @@ export interface PaymentWriteSession {
   appendEvents(events: readonly AnyEventEnvelope[]): Promise<void>;
 }
 
-export interface PaymentStore {
-  transaction<T>(work: (session: PaymentWriteSession) => Promise<T>): Promise<T>;
-  /** A new payment and its events, stored atomically. */
-  insertPaymentWithEvents(
-    payment: Payment,
-    idempotencyKey: string | undefined,
-    events: readonly AnyEventEnvelope[],
-  ): Promise<void>;
+export interface PaymentReadStore {
   findPayment(merchantId: string, paymentId: string): Promise<Payment | undefined>;
   listPayments(
     merchantId: string,
@@ -56,6 +49,16 @@ export interface PaymentStore {
     page: Page,
   ): Promise<PageOf<AnyEventEnvelope> | 'unknown-cursor'>;
   ping(): Promise<void>;
+}
+
+export interface PaymentStore extends PaymentReadStore {
+  transaction<T>(work: (session: PaymentWriteSession) => Promise<T>): Promise<T>;
+  /** A new payment and its events, stored atomically. */
+  insertPaymentWithEvents(
+    payment: Payment,
+    idempotencyKey: string | undefined,
+    events: readonly AnyEventEnvelope[],
+  ): Promise<void>;
 }
 
 /** Publishes events whose transaction has committed; failures are left to the outbox relay, never thrown. */

@@ -14,7 +14,7 @@ import {
 } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { parseEvent } from '../../functions/domain/events';
+import { parseEvent } from '../../functions/domain/event-schemas';
 import { defineConsumer } from '../../functions/shared/consumer/consumer';
 import { createSqsHandler } from '../../functions/shared/consumer/runtime';
 import { CONSUMER_NAMES, CONSUMERS, type ConsumerName } from '../../functions/shared/events/topology';

@@ -1,24 +1,22 @@
 import type { AnyEventEnvelope } from '../../domain/events';
 import type { Payment } from '../../domain/payment';
 import { eventsParameter, WRITER_LEASE_SECONDS } from '../../outbox/outbox';
-import { ConcurrentUpdateError, toPayment } from '../../payments/adapters/postgres-payment-store';
+import { toPayment } from '../../payments/adapters/postgres-payment-reads';
+import { ConcurrentUpdateError } from '../../payments/adapters/postgres-payment-store';
 import { inboxEntryJson, type InboxEntry } from '../../shared/consumer/inbox';
 import type { Queryable, Sql } from '../../shared/db/client';
 import { typed } from '../../shared/db/typed';
-import type { FraudAction, Thresholds } from '../decision';
-import { cardWindows, terminalWindows, type FeatureName } from '../features';
+import { cardWindows, terminalWindows } from '../features';
 import { dayOfHour, splitIntoDays } from './day-split';
+import { toReview, type AssessmentRow, type ReviewRow } from './postgres-fraud-reads';
 import type {
   Assessment,
-  FraudReadStore,
   FraudWriteSession,
   Label,
-  OpenReview,
   ReviewDecision,
   ReviewItem,
   ReviewKind,
   ScoringInputs,
-  ShadowOpinion,
   StoredLabel,
 } from '../ports';
 
@@ -33,84 +31,7 @@ type ScoringRow = PaymentRow & {
   terminal_frauds: number[];
 };
 
-interface AssessmentRow {
-  payment_id: string;
-  merchant_id: string;
-  event_id: string;
-  model_version: string;
-  probability: number;
-  score: number;
-  action: FraudAction;
-  applied: boolean;
-  thresholds: Thresholds;
-  features: Record<FeatureName, number>;
-  reasons: string[];
-  shadow: ShadowOpinion | null;
-  card_fingerprint: string;
-  terminal_id: string;
-  hour: number;
-  amount_milli: number;
-  assessed_at: Date;
-}
-
 type PaymentRow = Parameters<typeof toPayment>[0];
-
-interface OpenReviewColumns {
-  review_kind: ReviewKind;
-  review_opened_at: Date;
-  score: number;
-  probability: number;
-  model_version: string;
-  action: FraudAction;
-  reasons: string[];
-  assessed_at: Date;
-}
-
-interface ReviewRow {
-  payment_id: string;
-  merchant_id: string;
-  kind: ReviewKind;
-  opened_at: Date;
-  decision: ReviewDecision | null;
-  reviewer: string | null;
-  note: string | null;
-  decided_at: Date | null;
-}
-
-function toAssessment(row: AssessmentRow): Assessment {
-  return {
-    paymentId: row.payment_id,
-    merchantId: row.merchant_id,
-    eventId: row.event_id,
-    modelVersion: row.model_version,
-    probability: row.probability,
-    score: row.score,
-    action: row.action,
-    applied: row.applied,
-    thresholds: row.thresholds,
-    features: row.features,
-    reasons: row.reasons,
-    ...(row.shadow ? { shadow: row.shadow } : {}),
-    cardFingerprint: row.card_fingerprint,
-    terminalId: row.terminal_id,
-    hour: row.hour,
-    amountMilli: row.amount_milli,
-    assessedAt: row.assessed_at.toISOString(),
-  };
-}
-
-function toReview(row: ReviewRow): ReviewItem {
-  return {
-    paymentId: row.payment_id,
-    merchantId: row.merchant_id,
-    kind: row.kind,
-    openedAt: row.opened_at.toISOString(),
-    ...(row.decision === null ? {} : { decision: row.decision }),
-    ...(row.reviewer === null ? {} : { reviewer: row.reviewer }),
-    ...(row.note === null ? {} : { note: row.note }),
-    ...(row.decided_at === null ? {} : { decidedAt: row.decided_at.toISOString() }),
-  };
-}
 
 export class PostgresFraudSession implements FraudWriteSession {
   constructor(private readonly tx: Queryable) {}
@@ -274,65 +195,6 @@ export class PostgresFraudSession implements FraudWriteSession {
         labelledAt: row!.labelled_at.toISOString(),
       },
     };
-  }
-}
-
-export class PostgresFraudReadStore implements FraudReadStore {
-  constructor(private readonly sql: Sql) {}
-
-  async listOpenReviews(
-    merchantId: string,
-    page: { limit: number; startingAfter?: string },
-  ): Promise<{ items: OpenReview[]; hasMore: boolean } | 'unknown-cursor'> {
-    const sql = this.sql;
-    let after = sql``;
-    if (page.startingAfter) {
-      const [cursor] = await sql<{ opened_at: Date; payment_id: string }[]>`
-        select opened_at, payment_id from fraud_reviews
-         where payment_id = ${page.startingAfter} and merchant_id = ${merchantId}`;
-      if (!cursor) return 'unknown-cursor';
-      after = sql`and (r.opened_at, r.payment_id) > (${cursor.opened_at}, ${cursor.payment_id})`;
-    }
-    const rows = await sql<(PaymentRow & OpenReviewColumns)[]>`
-      select p.*, r.kind as review_kind, r.opened_at as review_opened_at, a.score, a.probability,
-             a.model_version, a.action, a.reasons, a.assessed_at
-        from fraud_reviews r
-        join payments p on p.id = r.payment_id
-        join fraud_assessments a on a.payment_id = r.payment_id
-       where r.merchant_id = ${merchantId} and r.decision is null
-         ${after}
-       order by r.opened_at, r.payment_id
-       limit ${page.limit + 1}`;
-    const items = rows.slice(0, page.limit).map((row) => ({
-      item: {
-        paymentId: row.id,
-        merchantId: row.merchant_id,
-        kind: row.review_kind,
-        openedAt: row.review_opened_at.toISOString(),
-      },
-      payment: toPayment(row),
-      assessment: {
-        score: row.score,
-        probability: row.probability,
-        modelVersion: row.model_version,
-        action: row.action,
-        reasons: row.reasons,
-        assessedAt: row.assessed_at.toISOString(),
-      },
-    }));
-    return { items, hasMore: rows.length > page.limit };
-  }
-
-  async findAssessment(merchantId: string, paymentId: string): Promise<Assessment | undefined> {
-    const [row] = await this.sql<AssessmentRow[]>`
-      select * from fraud_assessments where payment_id = ${paymentId} and merchant_id = ${merchantId}`;
-    return row ? toAssessment(row) : undefined;
-  }
-
-  async findReview(merchantId: string, paymentId: string): Promise<ReviewItem | undefined> {
-    const [row] = await this.sql<ReviewRow[]>`
-      select * from fraud_reviews where payment_id = ${paymentId} and merchant_id = ${merchantId}`;
-    return row ? toReview(row) : undefined;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { AssessmentResource } from '../../fraud/assessments';
-import type { CommittedEventPublisher, PaymentStore } from '../ports';
+import type { CommittedEventPublisher, PaymentReadStore, PaymentStore } from '../ports';
 
 export interface PaymentsDeps {
   store: PaymentStore;
@@ -8,7 +8,7 @@ export interface PaymentsDeps {
 }
 
 export interface PaymentReads {
-  store: PaymentStore;
+  store: PaymentReadStore;
   /** The payment's fraud assessment (functions/fraud's read port); undefined until it is scored. */
   findAssessment?(merchantId: string, paymentId: string): Promise<AssessmentResource | undefined>;
 }

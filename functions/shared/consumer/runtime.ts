@@ -9,7 +9,8 @@ import {
 } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { parseEvent, type AnyEventEnvelope } from '../../domain/events';
+import type { AnyEventEnvelope } from '../../domain/events';
+import { parseEvent } from '../../domain/event-schemas';
 import { appendEvents, buildEvent } from '../../outbox/outbox';
 import type { EventPublisher } from '../../outbox/ports';
 import { publishCommitted } from '../../outbox/use-cases/publish-committed';

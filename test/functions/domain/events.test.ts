@@ -1,4 +1,5 @@
-import { InvalidEventError, parseEvent } from '../../../functions/domain/events';
+import { parseEvent } from '../../../functions/domain/event-schemas';
+import { InvalidEventError } from '../../../functions/domain/events';
 import { buildEvent } from '../../../functions/outbox/outbox';
 import { paymentSnapshot } from '../../support/fixtures';
 

@@ -1,0 +1,99 @@
+/**
+ * The zod schemas of the events (./events.ts): producers validate what they write to the outbox, consumers what
+ * they receive. Kept apart from the event types and envelope interfaces so that code that only reads payments
+ * loads no schema.
+ */
+import * as z from 'zod';
+import { EVENT_TYPES, InvalidEventError, type AnyEventEnvelope, type EventType } from './events';
+import { PAYMENT_STATUSES } from './payment-status';
+
+const customerSchema = z.object({
+  id: z.string(),
+  email: z.string().optional(),
+  phone: z.string().optional(),
+  country: z.string().optional(),
+});
+
+export const paymentSnapshotSchema = z.object({
+  id: z.string(),
+  merchantId: z.string(),
+  status: z.enum(PAYMENT_STATUSES),
+  amount: z.number().int(),
+  currency: z.string().length(3),
+  amountRefunded: z.number().int(),
+  customer: customerSchema,
+  paymentMethod: z.object({
+    type: z.literal('card'),
+    fingerprint: z.string(),
+    last4: z.string(),
+    brand: z.string().optional(),
+    country: z.string().optional(),
+  }),
+  terminalId: z.string(),
+  description: z.string().optional(),
+  metadata: z.record(z.string(), z.string()),
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type PaymentSnapshot = z.infer<typeof paymentSnapshotSchema>;
+
+export const eventDataSchemas = {
+  PaymentCreated: z.object({ payment: paymentSnapshotSchema }),
+  PaymentApproved: z.object({
+    payment: paymentSnapshotSchema,
+    decidedBy: z.enum(['fraud-model', 'reviewer']),
+  }),
+  PaymentFailed: z.object({ payment: paymentSnapshotSchema, reason: z.string() }),
+  PaymentRefunded: z.object({
+    payment: paymentSnapshotSchema,
+    refund: z.object({
+      id: z.string(),
+      amount: z.number().int(),
+      currency: z.string().length(3),
+      reason: z.string().optional(),
+    }),
+  }),
+  AnomalyDetected: z.object({
+    payment: paymentSnapshotSchema,
+    score: z.number().int().min(0).max(99),
+    probability: z.number().min(0).max(1),
+    modelVersion: z.string(),
+    reasons: z.array(z.string()),
+    action: z.enum(['review', 'hold', 'decline']),
+  }),
+  ReviewDecided: z.object({
+    payment: paymentSnapshotSchema,
+    decision: z.enum(['approve', 'reject', 'confirm', 'fraud']),
+    reviewer: z.string(),
+    note: z.string().optional(),
+  }),
+} satisfies Record<EventType, z.ZodType>;
+
+export type EventData<T extends EventType> = z.infer<(typeof eventDataSchemas)[T]>;
+
+const envelopeBase = {
+  id: z.string().min(1),
+  version: z.literal(1),
+  occurredAt: z.iso.datetime({ offset: true }),
+  merchantId: z.string().min(1),
+  paymentId: z.string().min(1),
+  correlationId: z.string().min(1),
+};
+
+export const eventEnvelopeSchema = z.discriminatedUnion(
+  'type',
+  EVENT_TYPES.map((type) =>
+    z.object({ ...envelopeBase, type: z.literal(type), data: eventDataSchemas[type] }),
+  ) as unknown as [z.ZodObject, ...z.ZodObject[]],
+);
+
+/** Validates an incoming envelope (unknown type, missing fields, wrong payload all throw InvalidEventError). */
+export function parseEvent(input: unknown): AnyEventEnvelope {
+  const result = eventEnvelopeSchema.safeParse(input);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new InvalidEventError(`invalid event envelope: ${issues}`);
+  }
+  return result.data as unknown as AnyEventEnvelope;
+}
