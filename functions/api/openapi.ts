@@ -1,27 +1,23 @@
 import * as z from 'zod';
+// Import order is registration order, which is the order of the document's components.
+import {
+  listOf,
+  paymentResourceSchema,
+  problemSchema,
+  refundResourceSchema,
+} from '../payments/response-schemas';
 import {
   createPaymentRequestSchema,
   createRefundRequestSchema,
   listEventsQuerySchema,
-  listOf,
   listPaymentsQuerySchema,
-  paymentResourceSchema,
-  problemSchema,
-  refundResourceSchema,
 } from '../payments/schemas';
-import { listNotificationsQuerySchema, notificationResourceSchema } from '../notifications/schemas';
-import {
-  summaryQuerySchema,
-  summaryResourceSchema,
-  timeseriesQuerySchema,
-  timeseriesResourceSchema,
-} from '../analytics/schemas';
-import {
-  decideReviewRequestSchema,
-  fraudLabelResourceSchema,
-  listReviewsQuerySchema,
-  reviewResourceSchema,
-} from '../fraud/schemas';
+import { listNotificationsQuerySchema } from '../notifications/schemas';
+import { notificationResourceSchema } from '../notifications/response-schemas';
+import { summaryQuerySchema, timeseriesQuerySchema } from '../analytics/schemas';
+import { summaryResourceSchema, timeseriesResourceSchema } from '../analytics/response-schemas';
+import { decideReviewRequestSchema, listReviewsQuerySchema } from '../fraud/schemas';
+import { fraudLabelResourceSchema, reviewResourceSchema } from '../fraud/response-schemas';
 import { API_ROUTES } from './routes';
 
 interface Operation {

@@ -1,12 +1,12 @@
 /**
- * Request and response schemas of the payments API. They validate requests and produce the OpenAPI document.
+ * Request schemas of the payments API: they validate requests and, with ./response-schemas.ts, produce the
+ * OpenAPI document.
  */
 import * as z from 'zod';
 import { cursorId, pageLimit } from '../shared/http/pagination';
 import { isCurrencyCode, MAX_AMOUNT_MINOR, type CurrencyCode } from '../domain/money';
 import { PAYMENT_STATUSES } from '../domain/payment-status';
 import { EVENT_TYPES } from '../domain/events';
-import { assessmentResourceSchema } from '../fraud/assessment-schema';
 
 const METADATA_MAX_KEYS = 50;
 const METADATA_MAX_KEY_LENGTH = 40;
@@ -136,51 +136,3 @@ export const listEventsQuerySchema = z
 export type ListEventsQuery = z.infer<typeof listEventsQuerySchema>;
 
 export const paymentIdSchema = z.uuid({ error: 'is not a payment id' });
-
-export const refundResourceSchema = z
-  .object({
-    id: z.uuid(),
-    object: z.literal('refund'),
-    paymentId: z.uuid(),
-    amount: z.number().int(),
-    currency: z.string(),
-    reason: z.string().optional(),
-    createdAt: z.string(),
-  })
-  .meta({ id: 'Refund' });
-
-export const paymentResourceSchema = z
-  .object({
-    id: z.uuid(),
-    object: z.literal('payment'),
-    status: z.enum(PAYMENT_STATUSES),
-    amount: z.number().int(),
-    currency: z.string(),
-    amountRefunded: z.number().int(),
-    amountRefundable: z.number().int(),
-    customer: customerSchema,
-    paymentMethod: paymentMethodSchema,
-    terminalId: z.string(),
-    description: z.string().optional(),
-    metadata: z.record(z.string(), z.string()),
-    version: z.number().int(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    refunds: z.array(refundResourceSchema).optional(),
-    fraudAssessment: assessmentResourceSchema.optional(),
-  })
-  .meta({ id: 'Payment' });
-
-export const listOf = <T extends z.ZodType>(item: T, id: string) =>
-  z.object({ object: z.literal('list'), data: z.array(item), hasMore: z.boolean() }).meta({ id });
-
-export const problemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    instance: z.string().optional(),
-    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
-  })
-  .meta({ id: 'Problem' });

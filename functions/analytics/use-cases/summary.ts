@@ -2,7 +2,8 @@ import { quantile, RELATIVE_ERROR } from '../histogram';
 import type { AnalyticsReader, MerchantScope } from '../ports';
 import { coveringRanges, minuteBounds } from '../ranges';
 import { zeroCounters, type Counters } from '../rollup';
-import { DEFAULT_RANGE_MS, type SummaryResource } from '../schemas';
+import type { SummaryResource } from '../response-schemas';
+import { DEFAULT_RANGE_MS } from '../schemas';
 import { resolveRange } from './scope';
 
 const ratio = (n: number, d: number) => (d > 0 ? n / d : null);

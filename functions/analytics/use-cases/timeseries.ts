@@ -2,13 +2,8 @@ import { problems } from '../../shared/http/problem';
 import { quantile } from '../histogram';
 import type { AnalyticsReader, MerchantScope, SeriesPoint } from '../ports';
 import { GRAIN_MS, periodStart, zeroCounters, type Counters, type Grain } from '../rollup';
-import {
-  DEFAULT_RANGE_MS,
-  MAX_POINTS,
-  type Interval,
-  type Metric,
-  type TimeseriesResource,
-} from '../schemas';
+import type { TimeseriesResource } from '../response-schemas';
+import { DEFAULT_RANGE_MS, MAX_POINTS, type Interval, type Metric } from '../schemas';
 import { resolveRange } from './scope';
 
 const GRAIN_OF: Record<Interval, Grain> = { '1m': 'm', '1h': 'h', '1d': 'd' };

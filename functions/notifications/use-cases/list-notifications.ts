@@ -1,7 +1,8 @@
 import type { Payment } from '../../domain/payment';
 import { problems } from '../../shared/http/problem';
 import type { NotificationAuditEntry, NotificationLog } from '../ports';
-import type { ListNotificationsQuery, NotificationResource } from '../schemas';
+import type { NotificationResource } from '../response-schemas';
+import type { ListNotificationsQuery } from '../schemas';
 
 export interface ListNotificationsDeps {
   log: NotificationLog;
