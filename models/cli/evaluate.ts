@@ -124,8 +124,10 @@ type Summary = ReturnType<typeof summarize>;
 
 interface SeedEvaluation {
   seed: number;
-  /** the simulation, in words */
-  data: string;
+  /** the simulation's size, in words (the same for every seed of a run) */
+  size: string;
+  transactions: number;
+  fraudRate: number;
   folds: FoldResult[];
   summary: Summary;
   bounds: { perfect: number; visible: number };
@@ -135,9 +137,9 @@ interface SeedEvaluation {
   scoreMs: number;
 }
 
-function describe(sim: Simulation): string {
-  const s = simulationStats(sim);
-  return `seed ${sim.options.seed}, ${sim.options.customers} customers, ${sim.options.terminals} terminals, ${sim.options.days} days from ${sim.options.startDate}: ${s.transactions.toLocaleString('en-US')} transactions, ${pct(s.fraudRate, 3)} fraud`;
+/** One simulation in words: its seed, size and what it holds. */
+function describe(e: SeedEvaluation): string {
+  return `seed ${e.seed}, ${e.size}: ${e.transactions.toLocaleString('en-US')} transactions, ${pct(e.fraudRate, 3)} fraud`;
 }
 
 async function evaluateSimulation(
@@ -210,9 +212,13 @@ async function evaluateSimulation(
   }
   const bound = (which: 'perfect' | 'visible') =>
     meanStd(results.map((r) => (r.bounds as NonNullable<FoldResult['bounds']>)[which])).mean;
+  const { customers, terminals, days, startDate } = sim.options;
+  const stats = simulationStats(sim);
   return {
     seed: sim.options.seed,
-    data: describe(sim),
+    size: `${customers} customers, ${terminals} terminals, ${days} days from ${startDate}`,
+    transactions: stats.transactions,
+    fraudRate: stats.fraudRate,
     folds: results,
     summary: summarize(results),
     bounds: { perfect: bound('perfect'), visible: bound('visible') },
@@ -293,7 +299,7 @@ function multiTables(version: string, all: SeedEvaluation[]): string[] {
       '| --- | --- | --- | --- | --- | --- | --- |',
       ...all.map(
         (e) =>
-          `| ${e.seed} | ${e.data.replace(/.*: ([\d,]+) transactions, ([\d.]+%) fraud$/, '$1 | $2')} | ${e.summary.aucRoc.mean.toFixed(3)} | ${e.summary.averagePrecision.mean.toFixed(3)} | ${fmt(e.summary.cardPrecisionAt100)} | ${e.bounds.visible.toFixed(3)} |`,
+          `| ${e.seed} | ${e.transactions.toLocaleString('en-US')} | ${pct(e.fraudRate, 3)} | ${e.summary.aucRoc.mean.toFixed(3)} | ${e.summary.averagePrecision.mean.toFixed(3)} | ${fmt(e.summary.cardPrecisionAt100)} | ${e.bounds.visible.toFixed(3)} |`,
       ),
     ].join('\n'),
   ];
@@ -350,8 +356,8 @@ runCli(USAGE, async () => {
   const over = (metric: 'averagePrecision' | 'cardPrecisionAt100') =>
     evaluations.filter((e) => e.summary[metric].mean > bestPublished[metric]).length;
   const data = many
-    ? `${evaluations.length} simulations (seeds ${evaluations.map((e) => e.seed).join(', ')}), each ${first.data.replace(/^seed \d+, (.*): .*$/, '$1')}`
-    : first.data;
+    ? `${evaluations.length} simulations (seeds ${evaluations.map((e) => e.seed).join(', ')}), each ${first.size}`
+    : describe(first);
   const [summaryTable, detailTable] = many
     ? multiTables(model.version, evaluations)
     : singleTables(model.version, first);

@@ -1,6 +1,6 @@
 import type { AnyEventEnvelope } from '../../domain/events';
 import type { Payment } from '../../domain/payment';
-import { eventsParameter, WRITER_LEASE_SECONDS } from '../../outbox/outbox';
+import { eventsParameter, writerLease } from '../../outbox/outbox';
 import { toPayment } from '../../payments/adapters/postgres-payment-reads';
 import { ConcurrentUpdateError } from '../../payments/adapters/postgres-payment-store';
 import { inboxEntryJson, type InboxEntry } from '../../shared/consumer/inbox';
@@ -124,9 +124,9 @@ export class PostgresFraudSession implements FraudWriteSession {
     // insert, the events too, so a payment assessed concurrently (its row exists) is left alone.
     const [row] = await tx<{ assessed: boolean; moved: boolean }[]>`
       select * from fraud_save_assessment(${tx.json(assessment as never)}, ${options.countFraud},
-                                          ${typed.text(tx, options.openReview ?? null)}, ${typed.jsonb(tx, decided)},
+                                          ${typed.text(tx, options.openReview ?? null)}, ${tx.json(decided as never)},
                                           ${eventsParameter(tx, options.events ?? [])},
-                                          ${typed.integer(tx, WRITER_LEASE_SECONDS)})`;
+                                          ${writerLease(tx)})`;
     if (!row!.assessed) return 'already-assessed';
     if (p && !row!.moved) throw new ConcurrentUpdateError(p.id);
     return 'saved';

@@ -1,7 +1,7 @@
 import type { Queryable } from './client';
 
 /** PostgreSQL type OIDs of the parameters hot statements send. */
-const OID = { integer: 23, bigint: 20, text: 25, jsonb: 3802 } as const;
+const OID = { integer: 23, bigint: 20, text: 25 } as const;
 
 /**
  * Parameters with their PostgreSQL type given, for the statements on a hot path. With prepare: false (RDS
@@ -13,6 +13,4 @@ export const typed = {
   integer: (sql: Queryable, value: number | null) => sql.typed(value, OID.integer),
   bigint: (sql: Queryable, value: number | null) => sql.typed(value, OID.bigint),
   text: (sql: Queryable, value: string | null) => sql.typed(value, OID.text),
-  /** A JSON document, or SQL null (sql.json(null) would be the JSON value null). */
-  jsonb: (sql: Queryable, value: object | null) => sql.typed(value as never, OID.jsonb),
 };

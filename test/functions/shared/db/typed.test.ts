@@ -46,10 +46,20 @@ test('typed values arrive as sent: quotes, backslashes, nulls, large integers, n
     () => sql`
       select ${typed.text(sql, text)} as text, ${typed.text(sql, null)} as none,
              ${typed.bigint(sql, 2 ** 53 - 1)} as big, ${typed.integer(sql, -5)} as small,
-             ${sql.json(json)} as json, ${sql.json(null as never)} as nothing`,
+             ${sql.json(json)} as json, ${sql.json(null as never)} as nothing,
+             ${sql.json(null as never)} is null as "sqlNull"`,
   );
   expect(flights).toBe(1);
-  expect(result[0]).toEqual({ text, none: null, big: 2 ** 53 - 1, small: -5, json, nothing: null });
+  expect(result[0]).toEqual({
+    text,
+    none: null,
+    big: 2 ** 53 - 1,
+    small: -5,
+    json,
+    nothing: null,
+    sqlNull: true,
+  });
+  // sql.json(null) is SQL NULL, not the JSON value null: the functions test their optional arguments with IS NULL.
 });
 
 test('an error in a one-round-trip statement leaves the connection usable', async () => {
