@@ -1,9 +1,9 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AnyEventEnvelope, EventEnvelope } from '../../domain/events';
 import type { Payment } from '../../domain/payment';
 import { assertTransition } from '../../domain/payment-status';
 import { snapshotOf } from '../../payments/snapshot';
 import type { ConsumerContext } from '../../shared/consumer/consumer';
+import type { RecordLogger } from '../../shared/consumer/record-logger';
 import { actionFor, STATUS_AFTER, type FraudAction, type Thresholds } from '../decision';
 import { amountMilliFromMinor, computeFeatures, hourIndex, instantMs, namedFeatures } from '../features';
 import { riskScore, topReasons, type FraudModel } from '../model';
@@ -167,7 +167,7 @@ async function shadowOpinion(
   model: FraudModel,
   features: Float64Array,
   thresholds: Thresholds,
-  logger: Logger,
+  logger: RecordLogger,
 ): Promise<ShadowOpinion | undefined> {
   try {
     const [probability] = await model.score([features]);

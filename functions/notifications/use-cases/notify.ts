@@ -27,8 +27,8 @@
  * local platform) it can only run in the consumer's transaction, where a failed record rolls its claims back with
  * it: at-least-once there, which is fine for a local mail sink.
  */
+import type { RecordLogger } from '../../shared/consumer/record-logger';
 import type { AnyEventEnvelope } from '../../domain/events';
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { templateValues } from '../content';
 import { paymentOf, planMessages, type PlannedMessage, type PolicyConfig } from '../policy';
 import {
@@ -62,7 +62,7 @@ export interface NotifyDeps {
   ledger: DeliveryLedger;
   templates: TemplateSet;
   config: NotifyConfig;
-  logger: Logger;
+  logger: RecordLogger;
 }
 
 /** Thrown when some message of the event must be tried again: the SQS record fails and is redelivered. */

@@ -2,11 +2,11 @@
  * How a consumer is written: a typed handler for one validated event at a time. The runtime (runtime.ts) does
  * the batch, the validation, the inbox (idempotency by event id), the transaction and publishing what it emits.
  */
-import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AnyEventEnvelope, EventData, EventEnvelope, EventType } from '../../domain/events';
 import type { TransactionSql } from '../db/client';
 import { CONSUMERS, type ConsumerName } from '../events/topology';
 import type { InboxEntry } from './inbox';
+import type { RecordLogger } from './record-logger';
 
 /** The event types the topology table routes to consumer N. */
 export type EventsOf<N extends ConsumerName> = (typeof CONSUMERS)[N]['events'][number];
@@ -26,8 +26,8 @@ export interface EmitFields<T extends EventType> {
 export interface ConsumerContext {
   /** The open transaction: the consumer's own writes go here, next to the inbox row and emitted events. */
   tx: TransactionSql;
-  /** Powertools logger carrying consumer, correlationId, eventId, eventType, paymentId and the SQS messageId. */
-  logger: Logger;
+  /** Logs with consumer, correlationId, eventId, eventType, paymentId and the SQS messageId on every line. */
+  logger: RecordLogger;
   /**
    * Writes an event to the outbox in this transaction, carrying the incoming correlation id; the runtime
    * publishes it after commit (and the outbox relay, if that publish fails). Returns the envelope written.

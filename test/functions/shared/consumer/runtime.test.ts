@@ -283,7 +283,7 @@ describe('consumer runtime', () => {
   it('carries the correlation id, event id and SQS message id into every log line', async () => {
     const lines: Record<string, unknown>[] = [];
     const logger = new Logger({ serviceName: 'test', logLevel: 'DEBUG' });
-    // The child loggers print through their own console (stdout, and stderr for errors): capture both.
+    // Powertools prints through its own console (stdout, and stderr for errors): capture both.
     const capture = (chunk: string | Uint8Array) => {
       for (const line of String(chunk).split('\n').filter(Boolean))
         lines.push(JSON.parse(line) as Record<string, unknown>);
