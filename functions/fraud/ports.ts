@@ -89,37 +89,43 @@ export interface StoredLabel {
   labelledAt: string;
 }
 
-/** The fraud service's writes, inside a transaction the caller owns (the consumer's, or a use case's). */
+/**
+ * The fraud service's writes: inside a transaction the caller owns (a batch's, or a use case's), or, for a single
+ * event, each call alone, as its own transaction.
+ */
 export interface FraudWriteSession {
   /**
-   * Locks the payment (as PaymentWriteSession.lockPayment) and, in the same round trip, reads the feature
-   * store's windows of its card and terminal for a payment made in hour `hour` (features/windows.ts), and
-   * whether it was already assessed or labelled. Undefined when the payment does not exist for this merchant.
-   * With `claim`, the same statement first records the event in the consumer's inbox: 'duplicate' when it was
-   * recorded already (nothing is locked or read then).
+   * Reads, locking nothing, the payment and the feature store's windows of its card and terminal for a payment
+   * made in hour `hour` (features/windows.ts), and whether it was already assessed or labelled, in one round
+   * trip. Undefined when the payment does not exist for this merchant. With `claim`: 'duplicate' when the inbox
+   * holds that event already (nothing else is read then).
    */
-  lockForScoring(
+  readForScoring(
     merchantId: string,
     paymentId: string,
     hour: number,
     claim?: InboxEntry,
   ): Promise<{ payment: Payment; inputs: ScoringInputs } | undefined | 'duplicate'>;
   /**
-   * In one statement: stores the assessment, counts the payment in its card and terminal hour buckets (as fraud
-   * when `countFraud`), opens the review item when `openReview` is given, saves `decided` (the payment's next
-   * state, optimistic on its version) and writes `events` to the outbox. Nothing is written when the payment has
-   * an assessment already (a concurrent scoring won): 'already-assessed'. Throws ConcurrentUpdateError when
-   * `decided` lost a race.
+   * In one statement, all or nothing: records the event in the inbox (`claim`; 'duplicate', and nothing written,
+   * when it is there already), stores the assessment, counts the payment in its card and terminal hour buckets
+   * (as fraud when `countFraud`), opens the review item when `openReview` is given, saves `decided` (the payment's
+   * next state) only if the payment is still at the version before it, and writes `events` to the outbox.
+   * 'already-assessed' when the payment has an assessment (a concurrent scoring won): only the claim is kept.
+   * Throws ConcurrentUpdateError, keeping nothing, when the payment changed since it was read.
    */
-  saveAssessment(
+  recordAssessment(
     assessment: Assessment,
     options: {
+      claim?: InboxEntry;
       countFraud: boolean;
       openReview?: ReviewKind;
       decided?: Payment;
       events?: readonly AnyEventEnvelope[];
     },
-  ): Promise<'saved' | 'already-assessed'>;
+  ): Promise<'saved' | 'already-assessed' | 'duplicate'>;
+  /** Records the event in the inbox alone, for an event with nothing to score: false when it was there already. */
+  claimInbox(claim: InboxEntry): Promise<boolean>;
   /** The review item, locked until the transaction ends. */
   lockReview(merchantId: string, paymentId: string): Promise<ReviewItem | undefined>;
   closeReview(

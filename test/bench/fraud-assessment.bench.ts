@@ -1,10 +1,11 @@
 /**
  * Fraud assessment latency, per payment, on the PostgreSQL server (DATABASE_URL, default 127.0.0.1:5432):
- * the whole assessment through the fraud consumer's SQS handler (BEGIN; inbox row + payment lock + feature
- * windows read in one function call; ONNX inference with the committed model; assessment +
- * payment transition + outbox events + bucket upserts in one function call; COMMIT; the published mark) for
- * single-record batches and for batches of 10, with ONNX inference alone and the database floor (the same round
- * trips with trivial statements) beside it. The feature store is seeded first with 40 days of hour buckets so that the window reads
+ * the whole assessment through the fraud consumer's SQS handler (for a single event, no transaction of its own:
+ * the payment and its feature windows read in one function call; ONNX inference with the committed model; the
+ * inbox claim + assessment + payment transition + outbox events + bucket upserts in one function call, its own
+ * implicit transaction; the published mark) for single-record batches and for batches of 10 (one transaction,
+ * a savepoint per record), with ONNX inference alone and the database floor (the same round trips with trivial
+ * statements) beside it. The feature store is seeded first with 40 days of hour buckets so that the window reads
  * find real rows: every card has a bucket a day, every terminal one in every hour (its windows span 720 hours:
  * about 30 day buckets and up to 70 hour buckets), written hour by hour as production writes them (one
  * terminal's buckets spread over the table).
@@ -18,12 +19,12 @@ import type { Payment } from '../../functions/domain/payment';
 import { computeFeatures, emptyBucket, FEATURE_COUNT, hourIndex } from '../../functions/fraud/features';
 import { loadScoringSetup } from '../../functions/fraud/wiring';
 import { buildEvent } from '../../functions/outbox/outbox';
+import type { EventPublisher } from '../../functions/outbox/ports';
 import { snapshotOf } from '../../functions/payments/snapshot';
 import { createSqsHandler } from '../../functions/shared/consumer/runtime';
 import { typed } from '../../functions/shared/db/typed';
 import { silentLogger } from '../functions/fraud/support';
 import { sqsEvent, sqsRecord } from '../functions/shared/consumer/fixtures';
-import { RecordingPublisher } from '../support/recording-publisher';
 import { startTestDatabase } from '../support/database';
 import { fraudConsumer } from '../../functions/fraud/consumer';
 import { printTable, round, summarize } from './support/stats';
@@ -142,8 +143,10 @@ export default async function main(): Promise<Record<string, unknown>> {
       inference.push(performance.now() - t0);
     }
 
-    // Publication is measured by the backbone benchmark; here SNS answers at once.
-    const publisher = new RecordingPublisher();
+    // Publication is measured by the backbone benchmark; here SNS answers at once (and, as SNS, keeps nothing).
+    const publisher: EventPublisher = {
+      publish: async (published) => ({ published: published.map((e) => e.id), failed: [] }),
+    };
     const handler = createSqsHandler(
       fraudConsumer(async () => setup),
       {
@@ -178,18 +181,16 @@ export default async function main(): Promise<Record<string, unknown>> {
     }
     // The database floor: the same round trips as the real path, with trivial statements: one each, as every
     // parameter of the real ones is typed (functions/shared/db/typed.ts and the postgres.js patch send such a
-    // statement in one flight). A single event: BEGIN; the inbox + lock + windows read (a `select` of a typed
-    // parameter); the assessment's writes (an `update` of one row by a typed parameter, so that the COMMIT
-    // flushes WAL as the real one does); COMMIT; then the published mark (a `select` of a literal). A batch of 10:
-    // BEGIN, per record a SAVEPOINT and the same two statements, COMMIT, the mark.
+    // statement in one flight). A single event: the read (a `select` of a typed parameter); the record (an
+    // `update` of one row by a typed parameter, alone, so that its implicit commit flushes WAL as the real one
+    // does); then the published mark (a `select` of a literal). A batch of 10: BEGIN, per record a SAVEPOINT and
+    // the same two statements, COMMIT, the mark.
     const assessedPayment = (i: number) => events[i % 200]!.paymentId;
     const floor: number[] = [];
     for (let i = 0; i < SINGLE_EVENTS; i++) {
       const t0 = performance.now();
-      await sql.begin(async (tx) => {
-        await tx`select ${typed.integer(tx, i)}`;
-        await tx`update payments set updated_at = updated_at where id = ${typed.text(tx, assessedPayment(i))}::uuid`;
-      });
+      await sql`select ${typed.integer(sql, i)}`;
+      await sql`update payments set updated_at = updated_at where id = ${typed.text(sql, assessedPayment(i))}::uuid`;
       await sql.unsafe(`select ${i}::int`);
       floor.push(performance.now() - t0);
       progress('database floor, single events', i + 1, SINGLE_EVENTS, state);

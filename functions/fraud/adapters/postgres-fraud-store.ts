@@ -22,7 +22,7 @@ import type {
 
 /** The scoring read's answer: the payment's columns (all null when it does not exist) and its window sums. */
 type ScoringRow = PaymentRow & {
-  claimed: boolean;
+  duplicate: boolean;
   already_assessed: boolean;
   labelled_fraud: boolean;
   card_counts: number[];
@@ -33,10 +33,13 @@ type ScoringRow = PaymentRow & {
 
 type PaymentRow = Parameters<typeof toPayment>[0];
 
+/** What fraud_record_assessment raises when the payment moved since it was read (PostgreSQL's 40001). */
+const SERIALIZATION_FAILURE = '40001';
+
 export class PostgresFraudSession implements FraudWriteSession {
   constructor(private readonly tx: Queryable) {}
 
-  async lockForScoring(
+  async readForScoring(
     merchantId: string,
     paymentId: string,
     hour: number,
@@ -47,11 +50,7 @@ export class PostgresFraudSession implements FraudWriteSession {
     // A terminal's windows span up to 720 hours: their whole days come from day buckets, the edges from hours.
     const terminals = terminalWindows(hour).map(splitIntoDays);
     const range = (r: { from: number; to: number }) => [r.from, r.to];
-    // One call (migration 0010), one round trip (its one parameter is typed, jsonb): the event's inbox row (when
-    // the caller claims it here), then the payment's lock, its card's and terminal's window sums (keyed by the
-    // locked row itself), and whether it was assessed or labelled already. A duplicate delivery locks and reads
-    // nothing. Should the lock wait for a concurrent scoring of the same payment, the reads come from before that
-    // scoring committed; saveAssessment then finds its assessment.
+    // One call (migration 0011), one round trip (its one parameter is typed, jsonb).
     const read = {
       ...(claim ? { inbox: inboxEntryJson(claim) } : {}),
       merchantId,
@@ -60,10 +59,10 @@ export class PostgresFraudSession implements FraudWriteSession {
       terminal: terminals.map((t) => ({ hours: t.hours.map(range), days: t.days ? range(t.days) : null })),
     };
     const [row] = await tx<ScoringRow[]>`
-      select (r.payment).*, r.claimed, r.already_assessed, r.labelled_fraud, r.card_counts, r.card_amounts,
+      select (r.payment).*, r.duplicate, r.already_assessed, r.labelled_fraud, r.card_counts, r.card_amounts,
              r.terminal_counts, r.terminal_frauds
-        from fraud_lock_for_scoring(${tx.json(read)}) r`;
-    if (!row!.claimed) return 'duplicate';
+        from fraud_read_for_scoring(${tx.json(read)}) r`;
+    if (row!.duplicate) return 'duplicate';
     if (row!.id === null) return undefined;
     const { card_counts, card_amounts, terminal_counts, terminal_frauds } = row!;
     return {
@@ -81,15 +80,16 @@ export class PostgresFraudSession implements FraudWriteSession {
     };
   }
 
-  async saveAssessment(
+  async recordAssessment(
     a: Assessment,
     options: {
+      claim?: InboxEntry;
       countFraud: boolean;
       openReview?: ReviewKind;
       decided?: Payment;
       events?: readonly AnyEventEnvelope[];
     },
-  ): Promise<'saved' | 'already-assessed'> {
+  ): Promise<'saved' | 'already-assessed' | 'duplicate'> {
     const tx = this.tx;
     const p = options.decided;
     const assessment: Omit<AssessmentRow, 'assessed_at'> & { assessed_at: string } = {
@@ -120,16 +120,26 @@ export class PostgresFraudSession implements FraudWriteSession {
           updated_at: p.updatedAt,
         }
       : null;
-    // One call (migration 0010), one round trip (every parameter typed): everything hangs on the assessment's
-    // insert, the events too, so a payment assessed concurrently (its row exists) is left alone.
-    const [row] = await tx<{ assessed: boolean; moved: boolean }[]>`
-      select * from fraud_save_assessment(${tx.json(assessment as never)}, ${options.countFraud},
-                                          ${typed.text(tx, options.openReview ?? null)}, ${tx.json(decided as never)},
-                                          ${eventsParameter(tx, options.events ?? [])},
-                                          ${writerLease(tx)})`;
-    if (!row!.assessed) return 'already-assessed';
-    if (p && !row!.moved) throw new ConcurrentUpdateError(p.id);
-    return 'saved';
+    // One call (migration 0011), one round trip (every parameter typed), all or nothing.
+    try {
+      const [row] = await tx<{ outcome: 'saved' | 'already-assessed' | 'duplicate' }[]>`
+        select fraud_record_assessment(${tx.json((options.claim ? inboxEntryJson(options.claim) : null) as never)},
+                                       ${tx.json(assessment as never)}, ${options.countFraud},
+                                       ${typed.text(tx, options.openReview ?? null)}, ${tx.json(decided as never)},
+                                       ${eventsParameter(tx, options.events ?? [])},
+                                       ${writerLease(tx)}) as outcome`;
+      return row!.outcome;
+    } catch (error) {
+      if (p && (error as { code?: string }).code === SERIALIZATION_FAILURE)
+        throw new ConcurrentUpdateError(p.id);
+      throw error;
+    }
+  }
+
+  async claimInbox(claim: InboxEntry): Promise<boolean> {
+    const [row] = await this.tx<{ claimed: boolean }[]>`
+      select claim_inbox_entry(${this.tx.json(inboxEntryJson(claim))}) as claimed`;
+    return row!.claimed;
   }
 
   async lockReview(merchantId: string, paymentId: string): Promise<ReviewItem | undefined> {

@@ -25,13 +25,15 @@ export type AssessContext = Pick<ConsumerContext, 'newEvent' | 'wrote' | 'logger
 const REASONS_KEPT = 3;
 
 /**
- * Scores a new payment and acts on it, in the caller's transaction (the consumer's), in two round trips: one
- * records the event in the inbox (when the runtime leaves that to the handler, `ctx.inbox`), locks the payment
- * and reads its card and terminal windows from the feature store; then the features are scored, and one
- * statement stores the assessment, counts the payment in its hour buckets, moves the payment through the state
- * machine and writes the events to the outbox (handed to the runtime, which publishes them after commit). A
- * duplicate delivery does nothing; a payment already assessed is left alone (whatever event id brought it); one
- * that already left `pending` is assessed and counted but not moved.
+ * Scores a new payment and acts on it in two round trips. The first reads, locking nothing, the payment and its
+ * card's and terminal's windows from the feature store (or finds the event in the inbox: a duplicate); then the
+ * features are scored, and one statement, all or nothing, records the event in the inbox (when the runtime leaves
+ * that to the handler, `ctx.inbox`), stores the assessment, counts the payment in its hour buckets, moves the
+ * payment through the state machine from the version that was read, and writes the events to the outbox (handed
+ * to the runtime, which publishes them after commit). Alone, each statement is its own transaction; in a batch,
+ * both run in the runtime's. A duplicate delivery does nothing; a payment already assessed is left alone
+ * (whatever event id brought it); one that already left `pending` is assessed and counted but not moved; one that
+ * changed between the read and the write fails the record, keeping nothing, so that it is scored again.
  */
 export async function assessPayment(
   setup: ScoringSetup,
@@ -39,31 +41,32 @@ export async function assessPayment(
   event: EventEnvelope<'PaymentCreated'>,
   ctx: AssessContext,
 ): Promise<Assessment | undefined> {
-  // The windows depend on the payment's hour: the event's snapshot tells it, so that the lock and the reads go
-  // in one round trip; the stored payment is the authority, and should it say otherwise the reads are redone.
+  // The windows depend on the payment's hour: the event's snapshot tells it, so that the reads go in one round
+  // trip; the stored payment is the authority, and should it say otherwise the reads are redone.
   const eventHour = hourIndex(instantMs(event.data.payment.createdAt));
-  const first = await uow.fraud.lockForScoring(event.merchantId, event.paymentId, eventHour, ctx.inbox);
-  ctx.inbox?.settle(first !== 'duplicate');
-  if (first === 'duplicate') return undefined;
-  let locked = first;
-  if (!locked) {
-    // Created in the same transaction as its event: this cannot heal by retrying, so it is not retried.
-    ctx.logger.error('PaymentCreated names a payment that does not exist; nothing to assess');
+  const first = await uow.fraud.readForScoring(event.merchantId, event.paymentId, eventHour, ctx.inbox);
+  if (first === 'duplicate') {
+    ctx.inbox?.settle(false);
     return undefined;
   }
-  const atMs = instantMs(locked.payment.createdAt);
+  if (!first || first.inputs.alreadyAssessed) {
+    // Nothing to score; the event is handled all the same.
+    if (ctx.inbox) ctx.inbox.settle(await uow.fraud.claimInbox(ctx.inbox));
+    if (first) ctx.logger.info('payment already assessed; nothing to do');
+    // Created in the same transaction as its event: this cannot heal by retrying, so it is not retried.
+    else ctx.logger.error('PaymentCreated names a payment that does not exist; nothing to assess');
+    return undefined;
+  }
+  let read = first;
+  const atMs = instantMs(read.payment.createdAt);
   const hour = hourIndex(atMs);
   if (hour !== eventHour) {
     ctx.logger.warn("the event's payment snapshot disagrees with the stored payment's creation time");
-    const again = await uow.fraud.lockForScoring(event.merchantId, event.paymentId, hour);
-    if (!again || again === 'duplicate') throw new Error(`payment ${event.paymentId} vanished while locked`);
-    locked = again;
+    const again = await uow.fraud.readForScoring(event.merchantId, event.paymentId, hour);
+    if (!again || again === 'duplicate') throw new Error(`payment ${event.paymentId} vanished while scored`);
+    read = again;
   }
-  const { payment, inputs } = locked;
-  if (inputs.alreadyAssessed) {
-    ctx.logger.info('payment already assessed; nothing to do');
-    return undefined;
-  }
+  const { payment, inputs } = read;
   const amountMilli = amountMilliFromMinor(payment.amount, payment.currency);
   const keys = {
     merchantId: payment.merchantId,
@@ -105,12 +108,15 @@ export async function assessPayment(
   }
   const openReview = applied && (action === 'review' || action === 'hold') ? action : undefined;
   const events = decided ? decisionEvents(ctx, decided, assessment) : [];
-  const saved = await uow.fraud.saveAssessment(assessment, {
+  const saved = await uow.fraud.recordAssessment(assessment, {
+    ...(ctx.inbox ? { claim: ctx.inbox } : {}),
     countFraud: inputs.labelledFraud,
     ...(openReview ? { openReview } : {}),
     ...(decided ? { decided } : {}),
     events,
   });
+  ctx.inbox?.settle(saved !== 'duplicate');
+  if (saved === 'duplicate') return undefined;
   if (saved === 'already-assessed') {
     ctx.logger.info('payment assessed concurrently; nothing to do');
     return undefined;

@@ -3,7 +3,7 @@
  * the batch, the validation, the inbox (idempotency by event id), the transaction and publishing what it emits.
  */
 import type { AnyEventEnvelope, EventData, EventEnvelope, EventType } from '../../domain/events';
-import type { TransactionSql } from '../db/client';
+import type { Queryable } from '../db/client';
 import { CONSUMERS, type ConsumerName } from '../events/topology';
 import type { InboxEntry } from './inbox';
 import type { RecordLogger } from './record-logger';
@@ -24,8 +24,11 @@ export interface EmitFields<T extends EventType> {
 }
 
 export interface ConsumerContext {
-  /** The open transaction: the consumer's own writes go here, next to the inbox row and emitted events. */
-  tx: TransactionSql;
+  /**
+   * The open transaction: the consumer's own writes go here, next to the inbox row and emitted events (for a
+   * `writesInOneStatement` consumer's record alone, the pool: see there).
+   */
+  tx: Queryable;
   /** Logs with consumer, correlationId, eventId, eventType, paymentId and the SQS messageId on every line. */
   logger: RecordLogger;
   /**
@@ -67,6 +70,13 @@ export interface ConsumerDefinition<N extends ConsumerName = ConsumerName> {
    * runtime in a statement of its own before the handler runs: two round trips less per record.
    */
   claimsInbox?: boolean;
+  /**
+   * Only with `claimsInbox`: every write the handler makes, the inbox row and its events (`ctx.wrote`) among them,
+   * is one statement, after reads that change nothing, so a record alone needs no transaction of its own: its
+   * `ctx.tx` is then the pool, and that statement is its transaction (no BEGIN and COMMIT: two round trips less).
+   * In a batch it runs in the batch's transaction like any other. The handler must not `emit`.
+   */
+  writesInOneStatement?: boolean;
   handle(event: ConsumedEvent<N>, ctx: ConsumerContext): Promise<void>;
 }
 
@@ -74,6 +84,8 @@ export function defineConsumer<N extends ConsumerName>(
   definition: ConsumerDefinition<N>,
 ): ConsumerDefinition<N> {
   if (!(definition.name in CONSUMERS)) throw new Error(`unknown consumer ${String(definition.name)}`);
+  if (definition.writesInOneStatement && !definition.claimsInbox)
+    throw new Error(`${definition.name}: writesInOneStatement needs claimsInbox (its one statement claims the event)`);
   return definition;
 }
 

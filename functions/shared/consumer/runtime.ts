@@ -14,7 +14,7 @@ import { parseEvent } from '../../domain/event-schemas';
 import { appendEvents, buildEvent } from '../../outbox/outbox';
 import type { EventPublisher } from '../../outbox/ports';
 import { publishCommitted } from '../../outbox/use-cases/publish-committed';
-import type { Sql, TransactionSql } from '../db/client';
+import type { Queryable, Sql } from '../db/client';
 import { logger as processLogger } from '../logger';
 import { consumes, type ConsumedEvent, type ConsumerContext, type ConsumerDefinition } from './consumer';
 import { claimEvent } from './inbox';
@@ -76,16 +76,17 @@ function decode(consumer: ConsumerDefinition, record: SQSRecord, log: RecordLogg
  * handler, write what it emits to the outbox (events it wrote itself are handed over with `wrote`). Throws (so
  * the record is reported failed, its savepoint rolled back and nothing of it kept) when the message is rejected
  * or the handler fails. Emitted events are handed to `accepted` only once the record succeeded.
- * `ownTransaction`: the transaction holds this record alone, so it needs no savepoint (two round trips less);
- * the caller rolls the whole transaction back when this throws.
+ * `alone`: the record is not part of a batch's transaction, so it needs no savepoint (two round trips less):
+ * `tx` is then its own transaction, which the caller rolls back when this throws, or, for a
+ * `writesInOneStatement` consumer, the pool.
  */
 export async function processRecord(
   consumer: ConsumerDefinition,
   deps: ConsumerDependencies,
-  tx: TransactionSql,
+  tx: Queryable,
   record: SQSRecord,
   accepted: AnyEventEnvelope[],
-  ownTransaction = false,
+  alone = false,
 ): Promise<RecordOutcome> {
   const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
   const parent = deps.logger ?? processLogger;
@@ -110,7 +111,7 @@ export async function processRecord(
     });
   let outcome: RecordOutcome;
   try {
-    const run = async (sp: TransactionSql): Promise<RecordOutcome> => {
+    const run = async (sp: Queryable): Promise<RecordOutcome> => {
       let claimed: boolean | undefined;
       if (!consumer.claimsInbox && !(await claimEvent(sp, consumer.name, event))) return 'duplicate';
       const ctx: ConsumerContext = {
@@ -154,10 +155,14 @@ export async function processRecord(
           return 'duplicate';
         }
       }
+      if (consumer.writesInOneStatement && emitted.length > 0)
+        throw new Error(`${consumer.name} writes in one statement: it hands over its events with wrote, not emit`);
       await appendEvents(sp, emitted);
       return 'processed';
     };
-    outcome = ownTransaction ? await run(tx) : await tx.savepoint(run);
+    if (alone) outcome = await run(tx);
+    else if ('savepoint' in tx) outcome = await tx.savepoint(run);
+    else throw new Error("a record of a batch runs in the batch's transaction");
   } catch (error) {
     log.error('consumer failed; the message will be redelivered after its visibility timeout', { error });
     throw error;
@@ -198,7 +203,7 @@ async function publishAfterCommit(
  * record). Records run one after another, in the order received. Should the commit itself fail (a deferred
  * constraint, a lost connection), nothing was kept: the batch is run again with one transaction per record, so
  * that a record failing at commit fails alone. A batch of one record runs that way from the start: its own
- * transaction needs no savepoint.
+ * transaction needs no savepoint, and a `writesInOneStatement` consumer's record needs no transaction at all.
  */
 export function createSqsHandler(consumer: ConsumerDefinition, deps: ConsumerDependencies): SqsBatchHandler {
   const options = (context?: Context) => ({
@@ -217,7 +222,9 @@ export function createSqsHandler(consumer: ConsumerDefinition, deps: ConsumerDep
         event,
         async (record: SQSRecord) => {
           const own: AnyEventEnvelope[] = [];
-          const outcome = await sql.begin((tx) => processRecord(consumer, deps, tx, record, own, true));
+          const outcome = consumer.writesInOneStatement
+            ? await processRecord(consumer, deps, sql, record, own, true)
+            : await sql.begin((tx) => processRecord(consumer, deps, tx, record, own, true));
           accepted.push(...own);
           return outcome;
         },

@@ -8,6 +8,9 @@ import { amountMilliFromMinor, hourIndex } from '../../../functions/fraud/featur
 import { postgresUnitOfWork } from '../../../functions/fraud/adapters/unit-of-work';
 import { reportFraud } from '../../../functions/fraud/use-cases/report-fraud';
 import { findAssessment } from '../../../functions/fraud/assessments';
+import type { FraudUnitOfWork } from '../../../functions/fraud/ports';
+import { wasProcessed } from '../../../functions/shared/consumer/inbox';
+import type { Queryable, Sql } from '../../../functions/shared/db/client';
 import { recordingClient, startTestDatabase, type TestDatabase } from '../../support/database';
 import { amountCodedModel, createPendingPayment, fraudHandler, stubModel, TEST_THRESHOLDS } from './support';
 
@@ -293,7 +296,7 @@ describe('idempotency and tolerance', () => {
     expect(types([...first.publisher.published, ...second.publisher.published])).toEqual(['AnomalyDetected']);
   });
 
-  it('a single event is five statements in five round trips: begin, inbox + lock + windows, assessment + writes + events, commit, the published mark', async () => {
+  it('a single event is three statements in three round trips, without a transaction: the read, the record, the published mark', async () => {
     const client = recordingClient(db.url);
     try {
       const { payment, event } = await createPendingPayment(db.sql, { merchantId: freshMerchant() });
@@ -302,19 +305,51 @@ describe('idempotency and tolerance', () => {
       client.statements.length = 0;
       client.flights.count = 0;
       expect((await deliver([event])).batchItemFailures).toEqual([]);
-      expect(client.flights.count).toBe(5);
+      expect(client.flights.count).toBe(3);
       const statements = client.withoutTypeLookup();
-      expect(statements).toHaveLength(5);
-      expect(statements[0]).toMatch(/^begin/);
-      expect(statements[1]).toMatch(/from fraud_lock_for_scoring\(\$1\) r$/);
-      expect(statements[2]).toMatch(/^select \* from fraud_save_assessment\(\$1, \$2, \$3, \$4, \$5, \$6\)$/);
-      expect(statements[3]).toMatch(/^commit/);
-      expect(statements[4]).toMatch(/^select mark_events_published\('\{[0-9a-f-]+\}'::uuid\[\]\)$/);
+      expect(statements).toHaveLength(3);
+      expect(statements[0]).toMatch(/from fraud_read_for_scoring\(\$1\) r$/);
+      expect(statements[1]).toMatch(/^select fraud_record_assessment\(\$1, \$2, \$3, \$4, \$5, \$6, \$7\) as outcome$/);
+      expect(statements[2]).toMatch(/^select mark_events_published\('\{[0-9a-f-]+\}'::uuid\[\]\)$/);
       expect((await paymentRow(payment.id)).status).toBe('approved');
       expect(types(publisher.published)).toEqual(['PaymentApproved']);
     } finally {
       await client.sql.end();
     }
+  });
+
+  it('a payment that changes between the read and the record fails the record, keeping nothing; the retry scores it anew', async () => {
+    const merchantId = freshMerchant();
+    const { payment, event } = await createPendingPayment(db.sql, { merchantId, amount: 1285 });
+    // Between the read and the record, someone else moves the payment (as a concurrent writer would).
+    const racing = (sql: Sql) =>
+      (tx: Queryable): FraudUnitOfWork => {
+        const uow = postgresUnitOfWork(tx);
+        const read = uow.fraud.readForScoring.bind(uow.fraud);
+        uow.fraud.readForScoring = async (...args) => {
+          const result = await read(...args);
+          await sql`update payments set version = version + 1 where id = ${payment.id}`;
+          return result;
+        };
+        return uow;
+      };
+    const raced = fraudHandler(db.sql, setup(), racing(db.sql));
+    const failed = await raced.deliver([event]);
+    expect(failed.batchItemFailures).toHaveLength(1);
+    const kept = await snapshotState(merchantId, payment.id);
+    expect({ assessments: kept.assessments, reviews: kept.reviews, outbox: kept.outbox, cards: kept.cards }).toEqual({
+      assessments: [],
+      reviews: [],
+      outbox: [],
+      cards: [],
+    });
+    expect(await wasProcessed(db.sql, 'fraud', event.id)).toBe(false);
+    expect(raced.publisher.published).toEqual([]);
+    // SQS hands the message out again: scored from the payment as it now is.
+    const { deliver } = fraudHandler(db.sql, setup());
+    expect((await deliver([event])).batchItemFailures).toEqual([]);
+    expect((await paymentRow(payment.id)).status).toBe('held');
+    expect(await wasProcessed(db.sql, 'fraud', event.id)).toBe(true);
   });
 
   it('the same payment under another event id is not assessed or counted twice', async () => {

@@ -99,10 +99,14 @@ export async function createPendingPayment(
 }
 
 /** The fraud consumer's Lambda handler on a test database, with a recording publisher. */
-export function fraudHandler(sql: Sql, setup: ScoringSetup) {
+export function fraudHandler(
+  sql: Sql,
+  setup: ScoringSetup,
+  unitOfWork?: Parameters<typeof fraudConsumer>[1],
+) {
   const publisher = new RecordingPublisher();
   const handler = createSqsHandler(
-    fraudConsumer(async () => setup),
+    fraudConsumer(async () => setup, unitOfWork),
     { sql: () => sql, publisher: () => publisher, logger: silentLogger() },
   );
   return {

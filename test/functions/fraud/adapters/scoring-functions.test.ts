@@ -1,7 +1,8 @@
 /**
- * The fraud consumer's two calls per payment (migration 0010): fraud_lock_for_scoring (inbox claim, payment lock,
- * window sums) and fraud_save_assessment (assessment, review, transition, events, buckets), through the session
- * that calls them.
+ * The fraud consumer's two calls per payment (migration 0011): fraud_read_for_scoring (payment, window sums, or
+ * a duplicate) and fraud_record_assessment (inbox claim, assessment, review, transition, events, buckets, all or
+ * nothing), through the session that calls them. They run here as a single event runs them: each alone, on the
+ * pool, as its own transaction.
  */
 import type { Payment } from '../../../../functions/domain/payment';
 import { PostgresFraudSession } from '../../../../functions/fraud/adapters/postgres-fraud-store';
@@ -45,6 +46,14 @@ function assessmentOf(payment: Payment, overrides: Partial<Assessment> = {}): As
 
 const held = (payment: Payment): Payment => ({ ...payment, status: 'held', version: payment.version + 1 });
 
+/** The calls on the pool, each its own transaction, as a single event makes them. */
+const session = () => new PostgresFraudSession(db.sql);
+
+async function inboxRows(eventId: string): Promise<number> {
+  const [row] = await db.sql<{ n: number }[]>`select count(*)::int as n from consumer_inbox where event_id = ${eventId}`;
+  return row!.n;
+}
+
 async function written(merchantId: string, paymentId: string) {
   const [row] = await db.sql<
     { assessments: number; reviews: number; events: number; cards: number; terminals: number; days: number }[]
@@ -77,42 +86,34 @@ it("the card windows are the hour buckets' sums, count and amount, at every hour
          where merchant_id = ${merchantId} and card_fingerprint = ${card} and hour between ${w.from} and ${w.to}`;
       expected.push({ count: sums!.count, amountMilli: sums!.amount, fraudCount: 0 });
     }
-    const read = await db.sql.begin((tx) =>
-      new PostgresFraudSession(tx).lockForScoring(merchantId, payment.id, hour),
-    );
+    const read = await session().readForScoring(merchantId, payment.id, hour);
     if (read === undefined || read === 'duplicate') throw new Error('the payment was not read');
     expect({ hour, card: read.inputs.card }).toEqual({ hour, card: expected });
     expect(read.inputs.card.every((b) => b.count > 0)).toBe(true);
   }
 });
 
-it('claims the event in the inbox first: a second claim is a duplicate, another merchant sees no payment', async () => {
+it('the read claims nothing: it finds an event already in the inbox (a duplicate); another merchant sees no payment', async () => {
   const { payment, event } = await createPendingPayment(db.sql, { merchantId: 'merchant_claims' });
   const claim = { consumer: 'fraud' as const, event };
   const hour = hourIndex(Date.parse(payment.createdAt));
-  const first = await db.sql.begin((tx) =>
-    new PostgresFraudSession(tx).lockForScoring(payment.merchantId, payment.id, hour, claim),
-  );
-  expect(first).toMatchObject({ payment: { id: payment.id, status: 'pending', version: 1 } });
-  expect(
-    await db.sql.begin((tx) =>
-      new PostgresFraudSession(tx).lockForScoring(payment.merchantId, payment.id, hour, claim),
-    ),
-  ).toBe('duplicate');
+  const read = () => session().readForScoring(payment.merchantId, payment.id, hour, claim);
+  expect(await read()).toMatchObject({ payment: { id: payment.id, status: 'pending', version: 1 } });
+  expect(await read()).toMatchObject({ payment: { id: payment.id } });
+  expect(await inboxRows(event.id)).toBe(0);
+  expect(await session().recordAssessment(assessmentOf(payment), { claim, countFraud: false })).toBe('saved');
+  expect(await inboxRows(event.id)).toBe(1);
+  expect(await read()).toBe('duplicate');
   const other = {
     consumer: 'fraud' as const,
     event: { ...event, id: '01a20eeb-4d1d-7463-bee8-00000000ab01' },
   };
-  expect(
-    await db.sql.begin((tx) =>
-      new PostgresFraudSession(tx).lockForScoring('merchant_other', payment.id, hour, other),
-    ),
-  ).toBeUndefined();
+  expect(await session().readForScoring('merchant_other', payment.id, hour, other)).toBeUndefined();
 });
 
-it('saves an assessment once: a second save (a concurrent scoring) writes nothing', async () => {
+it('records an assessment once: a second event for the payment keeps only its claim, the same event is a duplicate', async () => {
   const merchantId = 'merchant_saves';
-  const { payment } = await createPendingPayment(db.sql, { merchantId });
+  const { payment, event } = await createPendingPayment(db.sql, { merchantId });
   const decided = held(payment);
   const events = [
     buildEvent('PaymentFailed', {
@@ -122,35 +123,51 @@ it('saves an assessment once: a second save (a concurrent scoring) writes nothin
       data: { payment: snapshotOf(decided), reason: 'test' },
     }),
   ];
-  const save = () =>
-    db.sql.begin((tx) =>
-      new PostgresFraudSession(tx).saveAssessment(assessmentOf(payment), {
-        countFraud: false,
-        openReview: 'hold',
-        decided,
-        events,
-      }),
-    );
-  expect(await save()).toBe('saved');
+  const record = (claimed: typeof event) =>
+    session().recordAssessment(assessmentOf(payment), {
+      claim: { consumer: 'fraud', event: claimed },
+      countFraud: false,
+      openReview: 'hold',
+      decided,
+      events,
+    });
+  expect(await record(event)).toBe('saved');
   const once = { assessments: 1, reviews: 1, events: 1, cards: 1, terminals: 1, days: 1 };
   expect(await written(merchantId, payment.id)).toEqual(once);
   const [row] = await db.sql`select status, version from payments where id = ${payment.id}`;
   expect(row).toEqual({ status: 'held', version: 2 });
-  await expect(save()).resolves.toBe('already-assessed');
+  const another = { ...event, id: '01a20eeb-4d1d-7463-bee8-00000000ab02' };
+  await expect(record(another)).resolves.toBe('already-assessed');
+  expect(await inboxRows(another.id)).toBe(1);
+  await expect(record(event)).resolves.toBe('duplicate');
   expect(await written(merchantId, payment.id)).toEqual(once);
 });
 
-it('a transition that lost its race fails the save, and the transaction keeps nothing', async () => {
+it('two concurrent records of one event: one saves, the other waits for its claim and is a duplicate', async () => {
+  const merchantId = 'merchant_concurrent';
+  const { payment, event } = await createPendingPayment(db.sql, { merchantId });
+  const record = () =>
+    session().recordAssessment(assessmentOf(payment), {
+      claim: { consumer: 'fraud', event },
+      countFraud: false,
+      decided: held(payment),
+    });
+  const outcomes = await Promise.all([record(), record()]);
+  expect([...outcomes].sort()).toEqual(['duplicate', 'saved']);
+  expect(await written(merchantId, payment.id)).toMatchObject({ assessments: 1, cards: 1, terminals: 1, days: 1 });
+});
+
+it('a payment that changed since the read fails the record, which keeps nothing, not even the claim', async () => {
   const merchantId = 'merchant_race';
-  const { payment } = await createPendingPayment(db.sql, { merchantId });
+  const { payment, event } = await createPendingPayment(db.sql, { merchantId });
   await db.sql`update payments set version = 2 where id = ${payment.id}`;
   await expect(
-    db.sql.begin((tx) =>
-      new PostgresFraudSession(tx).saveAssessment(assessmentOf(payment), {
-        countFraud: true,
-        decided: held(payment),
-      }),
-    ),
+    session().recordAssessment(assessmentOf(payment), {
+      claim: { consumer: 'fraud', event },
+      countFraud: true,
+      openReview: 'hold',
+      decided: held(payment),
+    }),
   ).rejects.toBeInstanceOf(ConcurrentUpdateError);
   expect(await written(merchantId, payment.id)).toEqual({
     assessments: 0,
@@ -160,16 +177,13 @@ it('a transition that lost its race fails the save, and the transaction keeps no
     terminals: 0,
     days: 0,
   });
+  expect(await inboxRows(event.id)).toBe(0);
 });
 
-it('a label before scoring is counted as a fraud in every bucket the save writes', async () => {
+it('a label before scoring is counted as a fraud in every bucket the record writes', async () => {
   const merchantId = 'merchant_labelled';
   const { payment } = await createPendingPayment(db.sql, { merchantId });
-  await db.sql.begin((tx) =>
-    new PostgresFraudSession(tx).saveAssessment(assessmentOf(payment, { applied: false }), {
-      countFraud: true,
-    }),
-  );
+  await session().recordAssessment(assessmentOf(payment, { applied: false }), { countFraud: true });
   const frauds = await db.sql`
     select (select sum(fraud_count) from fraud_card_hours where merchant_id = ${merchantId})::int as card,
            (select sum(fraud_count) from fraud_terminal_hours where merchant_id = ${merchantId})::int as terminal,
@@ -181,30 +195,30 @@ it('each call is one short statement in one round trip (every parameter typed), 
   const client = recordingClient(db.url);
   try {
     await client.sql`select 1`; // connected, array types read
-    const calls: { readFlights: number; saveFlights: number }[] = [];
+    const flights: { readFlights: number; recordFlights: number }[] = [];
     for (const [k, hour] of [hourIndex(NOW), hourIndex(NOW) + 13].entries()) {
       const { payment, event } = await createPendingPayment(db.sql, { merchantId: 'merchant_texts' });
-      await client.sql.begin(async (tx) => {
-        const session = new PostgresFraudSession(tx);
-        client.flights.count = 0;
-        await session.lockForScoring(payment.merchantId, payment.id, hour, { consumer: 'fraud', event });
-        const readFlights = client.flights.count;
-        client.flights.count = 0;
-        await session.saveAssessment(assessmentOf(payment, { hour }), {
-          countFraud: false,
-          ...(k === 0 ? { openReview: 'hold' as const, decided: held(payment) } : {}),
-        });
-        calls.push({ readFlights, saveFlights: client.flights.count });
+      const claim = { consumer: 'fraud' as const, event };
+      const calls = new PostgresFraudSession(client.sql);
+      client.flights.count = 0;
+      await calls.readForScoring(payment.merchantId, payment.id, hour, claim);
+      const readFlights = client.flights.count;
+      client.flights.count = 0;
+      await calls.recordAssessment(assessmentOf(payment, { hour }), {
+        claim,
+        countFraud: false,
+        ...(k === 0 ? { openReview: 'hold' as const, decided: held(payment) } : {}),
       });
+      flights.push({ readFlights, recordFlights: client.flights.count });
     }
-    expect(calls).toEqual([
-      { readFlights: 1, saveFlights: 1 },
-      { readFlights: 1, saveFlights: 1 },
+    expect(flights).toEqual([
+      { readFlights: 1, recordFlights: 1 },
+      { readFlights: 1, recordFlights: 1 },
     ]);
     const texts = client.withoutTypeLookup().filter((s) => /fraud_/.test(s));
     expect(texts).toEqual([
-      expect.stringMatching(/^select .* from fraud_lock_for_scoring\(\$1\) r$/),
-      'select * from fraud_save_assessment($1, $2, $3, $4, $5, $6)',
+      expect.stringMatching(/^select .* from fraud_read_for_scoring\(\$1\) r$/),
+      'select fraud_record_assessment($1, $2, $3, $4, $5, $6, $7) as outcome',
       texts[0],
       texts[1],
     ]);
@@ -216,14 +230,10 @@ it('each call is one short statement in one round trip (every parameter typed), 
 it('values of any shape arrive as they were', async () => {
   const merchantId = "merchant_o'brien \\ ünïcode";
   const { payment, event } = await createPendingPayment(db.sql, { merchantId });
-  const odd = { ...event, correlationId: "corr'; select 1; --" };
-  const read = await db.sql.begin((tx) =>
-    new PostgresFraudSession(tx).lockForScoring(merchantId, payment.id, hourIndex(NOW), {
-      consumer: 'fraud',
-      event: odd,
-    }),
-  );
+  const claim = { consumer: 'fraud' as const, event: { ...event, correlationId: "corr'; select 1; --" } };
+  const read = await session().readForScoring(merchantId, payment.id, hourIndex(NOW), claim);
   expect(read).toMatchObject({ payment: { id: payment.id, merchantId } });
+  await session().recordAssessment(assessmentOf(payment), { claim, countFraud: false });
   const [inbox] = await db.sql`select correlation_id from consumer_inbox where event_id = ${event.id}`;
   expect(inbox).toEqual({ correlation_id: "corr'; select 1; --" });
 });

@@ -426,3 +426,55 @@ describe('events the handler writes itself (newEvent, outboxWrites, wrote)', () 
     expect(publisher.published).toEqual([]);
   });
 });
+
+describe('a consumer whose writes are one statement (writesInOneStatement)', () => {
+  function oneStatementConsumer(options: { emit?: boolean } = {}) {
+    return defineConsumer({
+      name: 'fraud',
+      claimsInbox: true,
+      writesInOneStatement: true,
+      handle: async (event, ctx) => {
+        const [row] = await ctx.tx<{ claimed: boolean }[]>`
+          with claim as (${inboxInsert(ctx.tx, ctx.inbox!)}),
+               effect as (insert into test_effects (event_id, consumer) select ${event.id}, 'fraud' from claim)
+          select exists (select 1 from claim) as claimed`;
+        if (options.emit) ctx.emit('PaymentFailed', { data: { payment: event.data.payment, reason: 'x' } });
+        ctx.inbox!.settle(row!.claimed);
+      },
+    });
+  }
+
+  it('needs claimsInbox', () => {
+    expect(() =>
+      defineConsumer({ name: 'fraud', writesInOneStatement: true, handle: async () => undefined }),
+    ).toThrow(/writesInOneStatement needs claimsInbox/);
+  });
+
+  it('runs a record alone without BEGIN or COMMIT, and a batch in one transaction', async () => {
+    const client = recordingClient(db.url);
+    try {
+      const handler = createSqsHandler(oneStatementConsumer(), { ...deps, sql: () => client.sql });
+      const alone = paymentCreated();
+      client.statements.length = 0;
+      expect((await handler(sqsEvent([sqsRecord(alone)]))).batchItemFailures).toEqual([]);
+      expect(client.withoutTypeLookup()).toEqual([expect.stringContaining('insert into consumer_inbox')]);
+      const batch = [paymentCreated(), paymentCreated()];
+      client.statements.length = 0;
+      expect((await handler(sqsEvent(batch.map((e) => sqsRecord(e))))).batchItemFailures).toEqual([]);
+      const statements = client.withoutTypeLookup();
+      expect(statements[0]).toMatch(/^begin/);
+      expect(statements.at(-1)).toMatch(/^commit/);
+      for (const event of [alone, ...batch]) expect(await effectsOf(event.id)).toBe(1);
+    } finally {
+      await client.sql.end();
+    }
+  });
+
+  it('a handler that emits fails the record: its events would not commit with its statement', async () => {
+    const event = paymentCreated();
+    const result = await createSqsHandler(oneStatementConsumer({ emit: true }), deps)(sqsEvent([sqsRecord(event)]));
+    expect(result.batchItemFailures).toHaveLength(1);
+    expect(await db.sql`select 1 from outbox where payment_id = ${event.paymentId}`).toHaveLength(0);
+    expect(publisher.published).toEqual([]);
+  });
+});
