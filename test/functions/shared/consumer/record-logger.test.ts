@@ -1,23 +1,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { recordLogger } from '../../../../functions/shared/consumer/record-logger';
+import { captureLogLines } from '../../../support/log-lines';
 
 describe('recordLogger', () => {
   let lines: Record<string, unknown>[];
   let restore: () => void;
 
   beforeEach(() => {
-    lines = [];
-    const capture = (chunk: string | Uint8Array) => {
-      for (const line of String(chunk).split('\n').filter(Boolean))
-        lines.push(JSON.parse(line) as Record<string, unknown>);
-      return true;
-    };
-    const out = jest.spyOn(process.stdout, 'write').mockImplementation(capture);
-    const err = jest.spyOn(process.stderr, 'write').mockImplementation(capture);
-    restore = () => {
-      out.mockRestore();
-      err.mockRestore();
-    };
+    ({ lines, restore } = captureLogLines());
   });
   afterEach(() => restore());
 

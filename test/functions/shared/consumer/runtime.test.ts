@@ -6,6 +6,7 @@ import { inboxInsert, wasProcessed } from '../../../../functions/shared/consumer
 import type { AnyEventEnvelope } from '../../../../functions/domain/events';
 import { outboxWrites } from '../../../../functions/outbox/outbox';
 import { onServer, recordingClient, startTestDatabase, type TestDatabase } from '../../../support/database';
+import { captureLogLines } from '../../../support/log-lines';
 import { paymentApproved, paymentCreated, RecordingPublisher, sqsEvent, sqsRecord } from './fixtures';
 
 let db: TestDatabase;
@@ -281,16 +282,8 @@ describe('consumer runtime', () => {
   });
 
   it('carries the correlation id, event id and SQS message id into every log line', async () => {
-    const lines: Record<string, unknown>[] = [];
     const logger = new Logger({ serviceName: 'test', logLevel: 'DEBUG' });
-    // Powertools prints through its own console (stdout, and stderr for errors): capture both.
-    const capture = (chunk: string | Uint8Array) => {
-      for (const line of String(chunk).split('\n').filter(Boolean))
-        lines.push(JSON.parse(line) as Record<string, unknown>);
-      return true;
-    };
-    const out = jest.spyOn(process.stdout, 'write').mockImplementation(capture);
-    const err = jest.spyOn(process.stderr, 'write').mockImplementation(capture);
+    const { lines, restore } = captureLogLines();
     try {
       const consumer = defineConsumer({
         name: 'fraud',
@@ -313,8 +306,7 @@ describe('consumer runtime', () => {
       await createSqsHandler(consumer, { ...deps, logger })(sqsEvent([bad]));
       expect(lines.find((l) => l.level === 'ERROR' && l.messageId === bad.messageId)).toBeDefined();
     } finally {
-      out.mockRestore();
-      err.mockRestore();
+      restore();
     }
   });
 });
