@@ -47,8 +47,8 @@ export interface ConsumerContext {
   /** Events the handler wrote to the outbox itself, in this transaction: published after commit like emitted ones. */
   wrote(events: readonly AnyEventEnvelope[]): void;
   /**
-   * Only for a consumer defined with `claimsInbox`: the inbox row its first statement must write (inboxInsert as
-   * a CTE), and `settle`, which the handler calls with what that insert returned before it does anything else
+   * Only for a consumer defined with `claimsInbox`: the inbox row its first writing statement must write (inboxInsert as
+   * a CTE), and `settle`, which the handler calls with what that insert returned before it writes anything else
    * (true: a row, the first delivery; false: a duplicate, and the handler returns having changed nothing). A
    * handler that returns without settling fails the record.
    */
@@ -58,7 +58,7 @@ export interface ConsumerContext {
   receiveCount: number;
 }
 
-/** The event to record in the inbox, for a handler that does it in its first statement. */
+/** The event to record in the inbox, for a handler that does it in its first writing statement. */
 export interface InboxClaim extends InboxEntry {
   settle(claimed: boolean): void;
 }
@@ -66,7 +66,7 @@ export interface InboxClaim extends InboxEntry {
 export interface ConsumerDefinition<N extends ConsumerName = ConsumerName> {
   name: N;
   /**
-   * The handler records the event in the inbox itself, in its first statement (`ctx.inbox`), rather than the
+   * The handler records the event in the inbox itself, in its first writing statement (`ctx.inbox`), rather than the
    * runtime in a statement of its own before the handler runs: two round trips less per record.
    */
   claimsInbox?: boolean;
@@ -85,7 +85,9 @@ export function defineConsumer<N extends ConsumerName>(
 ): ConsumerDefinition<N> {
   if (!(definition.name in CONSUMERS)) throw new Error(`unknown consumer ${String(definition.name)}`);
   if (definition.writesInOneStatement && !definition.claimsInbox)
-    throw new Error(`${definition.name}: writesInOneStatement needs claimsInbox (its one statement claims the event)`);
+    throw new Error(
+      `${definition.name}: writesInOneStatement needs claimsInbox (its one statement claims the event)`,
+    );
   return definition;
 }
 

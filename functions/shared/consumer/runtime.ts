@@ -72,7 +72,7 @@ function decode(consumer: ConsumerDefinition, record: SQSRecord, log: RecordLogg
 
 /**
  * Runs one SQS record through the consumer inside the batch's transaction, under its own savepoint: validate,
- * claim the event id in the inbox (or let the handler claim it in its first statement, `claimsInbox`), run the
+ * claim the event id in the inbox (or let the handler claim it in its first writing statement, `claimsInbox`), run the
  * handler, write what it emits to the outbox (events it wrote itself are handed over with `wrote`). Throws (so
  * the record is reported failed, its savepoint rolled back and nothing of it kept) when the message is rejected
  * or the handler fails. Emitted events are handed to `accepted` only once the record succeeded.
@@ -156,7 +156,9 @@ export async function processRecord(
         }
       }
       if (consumer.writesInOneStatement && emitted.length > 0)
-        throw new Error(`${consumer.name} writes in one statement: it hands over its events with wrote, not emit`);
+        throw new Error(
+          `${consumer.name} writes in one statement: it hands over its events with wrote, not emit`,
+        );
       await appendEvents(sp, emitted);
       return 'processed';
     };
