@@ -47,10 +47,10 @@ export interface ConsumerContext {
   /** Events the handler wrote to the outbox itself, in this transaction: published after commit like emitted ones. */
   wrote(events: readonly AnyEventEnvelope[]): void;
   /**
-   * Only for a consumer defined with `claimsInbox`: the inbox row its first writing statement must write (inboxInsert as
-   * a CTE), and `settle`, which the handler calls with what that insert returned before it writes anything else
-   * (true: a row, the first delivery; false: a duplicate, and the handler returns having changed nothing). A
-   * handler that returns without settling fails the record.
+   * Only for a consumer defined with `claimsInbox`: the inbox row its first writing statement must write
+   * (inboxInsert as a CTE), and `settle`, which the handler calls with what that insert returned before it writes
+   * anything else (true: a row, the first delivery; false: a duplicate, and the handler returns having changed
+   * nothing). A handler that returns without settling fails the record.
    */
   inbox?: InboxClaim;
   /** The SQS message id and how many times SQS has handed this message out (1 on the first delivery). */
@@ -66,8 +66,8 @@ export interface InboxClaim extends InboxEntry {
 export interface ConsumerDefinition<N extends ConsumerName = ConsumerName> {
   name: N;
   /**
-   * The handler records the event in the inbox itself, in its first writing statement (`ctx.inbox`), rather than the
-   * runtime in a statement of its own before the handler runs: two round trips less per record.
+   * The handler records the event in the inbox itself, in its first writing statement (`ctx.inbox`), rather than
+   * the runtime in a statement of its own before the handler runs: two round trips less per record.
    */
   claimsInbox?: boolean;
   /**
