@@ -218,5 +218,10 @@ export class DataStack extends Stack {
     new CfnOutput(this, 'DatabaseProxyEndpoint', { value: this.proxy.endpoint });
     // What a client of the proxy needs: no secret, an IAM auth token for this user (see the README).
     new CfnOutput(this, 'DatabaseUser', { value: DATABASE_USER });
+    // Transitional, remove in the release after this one: before IAM authentication the api and services stacks
+    // imported the secret's ARN. CloudFormation refuses to delete an export another stack still imports, and this
+    // stack deploys first, so the export stays (same name, nothing imports it) until every environment has deployed
+    // the stacks that no longer import it.
+    this.exportValue(secret.secretArn);
   }
 }
