@@ -5,19 +5,29 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { REPO_ROOT } from '../config/functions';
 import { BUNDLING } from '../config/bundling';
 import type { EnvironmentConfig } from '../config/schema';
 
-/** Where a function finds the database: the RDS Proxy endpoint, its credentials secret, the client group. */
+/**
+ * How a function signs in to PostgreSQL. Every function: IAM database authentication to RDS Proxy as `user`
+ * (rds-db:connect on that proxy and user; no password anywhere). The deploy-time migrator alone, which goes straight
+ * to the instance: the password in the database secret.
+ */
+export type DatabaseSignIn =
+  | { kind: 'iam'; proxy: rds.IDatabaseProxy; user: string }
+  | { kind: 'secret'; secret: secretsmanager.ISecret };
+
+/** Where a function finds the database: the endpoint, how it signs in, the client group. */
 export interface DatabaseAccess {
   vpc: ec2.IVpc;
   subnets: ec2.SubnetSelection;
   /** The only security group the database (proxy) accepts connections from. */
   clientSecurityGroup: ec2.ISecurityGroup;
-  secret: secretsmanager.ISecret;
+  signIn: DatabaseSignIn;
   host: string;
   port: number;
   databaseName: string;
@@ -124,7 +134,9 @@ export class ServiceFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
         ...(database
           ? {
-              DB_SECRET_ARN: database.secret.secretArn,
+              ...(database.signIn.kind === 'iam'
+                ? { DB_USER: database.signIn.user }
+                : { DB_SECRET_ARN: database.signIn.secret.secretArn }),
               DB_HOST: database.host,
               DB_PORT: String(database.port),
               DB_NAME: database.databaseName,
@@ -172,7 +184,8 @@ export class ServiceFunction extends Construct {
       },
     });
 
-    if (database) database.secret.grantRead(this.function);
+    if (database?.signIn.kind === 'iam') database.signIn.proxy.grantConnect(this.role, database.signIn.user);
+    if (database?.signIn.kind === 'secret') database.signIn.secret.grantRead(this.function);
 
     // X-Ray's PutTraceSegments/PutTelemetryRecords have no resource-level permissions.
     Validations.of(this.role).acknowledge({

@@ -11,6 +11,8 @@ import type { NetworkStack } from './network-stack';
 
 /** RDS Proxy for PostgreSQL always listens on 5432, whatever the instance's port. */
 const PROXY_PORT = 5432;
+/** The database user of the generated secret: the proxy signs in to the instance as it with the secret's password. */
+const DATABASE_USER = 'rampay_admin';
 
 export interface DataStackProps extends RamPayStackProps {
   network: NetworkStack;
@@ -19,7 +21,9 @@ export interface DataStackProps extends RamPayStackProps {
 /**
  * PostgreSQL 16 on RDS behind RDS Proxy. Only members of the database client security group reach the proxy,
  * only the proxy (plus the deploy-time migrator and the rotation function) reaches the instance, and TLS is
- * required on both hops. Credentials live in a rotated Secrets Manager secret.
+ * required on both hops. Functions sign in to the proxy with IAM (rds-db:connect on this proxy and user, an auth
+ * token instead of a password); the proxy signs in to the instance with the credentials in a rotated Secrets
+ * Manager secret, which only the proxy, the rotation function and the deploy-time migrator read.
  */
 export class DataStack extends Stack {
   readonly instance: rds.DatabaseInstance;
@@ -80,7 +84,7 @@ export class DataStack extends Stack {
 
     // Generated in Secrets Manager (the value never appears in the template); a retained database keeps it.
     const credentials = new rds.DatabaseSecret(this, 'DatabaseCredentials', {
-      username: 'rampay_admin',
+      username: DATABASE_USER,
       secretName: `rampay/${config.name}/database`,
     });
     credentials.applyRemovalPolicy(plainRemovalPolicy(config));
@@ -132,7 +136,8 @@ export class DataStack extends Stack {
       securityGroups: [proxySecurityGroup],
       secrets: [secret],
       requireTLS: true,
-      iamAuth: false,
+      // Clients must present an IAM auth token (signed by their role, valid 15 minutes) instead of a password.
+      iamAuth: true,
       clientPasswordAuthType: rds.ClientPasswordAuthType.POSTGRES_SCRAM_SHA_256,
       idleClientTimeout: Duration.minutes(30),
       maxConnectionsPercent: 90,
@@ -148,14 +153,14 @@ export class DataStack extends Stack {
       vpc,
       subnets: network.appSubnets,
       clientSecurityGroup: this.clientSecurityGroup,
-      secret,
+      signIn: { kind: 'iam', proxy: this.proxy, user: DATABASE_USER },
       host: this.proxy.endpoint,
       port: PROXY_PORT,
       databaseName: db.databaseName,
     };
 
     // Migrations go straight to the instance: a new proxy's target can take minutes to register, and DDL pins
-    // proxy sessions anyway.
+    // proxy sessions anyway. The instance's IAM authentication stays off, so the migrator alone reads the secret.
     const migratorSecurityGroup = new ec2.SecurityGroup(this, 'MigratorSecurityGroup', {
       vpc,
       description: 'Deploy-time migrator: to the database instance and the VPC endpoints only',
@@ -182,6 +187,7 @@ export class DataStack extends Stack {
       database: {
         ...this.access,
         clientSecurityGroup: migratorSecurityGroup,
+        signIn: { kind: 'secret', secret },
         host: this.instance.dbInstanceEndpointAddress,
         port: db.port,
       },
@@ -210,6 +216,12 @@ export class DataStack extends Stack {
     }
 
     new CfnOutput(this, 'DatabaseProxyEndpoint', { value: this.proxy.endpoint });
-    new CfnOutput(this, 'DatabaseSecretArn', { value: secret.secretArn });
+    // What a client of the proxy needs: no secret, an IAM auth token for this user (see the README).
+    new CfnOutput(this, 'DatabaseUser', { value: DATABASE_USER });
+    // Transitional, remove in the release after this one: before IAM authentication the api and services stacks
+    // imported the secret's ARN. CloudFormation refuses to delete an export another stack still imports, and this
+    // stack deploys first, so the export stays (same name, nothing imports it) until every environment has deployed
+    // the stacks that no longer import it.
+    this.exportValue(secret.secretArn);
   }
 }

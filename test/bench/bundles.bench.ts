@@ -31,6 +31,8 @@ interface Target {
   entry: string;
   /** Modules a layer provides (left out of the bundle; resolved from node_modules here). */
   external: string[];
+  /** Environment on top of LAMBDA_ENV, where this function's differs (lib/constructs/service-function.ts). */
+  env?: Record<string, string | undefined>;
 }
 
 type Variant = 'bundled' | 'external';
@@ -49,14 +51,18 @@ async function bundle(target: Target, variant: Variant): Promise<{ file: string;
 }
 
 // What a function's environment holds on Lambda (values are placeholders; nothing connects at import time).
-const LAMBDA_ENV = {
+// Database functions sign in to RDS Proxy with IAM as DB_USER; only the migrator gets the secret (MIGRATOR_ENV).
+const LAMBDA_ENV: Record<string, string | undefined> = {
   AWS_REGION: 'eu-west-1',
   AWS_LAMBDA_FUNCTION_NAME: 'rampay-bench',
+  AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+  AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  AWS_SESSION_TOKEN: 'bench-session-token',
   RAMPAY_ENV: 'bench',
   POWERTOOLS_SERVICE_NAME: 'bench',
   POWERTOOLS_METRICS_NAMESPACE: 'RamPay',
   POWERTOOLS_LOG_LEVEL: 'ERROR',
-  DB_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:rampay/bench/database-AbCdEf',
+  DB_USER: 'rampay_admin',
   DB_HOST: 'proxy.bench.invalid',
   DB_PORT: '5432',
   DB_NAME: 'rampay',
@@ -67,13 +73,19 @@ const LAMBDA_ENV = {
   MODEL_DIR: path.join(REPO_ROOT, 'models'),
   FRAUD_THRESHOLDS: JSON.stringify({ review: 60, hold: 80, decline: 95 }),
 };
+const MIGRATOR_ENV = {
+  DB_USER: undefined,
+  DB_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:rampay/bench/database-AbCdEf',
+  DB_HOST: 'instance.bench.invalid',
+  DB_PORT: '5433',
+};
 
 const IMPORT_TIMER = `const t = performance.now();
 await import(process.argv[1]);
 process.stdout.write(String(performance.now() - t));
 process.exit(0);`;
 
-async function initOnce(file: string, sourceMaps: boolean): Promise<number> {
+async function initOnce(target: Target, file: string, sourceMaps: boolean): Promise<number> {
   const args = [
     ...(sourceMaps ? ['--enable-source-maps'] : []),
     '--input-type=module',
@@ -82,16 +94,21 @@ async function initOnce(file: string, sourceMaps: boolean): Promise<number> {
     file,
   ];
   const { stdout } = await promisify(execFile)(process.execPath, args, {
-    env: { PATH: process.env.PATH, ...LAMBDA_ENV },
+    env: { PATH: process.env.PATH, ...LAMBDA_ENV, ...target.env },
     timeout: 30_000,
   });
   return Number(stdout.trim());
 }
 
-async function medianInit(file: string, sourceMaps: boolean, tick: () => void): Promise<number> {
+async function medianInit(
+  target: Target,
+  file: string,
+  sourceMaps: boolean,
+  tick: () => void,
+): Promise<number> {
   const samples: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    samples.push(await initOnce(file, sourceMaps));
+    samples.push(await initOnce(target, file, sourceMaps));
     tick();
   }
   return round(
@@ -137,7 +154,13 @@ export default async function main(): Promise<Record<string, unknown>> {
       entry: f.entry,
       external: f.onnx ? ONNX_EXTERNALS : [],
     })),
-    { id: 'Migrator', kind: 'trigger', entry: 'functions/shared/db/migrate-handler.ts', external: [] },
+    {
+      id: 'Migrator',
+      kind: 'trigger',
+      entry: 'functions/shared/db/migrate-handler.ts',
+      external: [],
+      env: MIGRATOR_ENV,
+    },
   ];
   fs.rmSync(OUT_DIR, { recursive: true, force: true });
 
@@ -154,9 +177,9 @@ export default async function main(): Promise<Record<string, unknown>> {
   const rows = [];
   for (const { target, bundled, external } of bundles) {
     const tick = () => bar.tick(target.id);
-    const initBundled = await medianInit(bundled.file, true, tick);
-    const initBundledNoMaps = await medianInit(bundled.file, false, tick);
-    const initExternal = await medianInit(external.file, true, tick);
+    const initBundled = await medianInit(target, bundled.file, true, tick);
+    const initBundledNoMaps = await medianInit(target, bundled.file, false, tick);
+    const initExternal = await medianInit(target, external.file, true, tick);
     const isApi = target.kind === 'api';
     rows.push({
       function: target.id,

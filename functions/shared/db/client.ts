@@ -6,17 +6,28 @@ export type TransactionSql = postgres.TransactionSql;
 export type Queryable = Sql | TransactionSql;
 
 export interface DatabaseSettings {
-  /** A postgres:// URL, or the parts below (as Secrets Manager's RDS secret holds them). */
+  /** A postgres:// URL, or the parts below. */
   url?: string;
   host?: string;
   port?: number;
   database?: string;
   username?: string;
-  password?: string;
+  /**
+   * A fixed password, or a function postgres.js calls for every new connection (an IAM auth token for RDS
+   * Proxy: each connection gets a fresh one, so a 15-minute token never outlives its use).
+   */
+  password?: string | (() => Promise<string>);
   /** Pool size. Lambda containers serve one request at a time, so a couple of connections is plenty. */
   max?: number;
   /** TLS: `require` for RDS Proxy; `false` for local servers. */
   ssl?: false | 'require' | 'verify-full';
+}
+
+/** The pool settings every way of connecting shares: DB_POOL_MAX (default 2) and DB_SSL (`require`, `verify-full`). */
+export function poolSettings(env: NodeJS.ProcessEnv): Pick<DatabaseSettings, 'max' | 'ssl'> {
+  const max = env.DB_POOL_MAX ? Number(env.DB_POOL_MAX) : 2;
+  const ssl = env.DB_SSL === 'require' || env.DB_SSL === 'verify-full' ? env.DB_SSL : false;
+  return { max, ssl };
 }
 
 /**

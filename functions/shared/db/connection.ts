@@ -1,20 +1,13 @@
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { createSql, type DatabaseSettings, type Sql } from './client';
-
-interface RdsSecret {
-  username: string;
-  password: string;
-  host?: string;
-  port?: number;
-  dbname?: string;
-}
+import { fromEnv } from '@aws-sdk/credential-provider-env';
+import { Signer } from '@aws-sdk/rds-signer';
+import { createSql, poolSettings, type DatabaseSettings, type Sql } from './client';
 
 let shared: Promise<Sql> | undefined;
 
 /**
  * The process's one database client, created on first use and reused by every invocation of the container.
- * DATABASE_URL wins (local platform, tests); on AWS the credentials come from Secrets Manager and the host is
- * the RDS Proxy endpoint.
+ * DATABASE_URL wins (local platform, tests); on AWS the function signs in to RDS Proxy with IAM (see
+ * settingsFromEnvironment).
  */
 export function sharedSql(): Promise<Sql> {
   shared ??= connect().catch((error: unknown) => {
@@ -30,25 +23,42 @@ export function useSharedSql(sql: Sql): void {
 }
 
 async function connect(): Promise<Sql> {
-  return createSql(await settingsFromEnvironment(process.env));
+  return createSql(settingsFromEnvironment(process.env));
 }
 
-export async function settingsFromEnvironment(env: NodeJS.ProcessEnv): Promise<DatabaseSettings> {
-  const max = env.DB_POOL_MAX ? Number(env.DB_POOL_MAX) : 2;
-  const ssl = env.DB_SSL === 'require' || env.DB_SSL === 'verify-full' ? env.DB_SSL : false;
+/**
+ * Where and how a function reaches PostgreSQL. DATABASE_URL wins (local platform, tests). Otherwise IAM database
+ * authentication to RDS Proxy: DB_HOST (the proxy endpoint), DB_PORT (5432), DB_NAME, and DB_USER, the database
+ * user the function's role may connect as (rds-db:connect). The password is an auth token signed locally with
+ * the execution role's credentials (no network call), a fresh one for every new connection, since a token is
+ * valid for 15 minutes; it travels as a cleartext password, so TLS is always on for this path.
+ * The deploy-time migrator alone connects differently (straight to the instance, secret-settings.ts).
+ */
+export function settingsFromEnvironment(env: NodeJS.ProcessEnv): DatabaseSettings {
+  const { max, ssl } = poolSettings(env);
   if (env.DATABASE_URL) return { url: env.DATABASE_URL, max, ssl };
-  if (!env.DB_SECRET_ARN)
-    throw new Error('set DATABASE_URL, or DB_SECRET_ARN with DB_HOST, to reach the database');
-  const secret = await getSecret<RdsSecret>(env.DB_SECRET_ARN, { transform: 'json', maxAge: 300 });
-  if (!secret?.username || !secret.password)
-    throw new Error('the database secret has no username or password');
+  const missing = ['DB_HOST', 'DB_USER', 'AWS_REGION'].filter((name) => !env[name]);
+  if (missing.length > 0) {
+    throw new Error(
+      `set DATABASE_URL, or DB_HOST, DB_USER and AWS_REGION (IAM authentication to RDS Proxy) to reach the database; missing: ${missing.join(', ')}`,
+    );
+  }
+  const port = Number(env.DB_PORT ?? 5432);
+  if (!Number.isInteger(port) || port <= 0) throw new Error(`DB_PORT is not a port number: ${env.DB_PORT}`);
+  const signer = new Signer({
+    hostname: env.DB_HOST!,
+    port,
+    username: env.DB_USER!,
+    region: env.AWS_REGION!,
+    credentials: fromEnv(),
+  });
   return {
-    host: env.DB_HOST ?? secret.host,
-    port: Number(env.DB_PORT ?? secret.port ?? 5432),
-    database: env.DB_NAME ?? secret.dbname ?? 'rampay',
-    username: secret.username,
-    password: secret.password,
+    host: env.DB_HOST,
+    port,
+    database: env.DB_NAME ?? 'rampay',
+    username: env.DB_USER,
+    password: () => signer.getAuthToken(),
     max,
-    ssl,
+    ssl: ssl || 'require',
   };
 }

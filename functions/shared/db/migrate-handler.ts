@@ -1,7 +1,7 @@
 import { logger } from '../logger';
 import { createSql } from './client';
-import { settingsFromEnvironment } from './connection';
 import { migrate, MIGRATIONS_DIR, type MigrationResult } from './migrate';
+import { settingsFromSecret } from './secret-settings';
 
 const ATTEMPTS = 5;
 
@@ -9,10 +9,11 @@ const ATTEMPTS = 5;
  * The deploy-time migration step: a CDK Trigger invokes this after the database is up, and a thrown error fails
  * (and rolls back) the deployment. The bundle carries the migrations folder and sets MIGRATIONS_DIR, because an
  * ESM bundle has no __dirname to find it by. A fresh instance can refuse connections for a short while after
- * CloudFormation reports it ready, so connecting is retried; the migration itself is not.
+ * CloudFormation reports it ready, so connecting is retried; the migration itself is not. It connects straight to
+ * the instance with the password from the database secret (secret-settings.ts), not through RDS Proxy with IAM.
  */
 export const handler = async (): Promise<MigrationResult> => {
-  const settings = await settingsFromEnvironment(process.env);
+  const settings = await settingsFromSecret(process.env);
   for (let attempt = 1; ; attempt++) {
     const sql = createSql({ ...settings, max: 1 });
     try {

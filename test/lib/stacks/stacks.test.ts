@@ -50,6 +50,57 @@ const RESOURCELESS_ACTIONS = new Set(['xray:PutTraceSegments', 'xray:PutTelemetr
 
 type Statement = { Action: string | string[]; Resource?: unknown; NotResource?: unknown; Effect: string };
 
+type FunctionResource = ReturnType<typeof resourcesOf>[number];
+const variablesOf = (fn: FunctionResource) =>
+  (fn.resource.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ??
+  {};
+
+/** Every statement of the policies attached to a function's execution role (in the function's own template). */
+function roleStatements(template: { toJSON(): unknown }, fn: FunctionResource): Statement[] {
+  const roleId = (fn.resource.Properties?.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  const resources = (template.toJSON() as { Resources: Record<string, FunctionResource['resource']> })
+    .Resources;
+  return Object.values(resources)
+    .filter(
+      (r) =>
+        r.Type === 'AWS::IAM::Policy' &&
+        (r.Properties?.Roles as unknown[]).some(
+          (ref) => JSON.stringify(ref) === JSON.stringify({ Ref: roleId }),
+        ),
+    )
+    .flatMap((r) => (r.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
+const actionsOf = (statements: Statement[]) => statements.flatMap((s) => ([] as string[]).concat(s.Action));
+
+/** rds-db:connect's resource: the database user on the data stack's proxy, named by the proxy's resource id. */
+const PROXY_DATABASE_USER = {
+  'Fn::Join': [
+    '',
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      ':rds-db:',
+      { Ref: 'AWS::Region' },
+      ':',
+      { Ref: 'AWS::AccountId' },
+      ':dbuser:',
+      {
+        'Fn::Select': [
+          6,
+          {
+            'Fn::Split': [
+              ':',
+              { 'Fn::ImportValue': expect.stringMatching(/^RamPay-[a-z]+-data:.*DatabaseProxy.*DBProxyArn/) },
+            ],
+          },
+        ],
+      },
+      '/rampay_admin',
+    ],
+  ],
+};
+
 describe.each(Object.keys(variants))('%s', (name) => {
   const { templates, validationReport, config } = variants[name]!;
   const all = PARTS.map((p) => templates[p]);
@@ -64,14 +115,57 @@ describe.each(Object.keys(variants))('%s', (name) => {
   it('puts exactly the functions that use the database in the VPC', () => {
     const functions = resourcesOf(all, 'AWS::Lambda::Function');
     expect(functions.length).toBeGreaterThan(5);
-    for (const { id, resource } of functions) {
-      const vars = (resource.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)
-        ?.Variables;
-      const usesDatabase = vars?.DB_SECRET_ARN !== undefined;
-      const inVpc = resource.Properties?.VpcConfig !== undefined;
-      expect({ id, inVpc }).toEqual({ id, inVpc: usesDatabase });
-      if (usesDatabase) expect(vars?.DB_SSL).toBe('require');
+    for (const fn of functions) {
+      const vars = variablesOf(fn);
+      const usesDatabase = vars.DB_HOST !== undefined;
+      const inVpc = fn.resource.Properties?.VpcConfig !== undefined;
+      expect({ id: fn.id, inVpc }).toEqual({ id: fn.id, inVpc: usesDatabase });
+      if (usesDatabase) expect(vars.DB_SSL).toBe('require');
     }
+  });
+
+  it('signs every database function in to the proxy with IAM as the database user; only the migrator reads the secret', () => {
+    const databaseFunctions = PARTS.flatMap((part) =>
+      resourcesOf([templates[part]], 'AWS::Lambda::Function')
+        .filter((fn) => variablesOf(fn).DB_HOST !== undefined)
+        .map((fn) => ({ fn, statements: roleStatements(templates[part], fn) })),
+    );
+    expect(databaseFunctions.length).toBeGreaterThan(5);
+    for (const { fn, statements } of databaseFunctions) {
+      const vars = variablesOf(fn);
+      const readsDatabaseSecret = statements.some(
+        (s) =>
+          actionsOf([s]).includes('secretsmanager:GetSecretValue') &&
+          JSON.stringify(s.Resource).includes('DatabaseCredentials'),
+      );
+      const connects = statements.filter((s) => actionsOf([s]).includes('rds-db:connect'));
+      if (fn.resource.Properties?.FunctionName === `rampay-${config.name}-migrate`) {
+        // Straight to the instance (IAM authentication off there) with the secret's password.
+        expect(vars).toMatchObject({ DB_SECRET_ARN: expect.anything() });
+        expect(vars.DB_USER).toBeUndefined();
+        expect(readsDatabaseSecret).toBe(true);
+        expect(connects).toEqual([]);
+      } else {
+        expect({ id: fn.id, DB_USER: vars.DB_USER, DB_SECRET_ARN: vars.DB_SECRET_ARN }).toEqual({
+          id: fn.id,
+          DB_USER: 'rampay_admin',
+          DB_SECRET_ARN: undefined,
+        });
+        expect({ id: fn.id, readsDatabaseSecret }).toEqual({ id: fn.id, readsDatabaseSecret: false });
+        expect(connects).toEqual([
+          { Action: 'rds-db:connect', Effect: 'Allow', Resource: PROXY_DATABASE_USER },
+        ]);
+      }
+      // The database secret reaches no function's environment or policy but the migrator's.
+      if (vars.DB_SECRET_ARN === undefined) {
+        expect(JSON.stringify({ vars, statements })).not.toContain('DatabaseCredentials');
+      }
+    }
+    expect(
+      databaseFunctions
+        .filter(({ fn }) => variablesOf(fn).DB_SECRET_ARN !== undefined)
+        .map(({ fn }) => fn.id),
+    ).toEqual([expect.stringMatching(/^Migrator/)]);
   });
 
   it('grants no wildcard action and no "*" resource beyond X-Ray', () => {
@@ -224,11 +318,39 @@ describe('data stack', () => {
       Auth: [
         Match.objectLike({
           AuthScheme: 'SECRETS',
-          IAMAuth: 'DISABLED',
-          ClientPasswordAuthType: 'POSTGRES_SCRAM_SHA_256',
+          SecretArn: { Ref: Match.stringLikeRegexp('^DatabaseCredentials') },
         }),
       ],
     });
+  });
+
+  it('requires IAM authentication (and TLS) from every client of the proxy; the instance keeps IAM auth off', () => {
+    for (const env of [dev, prod]) {
+      env.templates.data.hasResourceProperties('AWS::RDS::DBProxy', {
+        RequireTLS: true,
+        Auth: [Match.objectLike({ IAMAuth: 'REQUIRED' })],
+      });
+      const [instance] = resourcesOf([env.templates.data], 'AWS::RDS::DBInstance');
+      expect(instance?.resource.Properties?.EnableIAMDatabaseAuthentication).not.toBe(true);
+    }
+    // What an operator needs to connect: the endpoint and the user (with an IAM token), no secret ARN.
+    expect(Object.keys(data.toJSON().Outputs as Record<string, unknown>)).toEqual(
+      expect.arrayContaining(['DatabaseProxyEndpoint', 'DatabaseUser']),
+    );
+    data.hasOutput('DatabaseUser', { Value: 'rampay_admin' });
+    // The secret's ARN is exported for one release only (the old import must go before the export can), and no
+    // stack imports it any more.
+    const outputs = data.toJSON().Outputs as Record<string, { Export?: { Name: string } }>;
+    expect(
+      Object.entries(outputs)
+        .filter(([, o]) => JSON.stringify(o).includes('DatabaseCredentials'))
+        .map(([, o]) => o.Export?.Name),
+    ).toEqual(['RamPay-dev-data:ExportsOutputRefDatabaseCredentialsAttachment7BAB329F508B30D6']);
+    for (const part of PARTS) {
+      expect(JSON.stringify(dev.templates[part].toJSON().Resources)).not.toContain(
+        'ExportsOutputRefDatabaseCredentialsAttachment',
+      );
+    }
   });
 
   it('lets only the database client group reach the proxy, and nothing reach either from an address range', () => {
@@ -451,7 +573,7 @@ describe('api stack', () => {
     });
   });
 
-  it('gives each payment function only the topic it publishes to, and the database secret', () => {
+  it('gives each payment function only the topic it publishes to, and rds-db:connect on the proxy, no secret', () => {
     const policies = resourcesOf([api], 'AWS::IAM::Policy');
     const statementsOf = (fn: string) =>
       JSON.stringify(policies.find((p) => p.id.startsWith(`${fn}Role`))?.resource.Properties?.PolicyDocument);
@@ -460,8 +582,17 @@ describe('api stack', () => {
     expect(statementsOf('CreatePayment')).not.toContain('FraudTopic');
     expect(statementsOf('GetPayment')).not.toContain('sns:Publish');
     for (const fn of ['CreatePayment', 'GetPayment', 'Health']) {
-      expect(statementsOf(fn)).toContain('secretsmanager:GetSecretValue');
-      expect(statementsOf(fn)).toContain('DatabaseCredentialsAttachment');
+      expect(statementsOf(fn)).toContain('rds-db:connect');
+      expect(statementsOf(fn)).toContain('/rampay_admin');
+    }
+    // No API function reads any secret: the SDK's Secrets Manager client is not even in their bundles.
+    const apiFunctions = resourcesOf([api], 'AWS::Lambda::Function').filter((fn) =>
+      String(fn.resource.Properties?.FunctionName).startsWith(`rampay-${config.name}-`),
+    );
+    expect(apiFunctions.length).toBeGreaterThan(5);
+    for (const fn of apiFunctions) {
+      const actions = actionsOf(roleStatements(api, fn)).filter((a) => a.startsWith('secretsmanager:'));
+      expect({ id: fn.id, actions }).toEqual({ id: fn.id, actions: [] });
     }
   });
 
@@ -475,6 +606,7 @@ describe('api stack', () => {
           FRAUD_TOPIC_ARN: Match.anyValue(),
           DB_HOST: { 'Fn::ImportValue': Match.stringLikeRegexp('DatabaseProxy.*Endpoint') },
           DB_PORT: '5432',
+          DB_USER: 'rampay_admin',
         }),
       },
       MemorySize: config.lambda.api.memoryMb,
