@@ -61,8 +61,6 @@ export interface ScoringInputs {
   terminal: Bucket[];
   /** The payment already has an assessment: it must not be counted twice. */
   alreadyAssessed: boolean;
-  /** A fraud label arrived before the payment was scored: its buckets count it as fraud from the start. */
-  labelledFraud: boolean;
 }
 
 export interface FeatureKeys {
@@ -108,9 +106,10 @@ export interface FraudWriteSession {
   ): Promise<{ payment: Payment; inputs: ScoringInputs } | undefined | 'duplicate'>;
   /**
    * In one statement, all or nothing: records the event in the inbox (`claim`; 'duplicate', and nothing written,
-   * when it is there already), stores the assessment, counts the payment in its card and terminal hour buckets
-   * (as fraud when `countFraud`), opens the review item when `openReview` is given, saves `decided` (the payment's
-   * next state) only if the payment is still at the version before it, and writes `events` to the outbox.
+   * when it is there already), locks the payment, stores the assessment, counts the payment in its card and
+   * terminal hour buckets (as fraud when it is labelled fraud), opens the review item when `openReview` is given,
+   * saves `decided` (the payment's next state) only if the payment is still at the version before it, and writes
+   * `events` to the outbox.
    * 'already-assessed' when the payment has an assessment (a concurrent scoring won): only the claim is kept.
    * Throws ConcurrentUpdateError, keeping nothing, when the payment changed since it was read.
    */
@@ -118,7 +117,6 @@ export interface FraudWriteSession {
     assessment: Assessment,
     options: {
       claim?: InboxEntry;
-      countFraud: boolean;
       openReview?: ReviewKind;
       decided?: Payment;
       events?: readonly AnyEventEnvelope[];

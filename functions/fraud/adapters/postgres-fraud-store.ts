@@ -24,7 +24,6 @@ import type {
 type ScoringRow = PaymentRow & {
   duplicate: boolean;
   already_assessed: boolean;
-  labelled_fraud: boolean;
   card_counts: number[];
   card_amounts: number[];
   terminal_counts: number[];
@@ -59,7 +58,7 @@ export class PostgresFraudSession implements FraudWriteSession {
       terminal: terminals.map((t) => ({ hours: t.hours.map(range), days: t.days ? range(t.days) : null })),
     };
     const [row] = await tx<ScoringRow[]>`
-      select (r.payment).*, r.duplicate, r.already_assessed, r.labelled_fraud, r.card_counts, r.card_amounts,
+      select (r.payment).*, r.duplicate, r.already_assessed, r.card_counts, r.card_amounts,
              r.terminal_counts, r.terminal_frauds
         from fraud_read_for_scoring(${tx.json(read)}) r`;
     if (row!.duplicate) return 'duplicate';
@@ -75,7 +74,6 @@ export class PostgresFraudSession implements FraudWriteSession {
           fraudCount: terminal_frauds[k]!,
         })),
         alreadyAssessed: row!.already_assessed,
-        labelledFraud: row!.labelled_fraud,
       },
     };
   }
@@ -84,7 +82,6 @@ export class PostgresFraudSession implements FraudWriteSession {
     a: Assessment,
     options: {
       claim?: InboxEntry;
-      countFraud: boolean;
       openReview?: ReviewKind;
       decided?: Payment;
       events?: readonly AnyEventEnvelope[];
@@ -124,7 +121,7 @@ export class PostgresFraudSession implements FraudWriteSession {
     try {
       const [row] = await tx<{ outcome: 'saved' | 'already-assessed' | 'duplicate' }[]>`
         select fraud_record_assessment(${tx.json((options.claim ? inboxEntryJson(options.claim) : null) as never)},
-                                       ${tx.json(assessment as never)}, ${options.countFraud},
+                                       ${tx.json(assessment as never)},
                                        ${typed.text(tx, options.openReview ?? null)}, ${tx.json(decided as never)},
                                        ${eventsParameter(tx, options.events ?? [])},
                                        ${writerLease(tx)}) as outcome`;

@@ -1,12 +1,12 @@
 import { apiHandler } from '../../shared/http/api-handler';
 import { parseQuery } from '../../shared/http/request';
 import { listResource } from '../../payments/resources';
-import { reviewDeps } from '../review-wiring';
+import { reviewReads } from '../review-read-wiring';
 import { listReviewsQuerySchema } from '../schemas';
 import { listReviews } from '../use-cases/reviews';
 
 export const handler = apiHandler('reviews:read', async ({ event, caller }) => {
   const query = parseQuery(event, listReviewsQuerySchema);
-  const page = await listReviews(await reviewDeps(), caller.merchantId, query);
+  const page = await listReviews(await reviewReads(), caller.merchantId, query);
   return { status: 200, body: listResource(page.items, page.hasMore) };
 });

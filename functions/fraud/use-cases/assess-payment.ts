@@ -110,7 +110,6 @@ export async function assessPayment(
   const events = decided ? decisionEvents(ctx, decided, assessment) : [];
   const saved = await uow.fraud.recordAssessment(assessment, {
     ...(ctx.inbox ? { claim: ctx.inbox } : {}),
-    countFraud: inputs.labelledFraud,
     ...(openReview ? { openReview } : {}),
     ...(decided ? { decided } : {}),
     events,

@@ -18,7 +18,7 @@ export async function reportFraud(
   uow: FraudUnitOfWork,
   report: FraudReport,
 ): Promise<StoredLabel | undefined> {
-  // The payment's lock orders this against its scoring (which takes the same lock first).
+  // The payment's lock orders this against its scoring's write, which takes the same lock before it counts.
   const payment = await uow.payments.lockPayment(report.merchantId, report.paymentId);
   if (!payment) return undefined;
   const { stored } = await uow.fraud.recordLabel({ ...report, fraud: true, source: 'fraud-report' });

@@ -214,6 +214,31 @@ describe('feature store', () => {
     });
   });
 
+  it('a fraud report that commits between the scoring read and its write is counted once, as a fraud', async () => {
+    const merchantId = freshMerchant();
+    const { payment, event } = await createPendingPayment(db.sql, { merchantId, card: 'fp_card_race' });
+    const reportBetween = (tx: Queryable): FraudUnitOfWork => {
+      const uow = postgresUnitOfWork(tx);
+      const read = uow.fraud.readForScoring.bind(uow.fraud);
+      uow.fraud.readForScoring = async (...args) => {
+        const result = await read(...args);
+        await db.sql.begin((other) =>
+          reportFraud(postgresUnitOfWork(other), { merchantId, paymentId: payment.id, at: new Date().toISOString() }),
+        );
+        return result;
+      };
+      return uow;
+    };
+    const { deliver } = fraudHandler(db.sql, { model: stubModel(() => 0.1), thresholds: TEST_THRESHOLDS }, reportBetween);
+    expect((await deliver([event])).batchItemFailures).toEqual([]);
+    const hour = hourIndex(Date.parse(payment.createdAt));
+    expect(await bucket('card', merchantId, 'fp_card_race', hour)).toMatchObject({ tx_count: 1, fraud_count: 1 });
+    expect(await bucket('terminal', merchantId, payment.terminalId, hour)).toMatchObject({
+      tx_count: 1,
+      fraud_count: 1,
+    });
+  });
+
   it('concurrent batches on the same card and terminal lose no count', async () => {
     const merchantId = freshMerchant();
     const at = '2026-06-01T09:00:00.000Z';
@@ -309,7 +334,7 @@ describe('idempotency and tolerance', () => {
       const statements = client.withoutTypeLookup();
       expect(statements).toHaveLength(3);
       expect(statements[0]).toMatch(/from fraud_read_for_scoring\(\$1\) r$/);
-      expect(statements[1]).toMatch(/^select fraud_record_assessment\(\$1, \$2, \$3, \$4, \$5, \$6, \$7\) as outcome$/);
+      expect(statements[1]).toMatch(/^select fraud_record_assessment\(\$1, \$2, \$3, \$4, \$5, \$6\) as outcome$/);
       expect(statements[2]).toMatch(/^select mark_events_published\('\{[0-9a-f-]+\}'::uuid\[\]\)$/);
       expect((await paymentRow(payment.id)).status).toBe('approved');
       expect(types(publisher.published)).toEqual(['PaymentApproved']);

@@ -10,12 +10,11 @@ drop function fraud_save_assessment(jsonb, boolean, text, jsonb, jsonb, integer)
 -- The scoring read (p_read: merchantId, paymentId, the card and terminal window ranges as 0010 took them, and
 -- optionally `inbox`, the entry claim_inbox_entry takes): `duplicate` when the inbox already holds that event
 -- (nothing else is read then); otherwise the payment (null when it does not exist for this merchant), its card's
--- and terminal's window sums in window order, and whether it was assessed or labelled already. Reads only.
+-- and terminal's window sums in window order, and whether it was assessed already. Reads only.
 create function fraud_read_for_scoring(p_read jsonb) returns table (
   duplicate boolean,
   payment payments,
   already_assessed boolean,
-  labelled_fraud boolean,
   card_counts bigint[],
   card_amounts bigint[],
   terminal_counts bigint[],
@@ -38,14 +37,14 @@ begin
     select 1 from consumer_inbox i
      where i.consumer = p_read -> 'inbox' ->> 'consumer' and i.event_id = p_read -> 'inbox' ->> 'eventId'
   ) then
-    return query select true, null::payments, false, false, null::bigint[], null::bigint[], null::bigint[],
+    return query select true, null::payments, false, null::bigint[], null::bigint[], null::bigint[],
                         null::bigint[];
     return;
   end if;
   select * into found_payment from payments p
    where p.id = (p_read ->> 'paymentId')::uuid and p.merchant_id = p_read ->> 'merchantId';
   if not found then
-    return query select false, null::payments, false, false, null::bigint[], null::bigint[], null::bigint[],
+    return query select false, null::payments, false, null::bigint[], null::bigint[], null::bigint[],
                         null::bigint[];
     return;
   end if;
@@ -92,24 +91,25 @@ begin
   duplicate := false;
   payment := found_payment;
   already_assessed := exists (select 1 from fraud_assessments a where a.payment_id = found_payment.id);
-  labelled_fraud := coalesce((select l.fraud from fraud_labels l where l.payment_id = found_payment.id), false);
   return next;
 end $$;
 
 -- The assessment's writes, all or nothing, in one call (so, alone, in one implicit transaction): claims the event
 -- in the inbox (p_inbox, or null when the caller has claimed it), and answers 'duplicate', having written nothing,
--- when it was claimed already (a concurrent duplicate waits for the first delivery's row, then finds it). Then
--- stores the assessment (p_assessment: its row as a JSON object of column values) and answers 'already-assessed'
--- when the payment has one (the claim stays: the event is handled). Otherwise it opens the review item
--- (p_open_review: 'review', 'hold' or null), moves the payment (p_decided: id, status, amount_refunded, version,
--- updated_at, or null) only from the version before p_decided's, writes the events to the outbox and counts the
--- payment in its card and terminal hour buckets and its terminal day bucket (as a fraud when p_count_fraud), and
--- answers 'saved'. A payment that changed since the read (its version moved) raises serialization_failure
--- (40001), so that nothing of the call is kept and the event is scored again.
+-- when it was claimed already (a concurrent duplicate waits for the first delivery's row, then finds it). Then it
+-- locks the payment, stores the assessment (p_assessment: its row as a JSON object of column values) and answers
+-- 'already-assessed' when the payment has one (the claim stays: the event is handled). Otherwise it opens the
+-- review item (p_open_review: 'review', 'hold' or null), moves the payment (p_decided: id, status,
+-- amount_refunded, version, updated_at, or null) only from the version before p_decided's, writes the events to
+-- the outbox and counts the payment in its card and terminal hour buckets and its terminal day bucket (as a
+-- fraud when it is labelled fraud), and answers 'saved'. A payment that changed since the read (its version
+-- moved) raises serialization_failure (40001), so that nothing of the call is kept and the event is scored again.
+-- The payment's lock orders the call against a fraud report or a review decision on the same payment, which
+-- take it first too: a label committed before it is counted here, and a label after it finds the assessment and
+-- counts itself (fraud_labels' writer, functions/fraud/adapters/postgres-fraud-store.ts).
 create function fraud_record_assessment(
   p_inbox jsonb,
   p_assessment jsonb,
-  p_count_fraud boolean,
   p_open_review text,
   p_decided jsonb,
   p_events jsonb,
@@ -118,11 +118,15 @@ create function fraud_record_assessment(
 language plpgsql volatile as $$
 declare
   a fraud_assessments;
-  fraud int := case when p_count_fraud then 1 else 0 end;
+  fraud int;
 begin
   if p_inbox is not null and not claim_inbox_entry(p_inbox) then
     return 'duplicate';
   end if;
+  perform 1 from payments p where p.id = (p_assessment ->> 'payment_id')::uuid for update;
+  fraud := case when exists (
+    select 1 from fraud_labels l where l.payment_id = (p_assessment ->> 'payment_id')::uuid and l.fraud
+  ) then 1 else 0 end;
   insert into fraud_assessments
   select * from jsonb_populate_record(null::fraud_assessments, p_assessment)
   on conflict (payment_id) do nothing

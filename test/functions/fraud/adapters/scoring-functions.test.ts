@@ -101,7 +101,7 @@ it('the read claims nothing: it finds an event already in the inbox (a duplicate
   expect(await read()).toMatchObject({ payment: { id: payment.id, status: 'pending', version: 1 } });
   expect(await read()).toMatchObject({ payment: { id: payment.id } });
   expect(await inboxRows(event.id)).toBe(0);
-  expect(await session().recordAssessment(assessmentOf(payment), { claim, countFraud: false })).toBe('saved');
+  expect(await session().recordAssessment(assessmentOf(payment), { claim })).toBe('saved');
   expect(await inboxRows(event.id)).toBe(1);
   expect(await read()).toBe('duplicate');
   const other = {
@@ -126,7 +126,6 @@ it('records an assessment once: a second event for the payment keeps only its cl
   const record = (claimed: typeof event) =>
     session().recordAssessment(assessmentOf(payment), {
       claim: { consumer: 'fraud', event: claimed },
-      countFraud: false,
       openReview: 'hold',
       decided,
       events,
@@ -149,7 +148,6 @@ it('two concurrent records of one event: one saves, the other waits for its clai
   const record = () =>
     session().recordAssessment(assessmentOf(payment), {
       claim: { consumer: 'fraud', event },
-      countFraud: false,
       decided: held(payment),
     });
   const outcomes = await Promise.all([record(), record()]);
@@ -164,7 +162,6 @@ it('a payment that changed since the read fails the record, which keeps nothing,
   await expect(
     session().recordAssessment(assessmentOf(payment), {
       claim: { consumer: 'fraud', event },
-      countFraud: true,
       openReview: 'hold',
       decided: held(payment),
     }),
@@ -180,10 +177,13 @@ it('a payment that changed since the read fails the record, which keeps nothing,
   expect(await inboxRows(event.id)).toBe(0);
 });
 
-it('a label before scoring is counted as a fraud in every bucket the record writes', async () => {
+it('a label committed before the record is counted as a fraud in every bucket the record writes', async () => {
   const merchantId = 'merchant_labelled';
   const { payment } = await createPendingPayment(db.sql, { merchantId });
-  await session().recordAssessment(assessmentOf(payment, { applied: false }), { countFraud: true });
+  await db.sql`
+    insert into fraud_labels (payment_id, merchant_id, fraud, source, labelled_at)
+    values (${payment.id}, ${merchantId}, true, 'fraud-report', now())`;
+  await session().recordAssessment(assessmentOf(payment, { applied: false }), {});
   const frauds = await db.sql`
     select (select sum(fraud_count) from fraud_card_hours where merchant_id = ${merchantId})::int as card,
            (select sum(fraud_count) from fraud_terminal_hours where merchant_id = ${merchantId})::int as terminal,
@@ -206,8 +206,7 @@ it('each call is one short statement in one round trip (every parameter typed), 
       client.flights.count = 0;
       await calls.recordAssessment(assessmentOf(payment, { hour }), {
         claim,
-        countFraud: false,
-        ...(k === 0 ? { openReview: 'hold' as const, decided: held(payment) } : {}),
+          ...(k === 0 ? { openReview: 'hold' as const, decided: held(payment) } : {}),
       });
       flights.push({ readFlights, recordFlights: client.flights.count });
     }
@@ -218,7 +217,7 @@ it('each call is one short statement in one round trip (every parameter typed), 
     const texts = client.withoutTypeLookup().filter((s) => /fraud_/.test(s));
     expect(texts).toEqual([
       expect.stringMatching(/^select .* from fraud_read_for_scoring\(\$1\) r$/),
-      'select fraud_record_assessment($1, $2, $3, $4, $5, $6, $7) as outcome',
+      'select fraud_record_assessment($1, $2, $3, $4, $5, $6) as outcome',
       texts[0],
       texts[1],
     ]);
@@ -233,7 +232,7 @@ it('values of any shape arrive as they were', async () => {
   const claim = { consumer: 'fraud' as const, event: { ...event, correlationId: "corr'; select 1; --" } };
   const read = await session().readForScoring(merchantId, payment.id, hourIndex(NOW), claim);
   expect(read).toMatchObject({ payment: { id: payment.id, merchantId } });
-  await session().recordAssessment(assessmentOf(payment), { claim, countFraud: false });
+  await session().recordAssessment(assessmentOf(payment), { claim });
   const [inbox] = await db.sql`select correlation_id from consumer_inbox where event_id = ${event.id}`;
   expect(inbox).toEqual({ correlation_id: "corr'; select 1; --" });
 });
