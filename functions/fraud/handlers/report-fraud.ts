@@ -3,7 +3,7 @@ import { problems } from '../../shared/http/problem';
 import { parseBody, pathParameter } from '../../shared/http/request';
 import { parsePaymentId } from '../../payments/payment-id';
 import { fraudLabelResource } from '../resources';
-import { reviewDeps } from '../review-wiring';
+import { fraudReportDeps } from '../fraud-report-wiring';
 import { reportFraudRequestSchema } from '../schemas';
 import { reportFraud } from '../use-cases/report-fraud';
 
@@ -15,7 +15,7 @@ import { reportFraud } from '../use-cases/report-fraud';
 export const handler = apiHandler('reviews:write', async ({ event, caller }) => {
   const paymentId = parsePaymentId(pathParameter(event, 'id'));
   parseBody(event, reportFraudRequestSchema);
-  const deps = await reviewDeps();
+  const deps = await fraudReportDeps();
   const label = await deps.transaction((uow) =>
     reportFraud(uow, { merchantId: caller.merchantId, paymentId, at: deps.now().toISOString() }),
   );
