@@ -223,16 +223,27 @@ describe('feature store', () => {
       uow.fraud.readForScoring = async (...args) => {
         const result = await read(...args);
         await db.sql.begin((other) =>
-          reportFraud(postgresUnitOfWork(other), { merchantId, paymentId: payment.id, at: new Date().toISOString() }),
+          reportFraud(postgresUnitOfWork(other), {
+            merchantId,
+            paymentId: payment.id,
+            at: new Date().toISOString(),
+          }),
         );
         return result;
       };
       return uow;
     };
-    const { deliver } = fraudHandler(db.sql, { model: stubModel(() => 0.1), thresholds: TEST_THRESHOLDS }, reportBetween);
+    const { deliver } = fraudHandler(
+      db.sql,
+      { model: stubModel(() => 0.1), thresholds: TEST_THRESHOLDS },
+      reportBetween,
+    );
     expect((await deliver([event])).batchItemFailures).toEqual([]);
     const hour = hourIndex(Date.parse(payment.createdAt));
-    expect(await bucket('card', merchantId, 'fp_card_race', hour)).toMatchObject({ tx_count: 1, fraud_count: 1 });
+    expect(await bucket('card', merchantId, 'fp_card_race', hour)).toMatchObject({
+      tx_count: 1,
+      fraud_count: 1,
+    });
     expect(await bucket('terminal', merchantId, payment.terminalId, hour)).toMatchObject({
       tx_count: 1,
       fraud_count: 1,
@@ -334,7 +345,9 @@ describe('idempotency and tolerance', () => {
       const statements = client.withoutTypeLookup();
       expect(statements).toHaveLength(3);
       expect(statements[0]).toMatch(/from fraud_read_for_scoring\(\$1\) r$/);
-      expect(statements[1]).toMatch(/^select fraud_record_assessment\(\$1, \$2, \$3, \$4, \$5, \$6\) as outcome$/);
+      expect(statements[1]).toMatch(
+        /^select fraud_record_assessment\(\$1, \$2, \$3, \$4, \$5, \$6\) as outcome$/,
+      );
       expect(statements[2]).toMatch(/^select mark_events_published\('\{[0-9a-f-]+\}'::uuid\[\]\)$/);
       expect((await paymentRow(payment.id)).status).toBe('approved');
       expect(types(publisher.published)).toEqual(['PaymentApproved']);
@@ -347,7 +360,8 @@ describe('idempotency and tolerance', () => {
     const merchantId = freshMerchant();
     const { payment, event } = await createPendingPayment(db.sql, { merchantId, amount: 1285 });
     // Between the read and the record, someone else moves the payment (as a concurrent writer would).
-    const racing = (sql: Sql) =>
+    const racing =
+      (sql: Sql) =>
       (tx: Queryable): FraudUnitOfWork => {
         const uow = postgresUnitOfWork(tx);
         const read = uow.fraud.readForScoring.bind(uow.fraud);
@@ -362,7 +376,12 @@ describe('idempotency and tolerance', () => {
     const failed = await raced.deliver([event]);
     expect(failed.batchItemFailures).toHaveLength(1);
     const kept = await snapshotState(merchantId, payment.id);
-    expect({ assessments: kept.assessments, reviews: kept.reviews, outbox: kept.outbox, cards: kept.cards }).toEqual({
+    expect({
+      assessments: kept.assessments,
+      reviews: kept.reviews,
+      outbox: kept.outbox,
+      cards: kept.cards,
+    }).toEqual({
       assessments: [],
       reviews: [],
       outbox: [],

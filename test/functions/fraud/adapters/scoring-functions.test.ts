@@ -50,7 +50,9 @@ const held = (payment: Payment): Payment => ({ ...payment, status: 'held', versi
 const session = () => new PostgresFraudSession(db.sql);
 
 async function inboxRows(eventId: string): Promise<number> {
-  const [row] = await db.sql<{ n: number }[]>`select count(*)::int as n from consumer_inbox where event_id = ${eventId}`;
+  const [row] = await db.sql<
+    { n: number }[]
+  >`select count(*)::int as n from consumer_inbox where event_id = ${eventId}`;
   return row!.n;
 }
 
@@ -152,7 +154,12 @@ it('two concurrent records of one event: one saves, the other waits for its clai
     });
   const outcomes = await Promise.all([record(), record()]);
   expect([...outcomes].sort()).toEqual(['duplicate', 'saved']);
-  expect(await written(merchantId, payment.id)).toMatchObject({ assessments: 1, cards: 1, terminals: 1, days: 1 });
+  expect(await written(merchantId, payment.id)).toMatchObject({
+    assessments: 1,
+    cards: 1,
+    terminals: 1,
+    days: 1,
+  });
 });
 
 it('a payment that changed since the read fails the record, which keeps nothing, not even the claim', async () => {
@@ -206,7 +213,7 @@ it('each call is one short statement in one round trip (every parameter typed), 
       client.flights.count = 0;
       await calls.recordAssessment(assessmentOf(payment, { hour }), {
         claim,
-          ...(k === 0 ? { openReview: 'hold' as const, decided: held(payment) } : {}),
+        ...(k === 0 ? { openReview: 'hold' as const, decided: held(payment) } : {}),
       });
       flights.push({ readFlights, recordFlights: client.flights.count });
     }

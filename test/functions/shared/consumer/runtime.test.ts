@@ -464,7 +464,10 @@ describe('a consumer whose writes are one statement (writesInOneStatement)', () 
 
   it('a handler that emits fails the record: its events would not commit with its statement', async () => {
     const event = paymentCreated();
-    const result = await createSqsHandler(oneStatementConsumer({ emit: true }), deps)(sqsEvent([sqsRecord(event)]));
+    const result = await createSqsHandler(
+      oneStatementConsumer({ emit: true }),
+      deps,
+    )(sqsEvent([sqsRecord(event)]));
     expect(result.batchItemFailures).toHaveLength(1);
     expect(await db.sql`select 1 from outbox where payment_id = ${event.paymentId}`).toHaveLength(0);
     expect(publisher.published).toEqual([]);
