@@ -8,7 +8,9 @@
  * statements) beside it. The feature store is seeded first with 40 days of hour buckets so that the window reads
  * find real rows: every card has a bucket a day, every terminal one in every hour (its windows span 720 hours:
  * about 30 day buckets and up to 70 hour buckets), written hour by hour as production writes them (one
- * terminal's buckets spread over the table).
+ * terminal's buckets spread over the table). The tables then get a history as a running platform's have (50,000
+ * assessed payments with their inbox rows and events, support/fraud-history.ts) and are vacuumed and analysed, so
+ * that the scoring functions' cached plans are those of a production-sized database.
  * Target: whole assessment p99 under 10 ms.
  */
 import { performance } from 'node:perf_hooks';
@@ -27,6 +29,7 @@ import { silentLogger } from '../functions/fraud/support';
 import { sqsEvent, sqsRecord } from '../functions/shared/consumer/fixtures';
 import { startTestDatabase } from '../support/database';
 import { fraudConsumer } from '../../functions/fraud/consumer';
+import { seedAssessedHistory } from './support/fraud-history';
 import { printTable, round, summarize } from './support/stats';
 
 const SINGLE_EVENTS = Number(process.env.BENCH_FRAUD_SINGLE ?? 2000);
@@ -37,6 +40,7 @@ const MERCHANT = 'merchant_bench';
 const CARDS = 500;
 const TERMINALS = 50;
 const HISTORY_DAYS = 40;
+const HISTORY_PAYMENTS = 50_000;
 
 function progress(label: string, done: number, total: number, state: { last: number }): void {
   if (performance.now() - state.last < 2000 && done < total) return;
@@ -72,7 +76,12 @@ export default async function main(): Promise<Record<string, unknown>> {
       insert into fraud_terminal_days (merchant_id, terminal_id, day, tx_count, fraud_count)
       select merchant_id, terminal_id, floor(hour / 24.0)::integer, sum(tx_count), sum(fraud_count)
         from fraud_terminal_hours group by 1, 2, 3`;
-    await sql`analyze`;
+    await seedAssessedHistory(sql, {
+      merchantId: MERCHANT,
+      payments: HISTORY_PAYMENTS,
+      cards: CARDS,
+      terminals: TERMINALS,
+    });
 
     const total = SINGLE_EVENTS + BATCHES * BATCH + 200;
     const events: EventEnvelope<'PaymentCreated'>[] = [];
@@ -125,7 +134,8 @@ export default async function main(): Promise<Record<string, unknown>> {
       await sql`insert into payments ${sql(rows.slice(from, from + 1000) as never, 'id', 'merchant_id', 'status', 'amount', 'currency', 'customer_id', 'customer', 'payment_method', 'card_fingerprint', 'terminal_id', 'created_at', 'updated_at')}`;
     }
     console.log(
-      `seeded ${CARDS} cards and ${TERMINALS} terminals over ${HISTORY_DAYS} days of hour buckets, ${total} pending payments`,
+      `seeded ${CARDS} cards and ${TERMINALS} terminals over ${HISTORY_DAYS} days of hour buckets, a history of ` +
+        `${HISTORY_PAYMENTS} assessed payments, ${total} pending payments`,
     );
 
     // Inference alone: one row per call, as the consumer scores.
@@ -212,7 +222,7 @@ export default async function main(): Promise<Record<string, unknown>> {
     }
     const [assessed] = await sql<{ n: number; held: number }[]>`
       select count(*)::int as n, count(*) filter (where action <> 'approve')::int as held
-        from fraud_assessments where merchant_id = ${MERCHANT}`;
+        from fraud_assessments where merchant_id = ${MERCHANT} and model_version = ${setup.model.version}`;
 
     const inf = summarize(inference);
     const base = summarize(floor);
@@ -251,8 +261,8 @@ export default async function main(): Promise<Record<string, unknown>> {
       },
     ]);
     console.log(
-      `\nSummary: whole assessment p99 ${one.p99Ms} ms for single events (target < 10 ms), ` +
-        `${perPayment.p99Ms} ms per payment in batches of 10 (batch p99 ${ten.p99Ms} ms); ` +
+      `\nSummary: whole assessment p50 ${one.p50Ms} / p99 ${one.p99Ms} ms for single events (target p99 < 10 ms), ` +
+        `${perPayment.p50Ms} / ${perPayment.p99Ms} ms per payment in batches of 10 (batch p99 ${ten.p99Ms} ms); ` +
         `database floor (same round trips, trivial statements) p50 ${base.p50Ms} / p99 ${base.p99Ms} ms single, ` +
         `${basePerPayment.p50Ms} / ${basePerPayment.p99Ms} ms per payment in batches of 10; ` +
         `inference alone p50 ${us(inf.p50Ms)} µs; model load ${modelLoadMs} ms; ` +
