@@ -10,8 +10,10 @@
  * about 30 day buckets and up to 70 hour buckets), written hour by hour as production writes them (one
  * terminal's buckets spread over the table). The tables then get a history as a running platform's have (50,000
  * assessed payments with their inbox rows and events, support/fraud-history.ts) and are vacuumed and analysed, so
- * that the scoring functions' cached plans are those of a production-sized database.
- * Target: whole assessment p99 under 10 ms.
+ * that the scoring functions' cached plans are those of a production-sized database. Each assessment is timed to
+ * its commit (when the runtime calls SNS, which answers at once here) and to the handler's return (with the
+ * published mark).
+ * Target: whole assessment p99 under 10 ms, held to the handler's return.
  */
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
@@ -30,7 +32,7 @@ import { sqsEvent, sqsRecord } from '../functions/shared/consumer/fixtures';
 import { startTestDatabase } from '../support/database';
 import { fraudConsumer } from '../../functions/fraud/consumer';
 import { seedAssessedHistory } from './support/fraud-history';
-import { printTable, round, summarize } from './support/stats';
+import { printTable, round, summarize, type LatencySummary } from './support/stats';
 
 const SINGLE_EVENTS = Number(process.env.BENCH_FRAUD_SINGLE ?? 2000);
 const BATCHES = Number(process.env.BENCH_FRAUD_BATCHES ?? 300);
@@ -154,8 +156,14 @@ export default async function main(): Promise<Record<string, unknown>> {
     }
 
     // Publication is measured by the backbone benchmark; here SNS answers at once (and, as SNS, keeps nothing).
+    // The runtime publishes right after its commit: when the call comes, the assessment is done and durable (what
+    // the issue's "whole assessment" names); the published mark that follows is the outbox's bookkeeping.
+    let committedAt = 0;
     const publisher: EventPublisher = {
-      publish: async (published) => ({ published: published.map((e) => e.id), failed: [] }),
+      publish: async (published) => {
+        committedAt = performance.now();
+        return { published: published.map((e) => e.id), failed: [] };
+      },
     };
     const handler = createSqsHandler(
       fraudConsumer(async () => setup),
@@ -176,17 +184,21 @@ export default async function main(): Promise<Record<string, unknown>> {
 
     const state = { last: performance.now() };
     const single: number[] = [];
+    const singleToCommit: number[] = [];
     for (let i = 0; i < SINGLE_EVENTS; i++) {
       const t0 = performance.now();
       await deliver(1);
       single.push(performance.now() - t0);
+      singleToCommit.push(committedAt - t0);
       progress('single events', i + 1, SINGLE_EVENTS, state);
     }
     const batches: number[] = [];
+    const batchesToCommit: number[] = [];
     for (let i = 0; i < BATCHES; i++) {
       const t0 = performance.now();
       await deliver(BATCH);
       batches.push(performance.now() - t0);
+      batchesToCommit.push(committedAt - t0);
       progress('batches of 10', i + 1, BATCHES, state);
     }
     // The database floor: the same round trips as the real path, with trivial statements: one each, as every
@@ -229,40 +241,32 @@ export default async function main(): Promise<Record<string, unknown>> {
     const baseBatch = summarize(batchFloor);
     const basePerPayment = summarize(batchFloor.map((ms) => ms / BATCH));
     const one = summarize(single);
+    const oneToCommit = summarize(singleToCommit);
     const ten = summarize(batches);
     const perPayment = summarize(batches.map((ms) => ms / BATCH));
+    const perPaymentToCommit = summarize(batchesToCommit.map((ms) => ms / BATCH));
     const us = (ms: number) => round(ms * 1000, 1);
+    const tableRow = (measure: string, s: LatencySummary) => ({
+      measure,
+      count: s.count,
+      'p50 ms': s.p50Ms,
+      'p99 ms': s.p99Ms,
+    });
     printTable([
-      { measure: 'ONNX inference alone (1 row)', count: inf.count, 'p50 ms': inf.p50Ms, 'p99 ms': inf.p99Ms },
-      {
-        measure: 'database floor, single event (same round trips)',
-        count: base.count,
-        'p50 ms': base.p50Ms,
-        'p99 ms': base.p99Ms,
-      },
-      {
-        measure: 'database floor, per payment in a batch of 10',
-        count: basePerPayment.count,
-        'p50 ms': basePerPayment.p50Ms,
-        'p99 ms': basePerPayment.p99Ms,
-      },
-      {
-        measure: 'whole assessment, single event',
-        count: one.count,
-        'p50 ms': one.p50Ms,
-        'p99 ms': one.p99Ms,
-      },
-      { measure: 'whole batch of 10', count: ten.count, 'p50 ms': ten.p50Ms, 'p99 ms': ten.p99Ms },
-      {
-        measure: 'per payment in a batch of 10',
-        count: perPayment.count,
-        'p50 ms': perPayment.p50Ms,
-        'p99 ms': perPayment.p99Ms,
-      },
+      tableRow('ONNX inference alone (1 row)', inf),
+      tableRow('database floor, single event (same round trips)', base),
+      tableRow('database floor, per payment in a batch of 10', basePerPayment),
+      tableRow('whole assessment to its commit, single event', oneToCommit),
+      tableRow('whole assessment and published mark, single event', one),
+      tableRow('whole assessment to its commit, per payment in a batch of 10', perPaymentToCommit),
+      tableRow('whole assessment and published mark, per payment in a batch of 10', perPayment),
+      tableRow('whole batch of 10 and its published mark', ten),
     ]);
     console.log(
-      `\nSummary: whole assessment p50 ${one.p50Ms} / p99 ${one.p99Ms} ms for single events (target p99 < 10 ms), ` +
-        `${perPayment.p50Ms} / ${perPayment.p99Ms} ms per payment in batches of 10 (batch p99 ${ten.p99Ms} ms); ` +
+      `\nSummary: whole assessment p50 ${one.p50Ms} / p99 ${one.p99Ms} ms for single events with the published ` +
+        `mark (target p99 < 10 ms; to the commit ${oneToCommit.p50Ms} / ${oneToCommit.p99Ms} ms), ` +
+        `${perPayment.p50Ms} / ${perPayment.p99Ms} ms per payment in batches of 10 (to the commit ` +
+        `${perPaymentToCommit.p50Ms} / ${perPaymentToCommit.p99Ms} ms; batch p99 ${ten.p99Ms} ms); ` +
         `database floor (same round trips, trivial statements) p50 ${base.p50Ms} / p99 ${base.p99Ms} ms single, ` +
         `${basePerPayment.p50Ms} / ${basePerPayment.p99Ms} ms per payment in batches of 10; ` +
         `inference alone p50 ${us(inf.p50Ms)} µs; model load ${modelLoadMs} ms; ` +
@@ -277,8 +281,10 @@ export default async function main(): Promise<Record<string, unknown>> {
       databaseFloorBatchOf10: baseBatch,
       databaseFloorPerPaymentInBatchOf10: basePerPayment,
       singleEvent: one,
+      singleEventToCommit: oneToCommit,
       batchOf10: ten,
       perPaymentInBatchOf10: perPayment,
+      perPaymentInBatchOf10ToCommit: perPaymentToCommit,
       assessed: assessed!.n,
     };
   } finally {
