@@ -177,8 +177,11 @@ export default async function main(): Promise<Record<string, unknown>> {
     const deliver = async (count: number) => {
       const batch = events.slice(next, next + count);
       next += count;
+      const sent = performance.now();
       const result = await handler(sqsEvent(batch.map((e) => sqsRecord(e))));
       if (result.batchItemFailures.length > 0) throw new Error('an assessment failed');
+      // Every assessed pending payment emits an event, so every delivery reaches SNS after its commit.
+      if (committedAt < sent) throw new Error('a delivery published nothing: its commit was not timed');
     };
     for (let i = 0; i < 200; i++) await deliver(1); // warm: JIT, connections, plans
 

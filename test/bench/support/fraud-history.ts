@@ -11,13 +11,13 @@ export interface History {
 /**
  * Gives a benchmark database the history a running platform has: past payments of the merchant, each approved and
  * assessed, its PaymentCreated in the fraud consumer's inbox and its two events in the outbox (published), one in a
- * hundred labelled fraud; then ANALYZE. Ids are time-ordered as RamPay's (UUIDv7) are, so that each index grows at
- * its right edge as in production.
+ * hundred labelled fraud; then VACUUM ANALYZE. Ids are time-ordered as RamPay's (UUIDv7) are, so that each index
+ * grows at its right edge as in production.
  *
- * Why: PL/pgSQL caches a plan per statement for its database session. Planned against a table that is still nearly
- * empty, a primary-key lookup becomes a sequential scan, and that plan stays for as long as the session does (or
- * until autovacuum happens to analyse the table mid-run): every lookup then grows with the table. A benchmark that
- * starts from empty tables measures that, not the service.
+ * Why: PL/pgSQL caches a plan per statement for its database session. Against a table ANALYZEd while empty, a
+ * primary-key lookup is planned as a sequential scan, and that plan stays for as long as the session does (or until
+ * autovacuum happens to analyse the table mid-run): every lookup then grows with the table. A benchmark that analyses
+ * empty tables and then fills them measures that, not the service.
  */
 export async function seedAssessedHistory(sql: Sql, history: History): Promise<void> {
   const { merchantId, payments, cards, terminals } = history;
