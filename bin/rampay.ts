@@ -5,8 +5,8 @@
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ConfigError, loadConfig } from '../lib/config';
-import { createRamPay } from '../lib/stacks/rampay';
+import { ConfigError, loadConfig } from '../lib/infra/config';
+import { createRamPay } from '../lib/infra/stacks/rampay';
 
 const app = new App();
 const envName = String(app.node.tryGetContext('env') ?? 'dev');

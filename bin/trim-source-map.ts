@@ -1,8 +1,8 @@
 /**
  * `tsx bin/trim-source-map.ts <file.map>...`: keeps only RamPay's own sources in bundle source maps
- * (lib/config/source-map.ts). Run by NodejsFunction after bundling; nothing to run by hand.
+ * (lib/infra/config/source-map.ts). Run by NodejsFunction after bundling; nothing to run by hand.
  */
-import { trimSourceMapFile } from '../lib/config/source-map';
+import { trimSourceMapFile } from '../lib/infra/config/source-map';
 
 const files = process.argv.slice(2);
 if (files.length === 0) {

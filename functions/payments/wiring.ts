@@ -1,5 +1,5 @@
-import { OutboxPublisher } from '../outbox/committed-publisher';
-import { sharedPublisher } from '../outbox/publisher';
+import { OutboxPublisher } from '../shared/outbox/committed-publisher';
+import { sharedPublisher } from '../shared/outbox/publisher';
 import { sharedSql } from '../shared/db/connection';
 import { PostgresPaymentStore } from './adapters/postgres-payment-store';
 import type { PaymentsDeps } from './use-cases/deps';

@@ -7,7 +7,7 @@
  * the CPU binaries ship inside it.
  *
  * `npx tsx layers/onnxruntime/build.ts [outDir] [arm64|x64]` builds it by hand; CDK calls buildLayer() when it
- * stages the layer asset (lib/constructs/onnxruntime-layer.ts).
+ * stages the layer asset (lib/infra/constructs/onnxruntime-layer.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -10,8 +10,8 @@ import {
   SQSClient,
   type SQSClientConfig,
 } from '@aws-sdk/client-sqs';
-import { SnsEventPublisher } from '../../functions/outbox/adapters/sns-event-publisher';
-import type { EventPublisher } from '../../functions/outbox/ports';
+import { SnsEventPublisher } from '../../functions/shared/outbox/adapters/sns-event-publisher';
+import type { EventPublisher } from '../../functions/shared/outbox/ports';
 import {
   CONSUMER_NAMES,
   TOPIC_NAMES,
@@ -25,7 +25,7 @@ import {
   queueNames,
   topicPhysicalName,
   type ConsumerQueueSettings,
-} from '../constructs/event-consumer-settings';
+} from '../infra/constructs/event-consumer-settings';
 import { loadFauxqs, type FauxqsServer } from './fauxqs';
 import { SqsPoller, type LocalSqsHandler, type PollerStats } from './sqs-poller';
 

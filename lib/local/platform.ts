@@ -10,8 +10,8 @@ import { EMBEDDED_POOL_SIZE, startEmbeddedPostgres, type EmbeddedPostgres } from
 import { startHttpServer, type LocalRoute } from './http-server';
 import { LocalJwtIssuer } from './jwt-issuer';
 import { startLocalMessaging, type LocalMessaging, type LocalSqsHandler } from './messaging';
-import { useSharedPublisher } from '../../functions/outbox/publisher';
-import { relayPending } from '../../functions/outbox/use-cases/publish-committed';
+import { useSharedPublisher } from '../../functions/shared/outbox/publisher';
+import { relayPending } from '../../functions/shared/outbox/use-cases/publish-committed';
 import { pruneExpired } from '../../functions/housekeeping/use-cases/prune-expired';
 import { CONSUMER_NAMES, type ConsumerName } from '../../functions/shared/events/topology';
 import { logger } from '../../functions/shared/logger';

@@ -1,8 +1,8 @@
 /**
  * Bundle size and cold initialisation of every Lambda function (issue 4).
  *
- * Each function of the table (lib/config/functions.ts, rows whose handler exists) plus the deploy-time migrator
- * is bundled twice with the esbuild settings NodejsFunction uses (lib/config/bundling.ts): as deployed, with the
+ * Each function of the table (lib/infra/config/functions.ts, rows whose handler exists) plus the deploy-time migrator
+ * is bundled twice with the esbuild settings NodejsFunction uses (lib/infra/config/bundling.ts): as deployed, with the
  * AWS SDK inside the bundle, and with `@aws-sdk/*` left external (what relying on the runtime's SDK would
  * mean). Cold init = a fresh Node process importing the bundle, which runs its module-level initialisation;
  * the import is timed inside the child (process start-up excluded), median of 10 runs, once with
@@ -14,9 +14,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
 import { build } from 'esbuild';
-import { esbuildOptions, ONNX_EXTERNALS } from '../../lib/config/bundling';
-import { REPO_ROOT, resolveFunctions } from '../../lib/config/functions';
-import { trimSourceMapFile } from '../../lib/config/source-map';
+import { esbuildOptions, ONNX_EXTERNALS } from '../../lib/infra/config/bundling';
+import { REPO_ROOT, resolveFunctions } from '../../lib/infra/config/functions';
+import { trimSourceMapFile } from '../../lib/infra/config/source-map';
 import { percentile, round } from './support/stats';
 
 const RUNS = 10;
@@ -31,7 +31,7 @@ interface Target {
   entry: string;
   /** Modules a layer provides (left out of the bundle; resolved from node_modules here). */
   external: string[];
-  /** Environment on top of LAMBDA_ENV, where this function's differs (lib/constructs/service-function.ts). */
+  /** Environment on top of LAMBDA_ENV, where this function's differs (lib/infra/constructs/service-function.ts). */
   env?: Record<string, string | undefined>;
 }
 

@@ -7,7 +7,7 @@
 import { newId } from '../../functions/domain/ids';
 import type { AnyEventEnvelope } from '../../functions/domain/events';
 import { useSharedSql } from '../../functions/shared/db/connection';
-import { useSharedPublisher } from '../../functions/outbox/publisher';
+import { useSharedPublisher } from '../../functions/shared/outbox/publisher';
 import { handler as createPayment } from '../../functions/payments/handlers/create-payment';
 import { call, paymentRequest } from '../support/api';
 import { startTestDatabase } from '../support/database';

@@ -7,7 +7,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '../../functions/domain/events';
-import { buildEvent } from '../../functions/outbox/outbox';
+import { buildEvent } from '../../functions/shared/outbox/outbox';
 import type { Platform } from '../../lib/local/platform';
 import { paymentRequest } from '../support/api';
 import { startTestPlatform } from '../support/platform';

@@ -1,5 +1,5 @@
 import type { AnyEventEnvelope } from '../../functions/domain/events';
-import type { EventPublisher, PublishResult } from '../../functions/outbox/ports';
+import type { EventPublisher, PublishResult } from '../../functions/shared/outbox/ports';
 
 /** A publisher that remembers what it was given; `failing` makes it throw like an unreachable SNS. */
 export class RecordingPublisher implements EventPublisher {

@@ -1,6 +1,6 @@
 import type { AnyEventEnvelope } from '../../domain/events';
 import type { Payment } from '../../domain/payment';
-import { eventsParameter, writerLease } from '../../outbox/outbox';
+import { eventsParameter, writerLease } from '../../shared/outbox/outbox';
 import { toPayment } from '../../payments/adapters/postgres-payment-reads';
 import { ConcurrentUpdateError } from '../../payments/adapters/postgres-payment-store';
 import { inboxEntryJson, type InboxEntry } from '../../shared/consumer/inbox';

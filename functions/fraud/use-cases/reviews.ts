@@ -2,7 +2,7 @@ import type { AnyEventEnvelope } from '../../domain/events';
 import { newId } from '../../domain/ids';
 import { remainingRefundable, type Payment, type Refund } from '../../domain/payment';
 import { assertTransition, statusAfterRefund, type PaymentStatus } from '../../domain/payment-status';
-import { buildEvent } from '../../outbox/outbox';
+import { buildEvent } from '../../shared/outbox/outbox';
 import type { CommittedEventPublisher } from '../../payments/ports';
 import { snapshotOf } from '../../payments/snapshot';
 import { problems } from '../../shared/http/problem';

@@ -1,6 +1,6 @@
 import type { AnyEventEnvelope } from '../../domain/events';
 import type { Payment, Refund } from '../../domain/payment';
-import { appendEvents, eventsParameter, writerLease } from '../../outbox/outbox';
+import { appendEvents, eventsParameter, writerLease } from '../../shared/outbox/outbox';
 import type { Queryable } from '../../shared/db/client';
 import type { PaymentStore, PaymentWriteSession } from '../ports';
 import { PostgresPaymentReads, toPayment, type PaymentRow } from './postgres-payment-reads';

@@ -1,7 +1,7 @@
 import { newId } from '../../domain/ids';
 import type { Payment } from '../../domain/payment';
 import { snapshotOf } from '../snapshot';
-import { buildEvent } from '../../outbox/outbox';
+import { buildEvent } from '../../shared/outbox/outbox';
 import { problems } from '../../shared/http/problem';
 import { DuplicateIdempotencyKeyError } from '../adapters/postgres-payment-store';
 import type { CreatePaymentRequest } from '../schemas';

@@ -2,7 +2,7 @@ import { newId } from '../../domain/ids';
 import { formatMinor } from '../../domain/money';
 import { remainingRefundable, type Payment, type Refund } from '../../domain/payment';
 import { REFUNDABLE_STATUSES, statusAfterRefund } from '../../domain/payment-status';
-import { buildEvent } from '../../outbox/outbox';
+import { buildEvent } from '../../shared/outbox/outbox';
 import { problems } from '../../shared/http/problem';
 import { DuplicateIdempotencyKeyError } from '../adapters/postgres-payment-store';
 import { snapshotOf } from '../snapshot';

@@ -4,7 +4,7 @@
  * created on first use, so importing this module reads no environment. The local platform runs the same
  * handlers after pointing these at its own database and local SNS (useSharedSql, useSharedPublisher).
  */
-import { sharedPublisher } from '../../outbox/publisher';
+import { sharedPublisher } from '../outbox/publisher';
 import { sharedSql } from '../db/connection';
 import type { ConsumerDefinition } from './consumer';
 import { createSqsHandler, type ConsumerDependencies, type SqsBatchHandler } from './runtime';

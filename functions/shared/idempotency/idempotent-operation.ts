@@ -6,7 +6,7 @@ import {
 } from '@aws-lambda-powertools/idempotency';
 import type { Context } from 'aws-lambda';
 import type { Sql } from '../db/client';
-import { withDeferredPublicationMarks } from '../../outbox/publication-marks';
+import { withDeferredPublicationMarks } from '../outbox/publication-marks';
 import { problems } from '../http/problem';
 import { PostgresPersistenceLayer } from './postgres-persistence-layer';
 

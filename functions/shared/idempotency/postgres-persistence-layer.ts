@@ -7,7 +7,7 @@ import type { JSONValue } from '@aws-lambda-powertools/commons/types';
 import type { Sql } from '../db/client';
 import { literal } from '../db/literals';
 import { typed } from '../db/typed';
-import { takePublicationMarks } from '../../outbox/publication-marks';
+import { takePublicationMarks } from '../outbox/publication-marks';
 
 /** Powertools' hashes: MD5 in base64, and the key is the operation's key prefix, '#', and the hash of its parts. */
 const HASHED_KEY = /^[\w.-]+#[A-Za-z0-9+/]{22}==$/;
@@ -62,7 +62,7 @@ export class PostgresPersistenceLayer extends BasePersistenceLayer {
     }
   }
 
-  /** Also writes the request's deferred "published" marks (functions/outbox/publication-marks.ts), in one call. */
+  /** Also writes the request's deferred "published" marks (functions/shared/outbox/publication-marks.ts), in one call. */
   protected async _updateRecord(record: IdempotencyRecord): Promise<void> {
     const sql = await this.sql();
     // Every parameter typed: one round trip (functions/shared/db/typed.ts).

@@ -1,6 +1,6 @@
 import { parseEvent } from '../../../functions/domain/event-schemas';
 import { InvalidEventError } from '../../../functions/domain/events';
-import { buildEvent } from '../../../functions/outbox/outbox';
+import { buildEvent } from '../../../functions/shared/outbox/outbox';
 import { paymentSnapshot } from '../../support/fixtures';
 
 const payment = paymentSnapshot();

@@ -4,7 +4,7 @@
  */
 import { handler as decideReview } from '../../../functions/fraud/handlers/decide-review';
 import { handler as reportFraud } from '../../../functions/fraud/handlers/report-fraud';
-import { useSharedPublisher } from '../../../functions/outbox/publisher';
+import { useSharedPublisher } from '../../../functions/shared/outbox/publisher';
 import { useSharedSql } from '../../../functions/shared/db/connection';
 import { call } from '../../support/api';
 import { startTestDatabase, type TestDatabase } from '../../support/database';

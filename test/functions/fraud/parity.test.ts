@@ -8,7 +8,7 @@ import { newId } from '../../../functions/domain/ids';
 import { postgresUnitOfWork } from '../../../functions/fraud/adapters/unit-of-work';
 import { FEATURE_NAMES, namedFeatures } from '../../../functions/fraud/features';
 import { reportFraud } from '../../../functions/fraud/use-cases/report-fraud';
-import { buildEvent } from '../../../functions/outbox/outbox';
+import { buildEvent } from '../../../functions/shared/outbox/outbox';
 import type { EventEnvelope } from '../../../functions/domain/events';
 import type { Payment } from '../../../functions/domain/payment';
 import { snapshotOf } from '../../../functions/payments/snapshot';

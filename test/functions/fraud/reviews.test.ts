@@ -5,7 +5,7 @@
 import type { AnyEventEnvelope } from '../../../functions/domain/events';
 import { handler as decideReview } from '../../../functions/fraud/handlers/decide-review';
 import { handler as listReviews } from '../../../functions/fraud/handlers/list-reviews';
-import { useSharedPublisher } from '../../../functions/outbox/publisher';
+import { useSharedPublisher } from '../../../functions/shared/outbox/publisher';
 import { useSharedSql } from '../../../functions/shared/db/connection';
 import { call } from '../../support/api';
 import { startTestDatabase, type TestDatabase } from '../../support/database';

@@ -8,7 +8,7 @@ import type { Thresholds } from '../../../functions/fraud/decision';
 import { FEATURE_NAMES, namedFeatures, type FeatureName } from '../../../functions/fraud/features';
 import type { FraudModel, ModelMetadata } from '../../../functions/fraud/model';
 import type { ScoringSetup } from '../../../functions/fraud/use-cases/assess-payment';
-import { buildEvent } from '../../../functions/outbox/outbox';
+import { buildEvent } from '../../../functions/shared/outbox/outbox';
 import { PostgresPaymentStore } from '../../../functions/payments/adapters/postgres-payment-store';
 import { snapshotOf } from '../../../functions/payments/snapshot';
 import { createSqsHandler } from '../../../functions/shared/consumer/runtime';

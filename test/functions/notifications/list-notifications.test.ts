@@ -8,8 +8,8 @@ import { handler as listNotifications } from '../../../functions/notifications/h
 import { createNotificationsConsumer } from '../../../functions/notifications/consumer';
 import { TemplateSet } from '../../../functions/notifications/templates';
 import { createSqsHandler } from '../../../functions/shared/consumer/runtime';
-import { useSharedPublisher } from '../../../functions/outbox/publisher';
-import { buildEvent } from '../../../functions/outbox/outbox';
+import { useSharedPublisher } from '../../../functions/shared/outbox/publisher';
+import { buildEvent } from '../../../functions/shared/outbox/outbox';
 import type { EventEnvelope } from '../../../functions/domain/events';
 import { call, paymentRequest } from '../../support/api';
 import { startTestDatabase, type TestDatabase } from '../../support/database';

@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { AnyEventEnvelope, EventEnvelope, PaymentSnapshot } from '../../../functions/domain/events';
 import { newId } from '../../../functions/domain/ids';
-import { buildEvent } from '../../../functions/outbox/outbox';
+import { buildEvent } from '../../../functions/shared/outbox/outbox';
 import {
   NotifierError,
   type Notifier,

@@ -8,7 +8,7 @@ import type { Payment } from '../../../../functions/domain/payment';
 import { PostgresFraudSession } from '../../../../functions/fraud/adapters/postgres-fraud-store';
 import { cardWindows, hourIndex } from '../../../../functions/fraud/features';
 import type { Assessment } from '../../../../functions/fraud/ports';
-import { buildEvent } from '../../../../functions/outbox/outbox';
+import { buildEvent } from '../../../../functions/shared/outbox/outbox';
 import { ConcurrentUpdateError } from '../../../../functions/payments/adapters/postgres-payment-store';
 import { snapshotOf } from '../../../../functions/payments/snapshot';
 import { recordingClient, startTestDatabase, type TestDatabase } from '../../../support/database';

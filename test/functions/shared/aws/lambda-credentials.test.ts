@@ -1,5 +1,5 @@
 /**
- * The bundles' credential chain (functions/shared/aws/lambda-credentials.ts, aliased in by lib/config/bundling.ts):
+ * The bundles' credential chain (functions/shared/aws/lambda-credentials.ts, aliased in by lib/infra/config/bundling.ts):
  * a client built with RamPay's esbuild settings signs with the environment's credentials, never looks anywhere
  * else, and carries none of the SDK's default Node chain.
  */
@@ -11,8 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { esbuildOptions } from '../../../../lib/config/bundling';
-import { REPO_ROOT } from '../../../../lib/config/functions';
+import { esbuildOptions } from '../../../../lib/infra/config/bundling';
+import { REPO_ROOT } from '../../../../lib/infra/config/functions';
 
 const run = promisify(execFile);
 

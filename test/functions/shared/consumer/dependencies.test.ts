@@ -2,7 +2,7 @@ import { lambdaHandler } from '../../../../functions/shared/consumer/dependencie
 import { defineConsumer } from '../../../../functions/shared/consumer/consumer';
 import { wasProcessed } from '../../../../functions/shared/consumer/inbox';
 import { useSharedSql } from '../../../../functions/shared/db/connection';
-import { useSharedPublisher } from '../../../../functions/outbox/publisher';
+import { useSharedPublisher } from '../../../../functions/shared/outbox/publisher';
 import { startTestDatabase, type TestDatabase } from '../../../support/database';
 import { paymentCreated, RecordingPublisher, sqsEvent, sqsRecord } from './fixtures';
 

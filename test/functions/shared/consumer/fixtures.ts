@@ -7,8 +7,8 @@ import type {
   PaymentSnapshot,
 } from '../../../../functions/domain/events';
 import { newId } from '../../../../functions/domain/ids';
-import { buildEvent } from '../../../../functions/outbox/outbox';
-import type { EventPublisher, PublishResult } from '../../../../functions/outbox/ports';
+import { buildEvent } from '../../../../functions/shared/outbox/outbox';
+import type { EventPublisher, PublishResult } from '../../../../functions/shared/outbox/ports';
 import { EVENT_TYPE_ATTRIBUTE } from '../../../../functions/shared/events/topology';
 
 export function paymentSnapshot(overrides: Partial<PaymentSnapshot> = {}): PaymentSnapshot {

@@ -4,7 +4,7 @@ import { defineConsumer, type ConsumerContext } from '../../../../functions/shar
 import { createSqsHandler, type ConsumerDependencies } from '../../../../functions/shared/consumer/runtime';
 import { inboxInsert, wasProcessed } from '../../../../functions/shared/consumer/inbox';
 import type { AnyEventEnvelope } from '../../../../functions/domain/events';
-import { outboxWrites } from '../../../../functions/outbox/outbox';
+import { outboxWrites } from '../../../../functions/shared/outbox/outbox';
 import { onServer, recordingClient, startTestDatabase, type TestDatabase } from '../../../support/database';
 import { captureLogLines } from '../../../support/log-lines';
 import { paymentApproved, paymentCreated, RecordingPublisher, sqsEvent, sqsRecord } from './fixtures';

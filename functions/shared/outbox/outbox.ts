@@ -1,0 +1,67 @@
+import type { AnyEventEnvelope, EventData, EventEnvelope, EventType } from '../../domain/events';
+import { eventEnvelopeSchema } from '../../domain/event-schemas';
+import { newId } from '../../domain/ids';
+import type { PendingQuery, Row } from 'postgres';
+import type { Queryable } from '../db/client';
+import { typed } from '../db/typed';
+
+export interface EventFields<T extends EventType> {
+  merchantId: string;
+  paymentId: string;
+  correlationId: string;
+  data: EventData<T>;
+  occurredAt?: Date;
+}
+
+export function buildEvent<T extends EventType>(type: T, fields: EventFields<T>): EventEnvelope<T> {
+  return {
+    id: newId(),
+    type,
+    version: 1,
+    occurredAt: (fields.occurredAt ?? new Date()).toISOString(),
+    merchantId: fields.merchantId,
+    paymentId: fields.paymentId,
+    correlationId: fields.correlationId,
+    data: fields.data,
+  };
+}
+
+/**
+ * How long the writer of an event owns its publication. The writer publishes right after its commit; only if it
+ * has not done so within this lease (it crashed, SNS was down) does the relay take the event over.
+ */
+export const WRITER_LEASE_SECONDS = 30;
+
+/** The writer's lease as the outbox functions' integer parameter. */
+export function writerLease(sql: Queryable) {
+  return typed.integer(sql, WRITER_LEASE_SECONDS);
+}
+
+/** Events as the outbox functions of migration 0008 take them: a JSON array of envelopes, each validated first. */
+export function eventsParameter(sql: Queryable, events: readonly AnyEventEnvelope[]) {
+  for (const event of events) eventEnvelopeSchema.parse(event);
+  return sql.json(events as never);
+}
+
+/**
+ * For a larger statement that has other work to do: an expression for its select list that writes the events
+ * (append_events) only when `when` holds, a condition on the statement's other CTEs such as
+ * `exists (select 1 from assessed)`, so that the events are written exactly when the state change they describe
+ * is. The envelopes travel as one JSON parameter, whatever their number.
+ */
+export function outboxWrites(
+  sql: Queryable,
+  events: readonly AnyEventEnvelope[],
+  when: PendingQuery<Row[]> = sql`true`,
+) {
+  return sql`(select append_events(${eventsParameter(sql, events)}, ${writerLease(sql)}) where ${when})`;
+}
+
+/**
+ * Writes events to the outbox inside the caller's transaction, so they commit (or roll back) with the state
+ * change they describe; each gets its pending-publication row, leased to this writer (append_events).
+ */
+export async function appendEvents(tx: Queryable, events: readonly AnyEventEnvelope[]): Promise<void> {
+  if (events.length === 0) return;
+  await tx`select append_events(${eventsParameter(tx, events)}, ${writerLease(tx)})`;
+}

@@ -1,0 +1,203 @@
+import { CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { SCOPES } from '../../../functions/shared/http/auth';
+import { routesOf, type FunctionSpec } from '../config/functions';
+import type { ServiceFunction } from '../constructs/service-function';
+import type { DataStack } from './data-stack';
+import { buildFunction } from './function-factory';
+import type { MessagingStack } from './messaging-stack';
+import { plainRemovalPolicy, type RamPayStackProps } from './names';
+
+export interface ApiStackProps extends RamPayStackProps {
+  data: DataStack;
+  messaging: MessagingStack;
+  /** The API rows (and the Cognito token trigger) of the function table whose handlers exist. */
+  functions: FunctionSpec[];
+}
+
+/**
+ * The HTTP API: a JWT authorizer (a Cognito user pool with a resource server per environment, or an external
+ * issuer from config), one scope per route, access logs, stage throttling, CORS from config, and one Lambda
+ * function per handler of the function table.
+ */
+export class ApiStack extends Stack {
+  readonly api: apigwv2.HttpApi;
+  readonly stage: apigwv2.HttpStage;
+  readonly functions: Record<string, ServiceFunction> = {};
+  readonly userPool?: cognito.UserPool;
+  /** What the issuer puts before RamPay's scope names in a token ('rampay/' with Cognito). */
+  readonly scopePrefix: string;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    let issuer: string;
+    let audience: string[];
+    if (config.auth.kind === 'cognito') {
+      const pool = new cognito.UserPool(this, 'UserPool', {
+        userPoolName: `rampay-${config.name}`,
+        selfSignUpEnabled: false,
+        signInAliases: { email: true },
+        passwordPolicy: {
+          minLength: 14,
+          requireLowercase: true,
+          requireUppercase: true,
+          requireDigits: true,
+          requireSymbols: true,
+        },
+        mfa: cognito.Mfa.REQUIRED,
+        mfaSecondFactor: { otp: true, sms: false },
+        accountRecovery: cognito.AccountRecovery.NONE,
+        featurePlan: cognito.FeaturePlan.ESSENTIALS,
+        deletionProtection: config.removalPolicy !== 'destroy',
+        removalPolicy: plainRemovalPolicy(config),
+      });
+      Validations.of(pool).acknowledge({
+        id: 'AwsSolutions-COG3',
+        reason:
+          'Threat protection scores interactive user sign-ins; this pool only issues client-credentials tokens to merchant back ends (no user ever signs in).',
+      });
+      Validations.of(pool).acknowledge({
+        id: 'AwsSolutions-COG8',
+        reason:
+          'The Plus plan adds threat protection for user sign-ins; this pool has no users, only client-credentials app clients, so Essentials is enough.',
+      });
+      const resourceServer = pool.addResourceServer('ResourceServer', {
+        identifier: config.auth.resourceServerId,
+        userPoolResourceServerName: `RamPay ${config.name} API`,
+        scopes: SCOPES.map(
+          (s) => new cognito.ResourceServerScope({ scopeName: s, scopeDescription: `RamPay ${s}` }),
+        ),
+      });
+      pool.addDomain('Domain', { cognitoDomain: { domainPrefix: config.auth.domainPrefix } });
+      // One machine client per environment to start with; merchants get their own clients (README, Deploying).
+      const client = pool.addClient('ServiceClient', {
+        userPoolClientName: 'rampay-service',
+        generateSecret: true,
+        authFlows: {},
+        oAuth: {
+          flows: { clientCredentials: true },
+          scopes: SCOPES.map((s) =>
+            cognito.OAuthScope.resourceServer(resourceServer, { scopeName: s, scopeDescription: s }),
+          ),
+        },
+        accessTokenValidity: Duration.minutes(60),
+        preventUserExistenceErrors: true,
+      });
+      issuer = `https://cognito-idp.${this.region}.amazonaws.com/${pool.userPoolId}`;
+      audience = [client.userPoolClientId, ...config.auth.extraClientIds];
+      this.scopePrefix = `${config.auth.resourceServerId}/`;
+      this.userPool = pool;
+      new CfnOutput(this, 'UserPoolId', { value: pool.userPoolId });
+      new CfnOutput(this, 'TokenEndpoint', {
+        value: `https://${config.auth.domainPrefix}.auth.${this.region}.amazoncognito.com/oauth2/token`,
+      });
+      new CfnOutput(this, 'ServiceClientId', { value: client.userPoolClientId });
+    } else {
+      issuer = config.auth.issuer;
+      audience = config.auth.audience;
+      this.scopePrefix = config.auth.scopePrefix;
+    }
+    const authorizer = new HttpJwtAuthorizer('Jwt', issuer, { jwtAudience: audience });
+
+    this.api = new apigwv2.HttpApi(this, 'Api', {
+      apiName: `rampay-${config.name}`,
+      description: `RamPay ${config.name} payments API`,
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: config.api.cors.allowOrigins,
+        allowMethods: [
+          apigwv2.CorsHttpMethod.GET,
+          apigwv2.CorsHttpMethod.POST,
+          apigwv2.CorsHttpMethod.OPTIONS,
+        ],
+        allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+        exposeHeaders: ['location'],
+        maxAge: Duration.hours(1),
+      },
+    });
+
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      logGroupName: `/rampay/${config.name}/api-access`,
+      retention: config.logRetentionDays as logs.RetentionDays,
+      removalPolicy: plainRemovalPolicy(config),
+    });
+    this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: config.api.throttle.rateLimit, burstLimit: config.api.throttle.burstLimit },
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(accessLogs),
+        format: apigw.AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            integrationLatencyMs: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+            subject: '$context.authorizer.claims.sub',
+            userAgent: '$context.identity.userAgent',
+          }),
+        ),
+      },
+    });
+
+    const tokenTrigger = props.functions.find((f) => f.trigger.kind === 'token');
+    if (tokenTrigger && this.userPool) {
+      const fn = buildFunction(this, tokenTrigger, config.lambda.api, {
+        config,
+        database: props.data.access,
+        topics: props.messaging.topics,
+      });
+      this.functions[tokenTrigger.id] = fn;
+      this.userPool.addTrigger(
+        cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
+        fn.function,
+        cognito.LambdaVersion.V3_0,
+      );
+    }
+
+    for (const spec of props.functions) {
+      if (spec.trigger.kind !== 'api') continue;
+      const fn = buildFunction(this, spec, config.lambda.api, {
+        config,
+        database: props.data.access,
+        topics: props.messaging.topics,
+        environment: { AUTH_SCOPE_PREFIX: this.scopePrefix },
+      });
+      this.functions[spec.id] = fn;
+      const integration = new HttpLambdaIntegration(`${spec.id}Integration`, fn.function);
+      for (const route of routesOf(spec)) {
+        const isPublic = route.scope === 'public';
+        const [created] = this.api.addRoutes({
+          path: route.path,
+          methods: [apigwv2.HttpMethod[route.method as keyof typeof apigwv2.HttpMethod]],
+          integration,
+          authorizer: isPublic ? new apigwv2.HttpNoneAuthorizer() : authorizer,
+          authorizationScopes: isPublic ? undefined : [`${this.scopePrefix}${route.scope}`],
+        });
+        if (isPublic && created) {
+          Validations.of(created).acknowledge({
+            id: 'AwsSolutions-APIG4',
+            reason: `${route.method} ${route.path} is the unauthenticated liveness probe; it returns no merchant data.`,
+          });
+        }
+      }
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
+  }
+}

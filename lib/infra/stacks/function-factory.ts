@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import type { TopicName } from '../../../functions/shared/events/topology';
+import { ONNX_EXTERNALS } from '../config/bundling';
+import { REPO_ROOT, type FunctionSpec } from '../config/functions';
+import type { EnvironmentConfig } from '../config/schema';
+import { ServiceFunction, type BundleCopy, type DatabaseAccess } from '../constructs/service-function';
+
+/** What every RamPay function may be wired to. */
+export interface FunctionDeps {
+  config: EnvironmentConfig;
+  database: DatabaseAccess;
+  topics: Record<TopicName, sns.ITopic>;
+  /** Extra environment for every function built with these deps (e.g. the auth scope prefix for API handlers). */
+  environment?: Record<string, string>;
+  /** The onnxruntime-node layer, for functions with `onnx`. */
+  onnxLayer?: lambda.ILayerVersion;
+}
+
+/** Per-function additions from the stack that builds it (resources only that stack owns). */
+export interface FunctionExtras {
+  environment?: Record<string, string>;
+  copy?: BundleCopy[];
+}
+
+export interface Sizing {
+  memoryMb: number;
+  timeoutSeconds: number;
+  reservedConcurrency?: number;
+}
+
+function kebab(id: string): string {
+  return id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+}
+
+/** Builds one function of the table with its environment, database access and least-privilege grants. */
+export function buildFunction(
+  scope: Construct,
+  spec: FunctionSpec,
+  sizing: Sizing,
+  deps: FunctionDeps,
+  extras: FunctionExtras = {},
+): ServiceFunction {
+  const { config } = deps;
+  const environment: Record<string, string> = {
+    PAYMENTS_TOPIC_ARN: deps.topics.payments.topicArn,
+    FRAUD_TOPIC_ARN: deps.topics.fraud.topicArn,
+    ...deps.environment,
+  };
+  Object.assign(environment, extras.environment);
+  if (spec.onnx) environment.MODEL_DIR = '/var/task/models';
+  if (spec.onnx && !deps.onnxLayer) throw new Error(`${spec.id} needs the onnxruntime layer`);
+  if (spec.service === 'fraud') environment.FRAUD_THRESHOLDS = JSON.stringify(config.fraud.thresholds);
+  if (spec.onnx && config.fraud.model) environment.FRAUD_MODEL = config.fraud.model;
+  if (spec.onnx && config.fraud.shadowModel) environment.FRAUD_SHADOW_MODEL = config.fraud.shadowModel;
+  if (spec.onnx && Stack.of(scope).bundlingRequired) {
+    const models = fs
+      .readdirSync(path.join(REPO_ROOT, 'models'))
+      .filter((f) => /^fraud-[^.]+\.onnx$/.test(f));
+    if (models.length === 0) {
+      throw new Error(
+        `${spec.id} ships the fraud model in its bundle, but models/ has no fraud-<version>.onnx: train one (npm run model:train) or commit it`,
+      );
+    }
+  }
+
+  const fn = new ServiceFunction(scope, spec.id, {
+    config,
+    service: spec.service,
+    name: kebab(spec.id),
+    entry: spec.entry,
+    description: spec.description,
+    memoryMb: sizing.memoryMb,
+    timeout: Duration.seconds(sizing.timeoutSeconds),
+    reservedConcurrency: sizing.reservedConcurrency,
+    database: spec.database ? deps.database : undefined,
+    environment,
+    ...(spec.onnx && deps.onnxLayer ? { layers: [deps.onnxLayer], externalModules: ONNX_EXTERNALS } : {}),
+    copy: [
+      ...(extras.copy ?? []),
+      // The model's metadata (fraud-<version>.json) names its .onnx; both ship in the bundle.
+      ...(spec.onnx
+        ? [
+            { from: 'models', to: 'models', pattern: 'fraud-*.onnx' },
+            { from: 'models', to: 'models', pattern: 'fraud-*.json' },
+          ]
+        : []),
+    ],
+  });
+
+  for (const topic of spec.publishes) deps.topics[topic].grantPublish(fn.function);
+  if (spec.publishes.length > 0) {
+    Validations.of(fn.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      reason:
+        'Publishing to a KMS-encrypted topic needs data keys; the grant is on the events key alone, and the wildcard only spans the GenerateDataKey variants.',
+    });
+  }
+
+  return fn;
+}

@@ -1,0 +1,80 @@
+/**
+ * Synthesizes one environment of the CDK app the way `cdk synth` does (with cdk-nag's AwsSolutions checks), but
+ * without bundling the functions: the `aws:cdk:bundling-stacks` context set to [] makes NodejsFunction and
+ * other bundled assets skip esbuild, so a whole environment synthesizes in a few seconds. Each test file calls
+ * this once per environment and shares the result.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { App, Validations, type Environment } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { loadConfig, type EnvironmentConfig } from '../../../lib/infra/config';
+import type { FunctionSpec } from '../../../lib/infra/config/functions';
+import { createRamPay, type RamPayApp } from '../../../lib/infra/stacks/rampay';
+import type { StackPart } from '../../../lib/infra/stacks/names';
+
+const CDK_JSON_CONTEXT = (
+  JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'cdk.json'), 'utf8')) as {
+    context: Record<string, unknown>;
+  }
+).context;
+
+export const PARTS: StackPart[] = ['network', 'data', 'messaging', 'api', 'services', 'observability'];
+
+export interface SynthesizedEnvironment {
+  config: EnvironmentConfig;
+  rampay: RamPayApp;
+  templates: Record<StackPart, Template>;
+  /** The policy-validation report cdk-nag's findings land in. */
+  validationReport: {
+    pluginReports: { pluginName: string; violations: { ruleName: string; severity: string }[] }[];
+  };
+}
+
+export function synthesize(
+  envName: string,
+  options: {
+    config?: EnvironmentConfig;
+    functions?: readonly FunctionSpec[];
+    /** An explicit account/region, with the context lookups cdk.context.json would hold. */
+    env?: Environment;
+    context?: Record<string, unknown>;
+  } = {},
+): SynthesizedEnvironment {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `rampay-synth-${envName}-`));
+  const app = new App({
+    outdir,
+    // The feature flags of cdk.json, as the CLI passes them, so tests synthesize what `cdk synth` does.
+    context: { ...CDK_JSON_CONTEXT, ...options.context, 'aws:cdk:bundling-stacks': [] },
+  });
+  const config = options.config ?? loadConfig(envName);
+  const rampay = createRamPay(app, config, { functions: options.functions, env: options.env });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const assembly = app.synth();
+  const templates = Object.fromEntries(
+    PARTS.map((part) => [
+      part,
+      Template.fromJSON(assembly.getStackByName(`RamPay-${config.name}-${part}`).template),
+    ]),
+  ) as Record<StackPart, Template>;
+  const reportFile = path.join(assembly.directory, 'validation-report.json');
+  const validationReport = fs.existsSync(reportFile)
+    ? (JSON.parse(fs.readFileSync(reportFile, 'utf8')) as SynthesizedEnvironment['validationReport'])
+    : { pluginReports: [] };
+  fs.rmSync(outdir, { recursive: true, force: true });
+  return { config, rampay, templates, validationReport };
+}
+
+type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string };
+
+/** Every resource of a type across the given templates, with its logical id. */
+export function resourcesOf(templates: Template[], type: string): { id: string; resource: Resource }[] {
+  return templates.flatMap((t) =>
+    Object.entries(t.findResources(type) as Record<string, Resource>).map(([id, resource]) => ({
+      id,
+      resource,
+    })),
+  );
+}
