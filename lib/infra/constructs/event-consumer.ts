@@ -12,7 +12,11 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { subscriptionsOf, type ConsumerName, type TopicName } from '../../../functions/shared/events/topology';
+import {
+  subscriptionsOf,
+  type ConsumerName,
+  type TopicName,
+} from '../../../functions/shared/events/topology';
 import {
   assertValidSettings,
   DLQ_RETENTION_DAYS,

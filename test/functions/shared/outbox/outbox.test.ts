@@ -1,6 +1,9 @@
 import { OutboxPublisher } from '../../../../functions/shared/outbox/committed-publisher';
 import { buildEvent, appendEvents, outboxWrites } from '../../../../functions/shared/outbox/outbox';
-import { publishCommitted, relayPending } from '../../../../functions/shared/outbox/use-cases/publish-committed';
+import {
+  publishCommitted,
+  relayPending,
+} from '../../../../functions/shared/outbox/use-cases/publish-committed';
 import { PostgresPaymentStore } from '../../../../functions/payments/adapters/postgres-payment-store';
 import { createPayment } from '../../../../functions/payments/use-cases/create-payment';
 import type { CreatePaymentRequest } from '../../../../functions/payments/schemas';

@@ -1,7 +1,13 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { ConfigError, ENVIRONMENTS, ENVIRONMENT_NAMES, loadConfig, parseConfig } from '../../../../lib/infra/config';
+import {
+  ConfigError,
+  ENVIRONMENTS,
+  ENVIRONMENT_NAMES,
+  loadConfig,
+  parseConfig,
+} from '../../../../lib/infra/config';
 
 const dev = ENVIRONMENTS.dev;
 

@@ -3,7 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { API_ROUTES } from '../../../../functions/api/routes';
 import { CONSUMER_NAMES } from '../../../../functions/shared/events/topology';
-import { FUNCTIONS, resolveFunctions, routesOf, type FunctionSpec } from '../../../../lib/infra/config/functions';
+import {
+  FUNCTIONS,
+  resolveFunctions,
+  routesOf,
+  type FunctionSpec,
+} from '../../../../lib/infra/config/functions';
 
 describe('the function table', () => {
   it('has one consumer row per consumer of the topology table', () => {

@@ -3,7 +3,11 @@ import { SourceMap } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { firstPartySourceMap, trimSourceMapFile, type SourceMapV3 } from '../../../../lib/infra/config/source-map';
+import {
+  firstPartySourceMap,
+  trimSourceMapFile,
+  type SourceMapV3,
+} from '../../../../lib/infra/config/source-map';
 
 /** A bundle of one first-party module that calls into a package under node_modules, with its source map. */
 async function bundleWithDependency(): Promise<{ code: string; mapFile: string }> {

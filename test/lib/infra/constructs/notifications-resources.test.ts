@@ -101,7 +101,9 @@ it('gives the consumer its environment: sender, configuration set, fraud ops, ha
     to: 'notification-templates',
   });
   expect(
-    fs.existsSync(path.join(__dirname, '..', '..', '..', '..', resources.templatesCopy.from, 'payment-approved')),
+    fs.existsSync(
+      path.join(__dirname, '..', '..', '..', '..', resources.templatesCopy.from, 'payment-approved'),
+    ),
   ).toBe(true);
 });
 

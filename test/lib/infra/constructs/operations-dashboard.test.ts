@@ -10,7 +10,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { DEFAULT_THRESHOLDS, OperationsDashboard } from '../../../../lib/infra/constructs/operations-dashboard';
+import {
+  DEFAULT_THRESHOLDS,
+  OperationsDashboard,
+} from '../../../../lib/infra/constructs/operations-dashboard';
 
 type Json = Record<string, unknown>;
 interface Widget {

@@ -71,7 +71,9 @@ describe('ServiceFunction bundling', () => {
     expect(code).not.toMatch(/from\s*["'](@aws-sdk|@aws-lambda-powertools|postgres)/);
     // The migrator alone signs in with the database secret: Secrets Manager's client is in its bundle.
     expect(code).toContain('GetSecretValue');
-    const sources = fs.readdirSync(path.resolve(__dirname, '../../../../functions/shared/db/migrations')).sort();
+    const sources = fs
+      .readdirSync(path.resolve(__dirname, '../../../../functions/shared/db/migrations'))
+      .sort();
     expect(fs.readdirSync(path.join(bundleDir, 'migrations')).sort()).toEqual(sources);
   });
 
