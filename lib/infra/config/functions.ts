@@ -144,7 +144,10 @@ const OTHER_FUNCTIONS: readonly FunctionSpec[] = [
 
 const ROUTE_FUNCTIONS = API_ROUTES.map(routeFunction);
 
-/** Every function, grouped by service: the services' own rows, then their routes' in route list order. */
+/**
+ * Every function, grouped by service (the operations dashboard lays out its widgets in this order): a service's
+ * own rows, then its routes' in route list order.
+ */
 export const FUNCTIONS: readonly FunctionSpec[] = SERVICES.flatMap((service) =>
   [...OTHER_FUNCTIONS, ...ROUTE_FUNCTIONS].filter((f) => f.service === service),
 );
