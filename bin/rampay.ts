@@ -27,14 +27,8 @@ const config = exitOnConfigError(() => loadConfig(envName));
 // From the config, else from the CLI's credentials; neither: environment-agnostic (offline synth).
 const account = config.account ?? process.env.CDK_DEFAULT_ACCOUNT;
 const region = config.region ?? process.env.CDK_DEFAULT_REGION;
-const rampay = exitOnConfigError(() =>
+exitOnConfigError(() =>
   createRamPay(app, config, { env: account || region ? { account, region } : undefined }),
 );
-
-if (rampay.pending.length > 0) {
-  console.error(
-    `not deployed yet (handler not there): ${rampay.pending.map((s) => `${s.id} (${s.landsWith})`).join(', ')}`,
-  );
-}
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 app.synth();

@@ -1,109 +1,46 @@
 import * as z from 'zod';
-// Import order is registration order, which is the order of the document's components.
-import {
-  listOf,
-  paymentResourceSchema,
-  problemSchema,
-  refundResourceSchema,
-} from '../payments/response-schemas';
-import {
-  createPaymentRequestSchema,
-  createRefundRequestSchema,
-  listEventsQuerySchema,
-  listPaymentsQuerySchema,
-} from '../payments/schemas';
-import { listNotificationsQuerySchema } from '../notifications/schemas';
+// The services' response schemas register their component ids with `.meta({ id })`. Import order is
+// registration order, which is the order of the document's components, so they come before the route list.
+import { listOf, paymentResourceSchema, problemSchema } from '../payments/response-schemas';
 import { notificationResourceSchema } from '../notifications/response-schemas';
-import { summaryQuerySchema, timeseriesQuerySchema } from '../analytics/schemas';
-import { summaryResourceSchema, timeseriesResourceSchema } from '../analytics/response-schemas';
-import { decideReviewRequestSchema, listReviewsQuerySchema } from '../fraud/schemas';
-import { fraudLabelResourceSchema, reviewResourceSchema } from '../fraud/response-schemas';
-import { API_ROUTES } from './routes';
+import '../analytics/response-schemas';
+import '../fraud/schemas';
+import { reviewResourceSchema } from '../fraud/response-schemas';
+import { API_ROUTES, type ApiRoute } from './routes';
 
-interface Operation {
-  summary: string;
-  request?: z.ZodType;
-  query?: z.ZodObject;
-  response: { status: number; schema: z.ZodType };
-  idempotent?: boolean;
-}
-
+// The list envelopes and the bodies of /events and /health, registered after the services' schemas (and so
+// listed after them in the document).
 const eventSchema = z.object({}).passthrough().meta({ id: 'EventEnvelope' });
-const healthSchema = z.object({ status: z.string(), database: z.string() }).meta({ id: 'Health' });
-
-const OPERATIONS: Record<string, Operation> = {
-  CreatePayment: {
-    summary: 'Create a payment',
-    request: createPaymentRequestSchema,
-    response: { status: 201, schema: paymentResourceSchema },
-    idempotent: true,
-  },
-  ListPayments: {
-    summary: 'List payments, newest first',
-    query: listPaymentsQuerySchema as unknown as z.ZodObject,
-    response: { status: 200, schema: listOf(paymentResourceSchema, 'PaymentList') },
-  },
-  GetPayment: {
-    summary: 'One payment with its refunds',
-    response: { status: 200, schema: paymentResourceSchema },
-  },
-  CreateRefund: {
-    summary: 'Refund a payment in full or in part',
-    request: createRefundRequestSchema,
-    response: { status: 201, schema: refundResourceSchema },
-    idempotent: true,
-  },
-  ListEvents: {
-    summary: "The merchant's event feed, newest first",
-    query: listEventsQuerySchema as unknown as z.ZodObject,
-    response: { status: 200, schema: listOf(eventSchema, 'EventList') },
-  },
-  Health: { summary: 'Liveness and database reachability', response: { status: 200, schema: healthSchema } },
-  ListReviews: {
-    summary: 'The manual review queue: open items, oldest first, with payment, risk score and reasons',
-    query: listReviewsQuerySchema as unknown as z.ZodObject,
-    response: { status: 200, schema: listOf(reviewResourceSchema, 'ReviewList') },
-  },
-  DecideReview: {
-    summary: 'Decide a review: approve or reject a held payment; confirm or mark fraud one in review',
-    request: decideReviewRequestSchema,
-    response: { status: 200, schema: reviewResourceSchema },
-    idempotent: true,
-  },
-  ReportFraud: {
-    summary:
-      "Report a payment as fraud (a chargeback, the card holder's claim): the label reaches the fraud model's " +
-      'feature store. No body; repeating it changes nothing and answers the same label',
-    response: { status: 200, schema: fraudLabelResourceSchema },
-  },
-  ListNotifications: {
-    summary: "A payment's notification audit log: every e-mail and SMS attempt and suppression, oldest first",
-    query: listNotificationsQuerySchema as unknown as z.ZodObject,
-    response: { status: 200, schema: listOf(notificationResourceSchema, 'NotificationList') },
-  },
-  AnalyticsSummary: {
-    summary: 'Volume, approval, fraud and refund rates, decision latency percentiles over a time range',
-    query: summaryQuerySchema as unknown as z.ZodObject,
-    response: { status: 200, schema: summaryResourceSchema },
-  },
-  AnalyticsTimeseries: {
-    summary: 'One metric per minute, hour or day over a time range, for charts',
-    query: timeseriesQuerySchema as unknown as z.ZodObject,
-    response: { status: 200, schema: timeseriesResourceSchema },
-  },
-};
+z.object({ status: z.string(), database: z.string() }).meta({ id: 'Health' });
+listOf(paymentResourceSchema, 'PaymentList');
+listOf(eventSchema, 'EventList');
+listOf(reviewResourceSchema, 'ReviewList');
+listOf(notificationResourceSchema, 'NotificationList');
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
-export function openApiDocument(): Record<string, unknown> {
+export function openApiDocument(routes: readonly ApiRoute[] = API_ROUTES): Record<string, unknown> {
+  const { schemas } = z.toJSONSchema(z.globalRegistry, {
+    uri: (id) => `#/components/schemas/${id}`,
+    io: 'input',
+    unrepresentable: 'any',
+  }) as { schemas: Record<string, Record<string, unknown>> };
+  for (const schema of Object.values(schemas)) {
+    delete schema.$schema;
+    delete schema.$id;
+  }
+  const component = (id: string) => ({ $ref: `#/components/schemas/${id}` });
   const ref = (schema: z.ZodType) => {
     const id = (z.globalRegistry.get(schema) as { id?: string } | undefined)?.id;
-    return id ? { $ref: `#/components/schemas/${id}` } : toJson(schema);
+    return id ? component(id) : toJson(schema);
   };
   const problem = { content: { 'application/problem+json': { schema: ref(problemSchema) } } };
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of API_ROUTES) {
-    const op = OPERATIONS[route.name];
-    if (!op) continue;
+  for (const { route } of routes) {
+    if (!(route.response.schema in schemas)) {
+      throw new Error(
+        `${route.name}: no response-schemas module registers a schema with id ${route.response.schema}`,
+      );
+    }
     const parameters: unknown[] = [];
     for (const name of route.path.match(/\{(\w+)\}/g) ?? []) {
       parameters.push({
@@ -113,7 +50,7 @@ export function openApiDocument(): Record<string, unknown> {
         schema: { type: 'string', format: 'uuid' },
       });
     }
-    if (op.idempotent) {
+    if (route.idempotent) {
       parameters.push({
         name: 'Idempotency-Key',
         in: 'header',
@@ -121,36 +58,27 @@ export function openApiDocument(): Record<string, unknown> {
         schema: { type: 'string', maxLength: 255 },
       });
     }
-    const query = op.query ? (toJson(op.query) as { properties?: Record<string, unknown> }) : undefined;
+    const query = route.query ? (toJson(route.query) as { properties?: Record<string, unknown> }) : undefined;
     for (const [name, schema] of Object.entries(query?.properties ?? {})) {
       parameters.push({ name, in: 'query', required: false, schema });
     }
     paths[route.path] ??= {};
     paths[route.path]![route.method.toLowerCase()] = {
       operationId: route.name.charAt(0).toLowerCase() + route.name.slice(1),
-      summary: op.summary,
+      summary: route.summary,
       security: route.scope === 'public' ? [] : [{ bearer: [route.scope] }],
       parameters,
-      ...(op.request
-        ? { requestBody: { required: true, content: { 'application/json': { schema: ref(op.request) } } } }
+      ...(route.request
+        ? { requestBody: { required: true, content: { 'application/json': { schema: ref(route.request) } } } }
         : {}),
       responses: {
-        [op.response.status]: {
+        [route.response.status]: {
           description: 'OK',
-          content: { 'application/json': { schema: ref(op.response.schema) } },
+          content: { 'application/json': { schema: component(route.response.schema) } },
         },
         '4XX': { description: 'The request cannot be served as sent (RFC 9457 problem)', ...problem },
       },
     };
-  }
-  const { schemas } = z.toJSONSchema(z.globalRegistry, {
-    uri: (id) => `#/components/schemas/${id}`,
-    io: 'input',
-    unrepresentable: 'any',
-  }) as { schemas: Record<string, Record<string, unknown>> };
-  for (const schema of Object.values(schemas)) {
-    delete schema.$schema;
-    delete schema.$id;
   }
   return {
     openapi: '3.1.0',

@@ -1,101 +1,42 @@
 /**
- * Every HTTP route, declared once: the CDK api stack and the local platform both build from this table.
- * `entry` is the handler module (exporting `handler`) relative to the repository root.
+ * Every HTTP route, listed once: each handler module declares its route (method, path, scope, schemas, what its
+ * function needs) and this list gathers them. The CDK function table and api stack, the local platform and the
+ * OpenAPI document all build from it; the document lists paths in the order they first appear here.
+ *
+ * `entry` is the handler module (exporting `route` and `handler`) relative to the repository root: what CDK
+ * bundles and the local platform loads. A test checks that each entry exports the route listed with it.
+ * Importing this list imports the handler modules; they connect and read nothing until a request comes.
  */
-import type { Scope } from '../shared/http/auth';
+import type { RouteDefinition } from '../shared/http/route';
+import { route as createPayment } from '../payments/handlers/create-payment';
+import { route as getPayment } from '../payments/handlers/get-payment';
+import { route as listPayments } from '../payments/handlers/list-payments';
+import { route as createRefund } from '../payments/handlers/create-refund';
+import { route as listNotifications } from '../notifications/handlers/list-notifications';
+import { route as listEvents } from '../payments/handlers/list-events';
+import { route as health } from '../payments/handlers/health';
+import { route as listReviews } from '../fraud/handlers/list-reviews';
+import { route as decideReview } from '../fraud/handlers/decide-review';
+import { route as reportFraud } from '../fraud/handlers/report-fraud';
+import { route as analyticsSummary } from '../analytics/handlers/summary';
+import { route as analyticsTimeseries } from '../analytics/handlers/timeseries';
 
 export interface ApiRoute {
-  method: 'GET' | 'POST';
-  path: string;
-  scope: Scope | 'public';
+  route: RouteDefinition;
   entry: string;
-  /** Short PascalCase name for the function and its logical ids. */
-  name: string;
 }
 
 export const API_ROUTES: readonly ApiRoute[] = [
-  {
-    method: 'POST',
-    path: '/payments',
-    scope: 'payments:write',
-    entry: 'functions/payments/handlers/create-payment.ts',
-    name: 'CreatePayment',
-  },
-  {
-    method: 'GET',
-    path: '/payments',
-    scope: 'payments:read',
-    entry: 'functions/payments/handlers/list-payments.ts',
-    name: 'ListPayments',
-  },
-  {
-    method: 'GET',
-    path: '/payments/{id}',
-    scope: 'payments:read',
-    entry: 'functions/payments/handlers/get-payment.ts',
-    name: 'GetPayment',
-  },
-  {
-    method: 'POST',
-    path: '/payments/{id}/refunds',
-    scope: 'refunds:write',
-    entry: 'functions/payments/handlers/create-refund.ts',
-    name: 'CreateRefund',
-  },
-  {
-    method: 'GET',
-    path: '/payments/{id}/notifications',
-    scope: 'audit:read',
-    entry: 'functions/notifications/handlers/list-notifications.ts',
-    name: 'ListNotifications',
-  },
-  {
-    method: 'GET',
-    path: '/events',
-    scope: 'payments:read',
-    entry: 'functions/payments/handlers/list-events.ts',
-    name: 'ListEvents',
-  },
-  {
-    method: 'GET',
-    path: '/health',
-    scope: 'public',
-    entry: 'functions/payments/handlers/health.ts',
-    name: 'Health',
-  },
-  {
-    method: 'GET',
-    path: '/reviews',
-    scope: 'reviews:read',
-    entry: 'functions/fraud/handlers/list-reviews.ts',
-    name: 'ListReviews',
-  },
-  {
-    method: 'POST',
-    path: '/reviews/{paymentId}/decision',
-    scope: 'reviews:write',
-    entry: 'functions/fraud/handlers/decide-review.ts',
-    name: 'DecideReview',
-  },
-  {
-    method: 'POST',
-    path: '/payments/{id}/fraud-reports',
-    scope: 'reviews:write',
-    entry: 'functions/fraud/handlers/report-fraud.ts',
-    name: 'ReportFraud',
-  },
-  {
-    method: 'GET',
-    path: '/analytics/summary',
-    scope: 'analytics:read',
-    entry: 'functions/analytics/handlers/summary.ts',
-    name: 'AnalyticsSummary',
-  },
-  {
-    method: 'GET',
-    path: '/analytics/timeseries',
-    scope: 'analytics:read',
-    entry: 'functions/analytics/handlers/timeseries.ts',
-    name: 'AnalyticsTimeseries',
-  },
+  { route: createPayment, entry: 'functions/payments/handlers/create-payment.ts' },
+  { route: getPayment, entry: 'functions/payments/handlers/get-payment.ts' },
+  { route: listPayments, entry: 'functions/payments/handlers/list-payments.ts' },
+  { route: createRefund, entry: 'functions/payments/handlers/create-refund.ts' },
+  { route: listNotifications, entry: 'functions/notifications/handlers/list-notifications.ts' },
+  { route: listEvents, entry: 'functions/payments/handlers/list-events.ts' },
+  { route: health, entry: 'functions/payments/handlers/health.ts' },
+  { route: listReviews, entry: 'functions/fraud/handlers/list-reviews.ts' },
+  { route: decideReview, entry: 'functions/fraud/handlers/decide-review.ts' },
+  { route: reportFraud, entry: 'functions/fraud/handlers/report-fraud.ts' },
+  { route: analyticsSummary, entry: 'functions/analytics/handlers/summary.ts' },
+  { route: analyticsTimeseries, entry: 'functions/analytics/handlers/timeseries.ts' },
 ];

@@ -19,32 +19,37 @@ export type LambdaApiHandler = (
   context: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
-export interface MatchedRoute {
-  route: ApiRoute;
+export interface MatchedRoute extends ApiRoute {
   pathParameters: Record<string, string>;
 }
 
-/** Finds the route for a method and path the way API Gateway matches `{param}` segments. */
+/** The path parameters of `pathname` if it matches `pattern` the way API Gateway matches `{param}` segments. */
+export function matchPath(pattern: string, pathname: string): Record<string, string> | undefined {
+  const segments = pathname.split('/').filter(Boolean);
+  const parts = pattern.split('/').filter(Boolean);
+  if (parts.length !== segments.length) return undefined;
+  const pathParameters: Record<string, string> = {};
+  const matches = parts.every((part, i) => {
+    const segment = segments[i]!;
+    if (part.startsWith('{') && part.endsWith('}')) {
+      pathParameters[part.slice(1, -1)] = segment;
+      return true;
+    }
+    return part === segment;
+  });
+  return matches ? pathParameters : undefined;
+}
+
+/** Finds the route for a method and path, as API Gateway does. */
 export function matchRoute(
   routes: readonly ApiRoute[],
   method: string,
   pathname: string,
 ): MatchedRoute | undefined {
-  const segments = pathname.split('/').filter(Boolean);
-  for (const route of routes) {
+  for (const { route, entry } of routes) {
     if (route.method !== method) continue;
-    const pattern = route.path.split('/').filter(Boolean);
-    if (pattern.length !== segments.length) continue;
-    const pathParameters: Record<string, string> = {};
-    const matches = pattern.every((part, i) => {
-      const segment = segments[i]!;
-      if (part.startsWith('{') && part.endsWith('}')) {
-        pathParameters[part.slice(1, -1)] = segment;
-        return true;
-      }
-      return part === segment;
-    });
-    if (matches) return { route, pathParameters };
+    const pathParameters = matchPath(route.path, pathname);
+    if (pathParameters) return { route, entry, pathParameters };
   }
   return undefined;
 }

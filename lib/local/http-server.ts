@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { API_ROUTES, type ApiRoute } from '../../functions/api/routes';
 import { Problem, problemResponse, problems } from '../../functions/shared/http/problem';
-import { apiGatewayEvent, matchRoute, type LambdaApiHandler } from './api-gateway';
+import { apiGatewayEvent, matchPath, matchRoute, type LambdaApiHandler } from './api-gateway';
 import { lambdaContext } from './lambda-context';
 import type { LocalJwtIssuer } from './jwt-issuer';
 
@@ -28,10 +28,10 @@ export interface HttpServerOptions {
 /** The same handlers API Gateway invokes, behind a local HTTP server that plays API Gateway and its JWT authorizer. */
 export async function startHttpServer(options: HttpServerOptions): Promise<{ server: Server; url: string }> {
   const routes = options.routes ?? API_ROUTES;
-  const handlers = new Map<ApiRoute, LambdaApiHandler>();
-  for (const route of routes) {
-    const module = (await import(path.join(REPOSITORY_ROOT, route.entry))) as { handler: LambdaApiHandler };
-    handlers.set(route, module.handler);
+  const handlers = new Map<string, LambdaApiHandler>();
+  for (const { entry } of routes) {
+    const module = (await import(path.join(REPOSITORY_ROOT, entry))) as { handler: LambdaApiHandler };
+    handlers.set(entry, module.handler);
   }
   const server = createServer((req, res) => {
     serve(req, res, routes, handlers, options).catch((error: unknown) => {
@@ -47,7 +47,7 @@ async function serve(
   req: IncomingMessage,
   res: ServerResponse,
   routes: readonly ApiRoute[],
-  handlers: Map<ApiRoute, LambdaApiHandler>,
+  handlers: Map<string, LambdaApiHandler>,
   options: HttpServerOptions,
 ): Promise<void> {
   const method = req.method ?? 'GET';
@@ -64,7 +64,7 @@ async function serve(
   }
   const match = matchRoute(routes, method, url.pathname);
   if (!match) {
-    const other = routes.some((r) => matchRoute([{ ...r, method: method as 'GET' }], method, url.pathname));
+    const other = routes.some(({ route }) => matchPath(route.path, url.pathname));
     const problem = other
       ? new Problem(
           405,
@@ -115,7 +115,7 @@ async function serve(
     match,
     jwt,
   );
-  const result = await handlers.get(match.route)!(event, lambdaContext(match.route.name));
+  const result = await handlers.get(match.entry)!(event, lambdaContext(match.route.name));
   send(res, result);
 }
 

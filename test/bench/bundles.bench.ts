@@ -1,10 +1,9 @@
 /**
- * Bundle size and cold initialisation of every Lambda function (issue 4).
+ * Bundle size and cold initialisation of every Lambda function.
  *
- * Each function of the table (lib/infra/config/functions.ts, rows whose handler exists) plus the deploy-time migrator
- * is bundled twice with the esbuild settings NodejsFunction uses (lib/infra/config/bundling.ts): as deployed, with the
- * AWS SDK inside the bundle, and with `@aws-sdk/*` left external (what relying on the runtime's SDK would
- * mean). Cold init = a fresh Node process importing the bundle, which runs its module-level initialisation;
+ * Each function of the table (lib/infra/config/functions.ts) plus the deploy-time migrator is bundled twice with
+ * the esbuild settings NodejsFunction uses (lib/infra/config/bundling.ts): as deployed, with the AWS SDK inside
+ * the bundle, and with `@aws-sdk/*` left external (what relying on the runtime's SDK would mean). Cold init = a fresh Node process importing the bundle, which runs its module-level initialisation;
  * the import is timed inside the child (process start-up excluded), median of 10 runs, once with
  * `--enable-source-maps` as deployed and once without. Targets for API functions: under 500 KB and 150 ms.
  */
@@ -15,7 +14,7 @@ import { promisify } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
 import { build } from 'esbuild';
 import { esbuildOptions, ONNX_EXTERNALS } from '../../lib/infra/config/bundling';
-import { REPO_ROOT, resolveFunctions } from '../../lib/infra/config/functions';
+import { FUNCTIONS, REPO_ROOT } from '../../lib/infra/config/functions';
 import { trimSourceMapFile } from '../../lib/infra/config/source-map';
 import { percentile, round } from './support/stats';
 
@@ -146,9 +145,8 @@ function progress(total: number): { tick: (label: string) => void; stop: () => v
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 
 export default async function main(): Promise<Record<string, unknown>> {
-  const { active } = resolveFunctions();
   const targets: Target[] = [
-    ...active.map((f) => ({
+    ...FUNCTIONS.map((f) => ({
       id: f.id,
       kind: f.trigger.kind,
       entry: f.entry,

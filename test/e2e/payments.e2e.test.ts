@@ -143,6 +143,15 @@ it('answers 401 for missing, forged and expired tokens, 403 for a missing scope,
   });
 });
 
+it('answers 404 for a path no route has and 405 for a route path with another method', async () => {
+  const unknown = await http('GET', '/nowhere');
+  expect(unknown.status).toBe(404);
+  expect(unknown.body).toMatchObject({ status: 404, detail: 'no route GET /nowhere' });
+  const otherMethod = await http('DELETE', '/payments/3f1b0c52-6a2e-4c1d-9d7e-2b8f4a6c0e91');
+  expect(otherMethod.status).toBe(405);
+  expect(otherMethod.body).toMatchObject({ status: 405, title: 'Method not allowed' });
+});
+
 it('serves the OpenAPI document generated from the request schemas', async () => {
   const res = await fetch(`${platform.url}/openapi.json`);
   const doc = (await res.json()) as {

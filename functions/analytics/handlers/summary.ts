@@ -1,11 +1,23 @@
 import { apiHandler } from '../../shared/http/api-handler';
+import { defineRoute } from '../../shared/http/route';
 import { parseQuery } from '../../shared/http/request';
 import { summaryQuerySchema } from '../schemas';
 import { merchantScope } from '../use-cases/scope';
 import { summarize } from '../use-cases/summary';
 import { analyticsReader } from '../wiring';
 
-export const handler = apiHandler('analytics:read', async ({ event, caller }) => {
+export const route = defineRoute({
+  name: 'AnalyticsSummary',
+  method: 'GET',
+  path: '/analytics/summary',
+  scope: 'analytics:read',
+  summary: 'Volume, approval, fraud and refund rates, decision latency percentiles over a time range',
+  query: summaryQuerySchema,
+  response: { status: 200, schema: 'AnalyticsSummary' },
+  function: { database: true, publishes: [] },
+});
+
+export const handler = apiHandler(route, async ({ event, caller }) => {
   const query = parseQuery(event, summaryQuerySchema);
   const merchant = merchantScope(caller, query.merchant);
   return { status: 200, body: await summarize(await analyticsReader(), merchant, query, new Date()) };

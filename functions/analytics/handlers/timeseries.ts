@@ -1,11 +1,23 @@
 import { apiHandler } from '../../shared/http/api-handler';
+import { defineRoute } from '../../shared/http/route';
 import { parseQuery } from '../../shared/http/request';
 import { timeseriesQuerySchema } from '../schemas';
 import { merchantScope } from '../use-cases/scope';
 import { timeseries } from '../use-cases/timeseries';
 import { analyticsReader } from '../wiring';
 
-export const handler = apiHandler('analytics:read', async ({ event, caller }) => {
+export const route = defineRoute({
+  name: 'AnalyticsTimeseries',
+  method: 'GET',
+  path: '/analytics/timeseries',
+  scope: 'analytics:read',
+  summary: 'One metric per minute, hour or day over a time range, for charts',
+  query: timeseriesQuerySchema,
+  response: { status: 200, schema: 'AnalyticsTimeseries' },
+  function: { database: true, publishes: [] },
+});
+
+export const handler = apiHandler(route, async ({ event, caller }) => {
   const query = parseQuery(event, timeseriesQuerySchema);
   const merchant = merchantScope(caller, query.merchant);
   return { status: 200, body: await timeseries(await analyticsReader(), merchant, query, new Date()) };

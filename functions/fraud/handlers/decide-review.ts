@@ -1,5 +1,6 @@
 import { sharedSql } from '../../shared/db/connection';
 import { apiHandler } from '../../shared/http/api-handler';
+import { defineRoute } from '../../shared/http/route';
 import { parseBody, pathParameter } from '../../shared/http/request';
 import { idempotentOperation, type IdempotentInput } from '../../shared/idempotency/idempotent-operation';
 import { idempotencyKeyOf } from '../../payments/idempotency-key';
@@ -25,7 +26,19 @@ const decideOnce = idempotentOperation(
     }),
 );
 
-export const handler = apiHandler('reviews:write', async ({ event, context, caller, correlationId }) => {
+export const route = defineRoute({
+  name: 'DecideReview',
+  method: 'POST',
+  path: '/reviews/{paymentId}/decision',
+  scope: 'reviews:write',
+  summary: 'Decide a review: approve or reject a held payment; confirm or mark fraud one in review',
+  request: decideReviewRequestSchema,
+  response: { status: 200, schema: 'Review' },
+  idempotent: true,
+  function: { database: true, publishes: ['payments'] },
+});
+
+export const handler = apiHandler(route, async ({ event, context, caller, correlationId }) => {
   const paymentId = parsePaymentId(pathParameter(event, 'paymentId'));
   const request = parseBody(event, decideReviewRequestSchema);
   const idempotencyKey = idempotencyKeyOf(event);

@@ -1,5 +1,6 @@
 import { sharedSql } from '../../shared/db/connection';
 import { apiHandler } from '../../shared/http/api-handler';
+import { defineRoute } from '../../shared/http/route';
 import { parseBody } from '../../shared/http/request';
 import { idempotentOperation, type IdempotentInput } from '../../shared/idempotency/idempotent-operation';
 import { idempotencyKeyOf } from '../idempotency-key';
@@ -15,7 +16,19 @@ const createOnce = idempotentOperation(
     paymentResource(await createPayment(await paymentsDeps(), { ...input, request: input.body })),
 );
 
-export const handler = apiHandler('payments:write', async ({ event, context, caller, correlationId }) => {
+export const route = defineRoute({
+  name: 'CreatePayment',
+  method: 'POST',
+  path: '/payments',
+  scope: 'payments:write',
+  summary: 'Create a payment',
+  request: createPaymentRequestSchema,
+  response: { status: 201, schema: 'Payment' },
+  idempotent: true,
+  function: { database: true, publishes: ['payments'] },
+});
+
+export const handler = apiHandler(route, async ({ event, context, caller, correlationId }) => {
   const body = parseBody(event, createPaymentRequestSchema);
   const idempotencyKey = idempotencyKeyOf(event);
   const { result, replayed } = await createOnce(

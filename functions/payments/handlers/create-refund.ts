@@ -1,5 +1,6 @@
 import { sharedSql } from '../../shared/db/connection';
 import { apiHandler } from '../../shared/http/api-handler';
+import { defineRoute } from '../../shared/http/route';
 import { parseBody, pathParameter } from '../../shared/http/request';
 import { idempotentOperation, type IdempotentInput } from '../../shared/idempotency/idempotent-operation';
 import { idempotencyKeyOf } from '../idempotency-key';
@@ -22,7 +23,19 @@ const refundOnce = idempotentOperation(
   },
 );
 
-export const handler = apiHandler('refunds:write', async ({ event, context, caller, correlationId }) => {
+export const route = defineRoute({
+  name: 'CreateRefund',
+  method: 'POST',
+  path: '/payments/{id}/refunds',
+  scope: 'refunds:write',
+  summary: 'Refund a payment in full or in part',
+  request: createRefundRequestSchema,
+  response: { status: 201, schema: 'Refund' },
+  idempotent: true,
+  function: { database: true, publishes: ['payments'] },
+});
+
+export const handler = apiHandler(route, async ({ event, context, caller, correlationId }) => {
   const paymentId = parsePaymentId(pathParameter(event, 'id'));
   const body = parseBody(event, createRefundRequestSchema);
   const idempotencyKey = idempotencyKeyOf(event);

@@ -1,11 +1,22 @@
 import { apiHandler } from '../../shared/http/api-handler';
+import { defineRoute } from '../../shared/http/route';
 import { pathParameter } from '../../shared/http/request';
 import { parsePaymentId } from '../payment-id';
 import { paymentResource } from '../resources';
 import { getPayment } from '../use-cases/queries';
 import { paymentReads } from '../read-wiring';
 
-export const handler = apiHandler('payments:read', async ({ event, caller }) => {
+export const route = defineRoute({
+  name: 'GetPayment',
+  method: 'GET',
+  path: '/payments/{id}',
+  scope: 'payments:read',
+  summary: 'One payment with its refunds',
+  response: { status: 200, schema: 'Payment' },
+  function: { database: true, publishes: [] },
+});
+
+export const handler = apiHandler(route, async ({ event, caller }) => {
   const paymentId = parsePaymentId(pathParameter(event, 'id'));
   const { payment, refunds, assessment } = await getPayment(
     await paymentReads(),

@@ -1,9 +1,24 @@
 import { apiHandler } from '../../shared/http/api-handler';
+import { defineRoute } from '../../shared/http/route';
 import { logger } from '../../shared/logger';
 import { paymentReads } from '../read-wiring';
 
+export const route = defineRoute({
+  name: 'Health',
+  method: 'GET',
+  path: '/health',
+  scope: 'public',
+  summary: 'Liveness and database reachability',
+  response: { status: 200, schema: 'Health' },
+  function: {
+    database: true,
+    publishes: [],
+    description: 'GET /health (liveness and database reachability)',
+  },
+});
+
 /** Liveness plus database reachability; a database that does not answer makes it a 503. */
-export const handler = apiHandler('public', async () => {
+export const handler = apiHandler(route, async () => {
   try {
     const deps = await paymentReads();
     await deps.store.ping();

@@ -1,11 +1,23 @@
 import { apiHandler } from '../../shared/http/api-handler';
+import { defineRoute } from '../../shared/http/route';
 import { parseQuery } from '../../shared/http/request';
 import { listResource, paymentResource } from '../resources';
 import { listPaymentsQuerySchema } from '../schemas';
 import { listPayments } from '../use-cases/queries';
 import { paymentReads } from '../read-wiring';
 
-export const handler = apiHandler('payments:read', async ({ event, caller }) => {
+export const route = defineRoute({
+  name: 'ListPayments',
+  method: 'GET',
+  path: '/payments',
+  scope: 'payments:read',
+  summary: 'List payments, newest first',
+  query: listPaymentsQuerySchema,
+  response: { status: 200, schema: 'PaymentList' },
+  function: { database: true, publishes: [] },
+});
+
+export const handler = apiHandler(route, async ({ event, caller }) => {
   const query = parseQuery(event, listPaymentsQuerySchema);
   const page = await listPayments(await paymentReads(), caller.merchantId, query);
   return {

@@ -5,9 +5,10 @@ import type {
   Context,
 } from 'aws-lambda';
 import { logger } from '../logger';
-import { authorize, type Caller, type Scope } from './auth';
+import { authorize, type Caller } from './auth';
 import { header } from './request';
 import { Problem, problemResponse } from './problem';
+import type { RouteDefinition } from './route';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 
@@ -34,13 +35,15 @@ function correlationIdOf(event: ApiEvent): string {
 }
 
 /**
- * Wraps an API use-case call as a Lambda handler: correlation id, authorization, JSON responses, and every
- * error turned into problem+json (a Problem keeps its status; anything else is a logged 500 that leaks nothing).
+ * Wraps an API use-case call as the Lambda handler of a route: correlation id, authorization with the route's
+ * scope, JSON responses, and every error turned into problem+json (a Problem keeps its status; anything else is
+ * a logged 500 that leaks nothing).
  */
 export function apiHandler(
-  scope: Scope | 'public',
+  route: Pick<RouteDefinition, 'scope'>,
   run: (request: ApiRequest) => Promise<ApiResult>,
 ): ApiHandler {
+  const { scope } = route;
   return middy<ApiEvent, APIGatewayProxyStructuredResultV2>()
     .before((request) => {
       logger.appendKeys({ correlationId: correlationIdOf(request.event) });

@@ -7,7 +7,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { SCOPES } from '../../../functions/shared/http/auth';
-import { routesOf, type FunctionSpec } from '../config/functions';
+import type { FunctionSpec } from '../config/functions';
 import type { ServiceFunction } from '../constructs/service-function';
 import type { DataStack } from './data-stack';
 import { buildFunction } from './function-factory';
@@ -180,21 +180,20 @@ export class ApiStack extends Stack {
       });
       this.functions[spec.id] = fn;
       const integration = new HttpLambdaIntegration(`${spec.id}Integration`, fn.function);
-      for (const route of routesOf(spec)) {
-        const isPublic = route.scope === 'public';
-        const [created] = this.api.addRoutes({
-          path: route.path,
-          methods: [apigwv2.HttpMethod[route.method as keyof typeof apigwv2.HttpMethod]],
-          integration,
-          authorizer: isPublic ? new apigwv2.HttpNoneAuthorizer() : authorizer,
-          authorizationScopes: isPublic ? undefined : [`${this.scopePrefix}${route.scope}`],
+      const { route } = spec.trigger;
+      const isPublic = route.scope === 'public';
+      const [created] = this.api.addRoutes({
+        path: route.path,
+        methods: [apigwv2.HttpMethod[route.method as keyof typeof apigwv2.HttpMethod]],
+        integration,
+        authorizer: isPublic ? new apigwv2.HttpNoneAuthorizer() : authorizer,
+        authorizationScopes: isPublic ? undefined : [`${this.scopePrefix}${route.scope}`],
+      });
+      if (isPublic && created) {
+        Validations.of(created).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `${route.method} ${route.path} is the unauthenticated liveness probe; it returns no merchant data.`,
         });
-        if (isPublic && created) {
-          Validations.of(created).acknowledge({
-            id: 'AwsSolutions-APIG4',
-            reason: `${route.method} ${route.path} is the unauthenticated liveness probe; it returns no merchant data.`,
-          });
-        }
       }
     }
 

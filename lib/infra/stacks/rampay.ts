@@ -1,5 +1,5 @@
 import { Tags, type App, type Environment } from 'aws-cdk-lib';
-import { FUNCTIONS, resolveFunctions, type FunctionSpec } from '../config/functions';
+import { checkedFunctions } from '../config/functions';
 import type { EnvironmentConfig } from '../config/schema';
 import { ApiStack } from './api-stack';
 import { DataStack } from './data-stack';
@@ -16,8 +16,6 @@ export interface RamPayApp {
   api: ApiStack;
   services: ServicesStack;
   observability: ObservabilityStack;
-  /** Function-table rows left out because their issue has not landed. */
-  pending: FunctionSpec[];
 }
 
 /**
@@ -27,10 +25,10 @@ export interface RamPayApp {
 export function createRamPay(
   app: App,
   config: EnvironmentConfig,
-  options: { env?: Environment; functions?: readonly FunctionSpec[] } = {},
+  options: { env?: Environment } = {},
 ): RamPayApp {
   const env = options.env;
-  const { active, pending } = resolveFunctions(options.functions ?? FUNCTIONS);
+  const functions = checkedFunctions();
   const base = (part: Parameters<typeof stackName>[1], description: string) => ({
     config,
     env,
@@ -57,13 +55,13 @@ export function createRamPay(
     ...base('api', 'HTTP API, JWT authorizer, API functions'),
     data,
     messaging,
-    functions: active.filter((f) => f.trigger.kind === 'api' || f.trigger.kind === 'token'),
+    functions: functions.filter((f) => f.trigger.kind === 'api' || f.trigger.kind === 'token'),
   });
   const services = new ServicesStack(app, stackName(config, 'services'), {
     ...base('services', 'outbox relay, event consumers'),
     data,
     messaging,
-    functions: active.filter((f) => f.trigger.kind === 'schedule' || f.trigger.kind === 'consumer'),
+    functions: functions.filter((f) => f.trigger.kind === 'schedule' || f.trigger.kind === 'consumer'),
   });
   const observability = new ObservabilityStack(app, stackName(config, 'observability'), {
     ...base('observability', 'dashboard, alarms'),
@@ -77,5 +75,5 @@ export function createRamPay(
     Tags.of(stack).add('project', 'rampay');
     Tags.of(stack).add('environment', config.name);
   }
-  return { network, data, messaging, api, services, observability, pending };
+  return { network, data, messaging, api, services, observability };
 }

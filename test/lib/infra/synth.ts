@@ -11,7 +11,6 @@ import { App, Validations, type Environment } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadConfig, type EnvironmentConfig } from '../../../lib/infra/config';
-import type { FunctionSpec } from '../../../lib/infra/config/functions';
 import { createRamPay, type RamPayApp } from '../../../lib/infra/stacks/rampay';
 import type { StackPart } from '../../../lib/infra/stacks/names';
 
@@ -37,7 +36,6 @@ export function synthesize(
   envName: string,
   options: {
     config?: EnvironmentConfig;
-    functions?: readonly FunctionSpec[];
     /** An explicit account/region, with the context lookups cdk.context.json would hold. */
     env?: Environment;
     context?: Record<string, unknown>;
@@ -50,7 +48,7 @@ export function synthesize(
     context: { ...CDK_JSON_CONTEXT, ...options.context, 'aws:cdk:bundling-stacks': [] },
   });
   const config = options.config ?? loadConfig(envName);
-  const rampay = createRamPay(app, config, { functions: options.functions, env: options.env });
+  const rampay = createRamPay(app, config, { env: options.env });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const assembly = app.synth();
   const templates = Object.fromEntries(

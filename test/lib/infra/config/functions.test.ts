@@ -4,9 +4,10 @@ import path from 'node:path';
 import { API_ROUTES } from '../../../../functions/api/routes';
 import { CONSUMER_NAMES } from '../../../../functions/shared/events/topology';
 import {
+  checkedFunctions,
   FUNCTIONS,
-  resolveFunctions,
-  routesOf,
+  routeFunction,
+  SERVICES,
   type FunctionSpec,
 } from '../../../../lib/infra/config/functions';
 
@@ -16,14 +17,53 @@ describe('the function table', () => {
     expect([...consumers].sort()).toEqual([...CONSUMER_NAMES].sort());
   });
 
-  it('gives every route of functions/api/routes.ts an api row, and every present api row a route', () => {
-    const { active } = resolveFunctions();
-    for (const route of API_ROUTES) {
-      expect(FUNCTIONS.find((f) => f.entry === route.entry)?.trigger.kind).toBe('api');
+  it('has one api row per route of functions/api/routes.ts, and no other', () => {
+    const api = FUNCTIONS.filter((f) => f.trigger.kind === 'api');
+    const routes = api.map((f) => f.trigger.kind === 'api' && f.trigger.route);
+    expect(routes).toHaveLength(API_ROUTES.length);
+    expect(new Set(routes)).toEqual(new Set(API_ROUTES.map((r) => r.route)));
+    for (const { route, entry } of API_ROUTES) {
+      expect(api.find((f) => f.trigger.kind === 'api' && f.trigger.route === route)?.entry).toBe(entry);
     }
-    for (const spec of active.filter((f) => f.trigger.kind === 'api')) {
-      expect(routesOf(spec).length).toBeGreaterThan(0);
+  });
+
+  it('groups the rows by service, in the order of SERVICES, routes in route list order', () => {
+    const services = FUNCTIONS.map((f) => f.service);
+    expect(services).toEqual([...services].sort((a, b) => SERVICES.indexOf(a) - SERVICES.indexOf(b)));
+    const api = FUNCTIONS.filter((f) => f.trigger.kind === 'api');
+    for (const service of SERVICES) {
+      expect(api.filter((f) => f.service === service).map((f) => f.id)).toEqual(
+        API_ROUTES.filter((r) => r.entry.startsWith(`functions/${service}/`)).map((r) => r.route.name),
+      );
     }
+  });
+
+  it('names each api row after its route, in the service folder of its handler, with what the route says', () => {
+    for (const { route, entry } of API_ROUTES) {
+      const row = FUNCTIONS.find((f) => f.trigger.kind === 'api' && f.trigger.route === route);
+      expect(row).toEqual({
+        id: route.name,
+        service: entry.split('/')[1],
+        entry,
+        description: route.function.description ?? `${route.method} ${route.path}`,
+        trigger: { kind: 'api', route },
+        database: route.function.database,
+        publishes: route.function.publishes,
+      });
+    }
+    const byId = (id: string) => FUNCTIONS.find((f) => f.id === id);
+    expect(byId('CreatePayment')).toMatchObject({
+      service: 'payments',
+      description: 'POST /payments',
+      database: true,
+      publishes: ['payments'],
+    });
+    expect(byId('Health')?.description).toBe('GET /health (liveness and database reachability)');
+    expect(byId('ListNotifications')).toMatchObject({
+      service: 'notifications',
+      description: 'GET /payments/{id}/notifications',
+    });
+    expect(byId('DecideReview')).toMatchObject({ service: 'fraud', publishes: ['payments'] });
   });
 
   it('has the outbox relay on a one-minute schedule, and only the fraud consumer needs onnxruntime', () => {
@@ -32,7 +72,14 @@ describe('the function table', () => {
     expect(FUNCTIONS.filter((f) => f.onnx).map((f) => f.id)).toEqual(['FraudConsumer']);
   });
 
-  describe('resolveFunctions', () => {
+  it('refuses a route whose handler is outside a service folder', () => {
+    const [first] = API_ROUTES;
+    expect(() => routeFunction({ ...first!, entry: 'elsewhere/handler.ts' })).toThrow(
+      `route ${first!.route.name}: its handler elsewhere/handler.ts is not in a service folder`,
+    );
+  });
+
+  describe('checkedFunctions', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rampay-fn-'));
     fs.mkdirSync(path.join(root, 'h'));
     fs.writeFileSync(path.join(root, 'h', 'present.ts'), 'export const handler = 1;');
@@ -48,50 +95,20 @@ describe('the function table', () => {
     });
     afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-    it('leaves out a row whose issue has not landed, and keeps the present ones', () => {
-      const result = resolveFunctions(
-        [row({}), row({ id: 'Later', entry: 'h/later.ts', landsWith: 'issue 9' })],
-        [],
-        root,
-      );
-      expect(result.active.map((f) => f.id)).toEqual(['Present']);
-      expect(result.pending.map((f) => f.id)).toEqual(['Later']);
+    it('passes the table when every handler is there and every id is unique', () => {
+      expect(checkedFunctions()).toBe(FUNCTIONS);
+      const rows = [row({}), row({ id: 'Other' })];
+      expect(checkedFunctions(rows, root)).toBe(rows);
     });
 
-    it('keeps an API slot pending until its route exists too', () => {
-      const slot = row({ id: 'Slot', trigger: { kind: 'api' }, landsWith: 'issue 9' });
-      expect(resolveFunctions([slot], [], root).pending.map((f) => f.id)).toEqual(['Slot']);
-      const route = {
-        method: 'GET' as const,
-        path: '/slot',
-        scope: 'public' as const,
-        entry: 'h/present.ts',
-        name: 'Slot',
-      };
-      expect(resolveFunctions([slot], [route], root).active.map((f) => f.id)).toEqual(['Slot']);
-    });
-
-    it('fails on a missing handler that should be there, naming it', () => {
-      expect(() => resolveFunctions([row({ id: 'Gone', entry: 'h/gone.ts' })], [], root)).toThrow(
+    it('fails on a missing handler, naming it', () => {
+      expect(() => checkedFunctions([row({}), row({ id: 'Gone', entry: 'h/gone.ts' })], root)).toThrow(
         'Gone: handler h/gone.ts is missing',
       );
     });
 
-    it('fails on a route without an api row and on an api row without a route', () => {
-      const route = {
-        method: 'GET' as const,
-        path: '/x',
-        scope: 'public' as const,
-        entry: 'h/other.ts',
-        name: 'X',
-      };
-      expect(() => resolveFunctions([row({ trigger: { kind: 'api' } })], [route], root)).toThrow(
-        /Present: no route in functions\/api\/routes.ts has entry h\/present.ts[\s\S]*route GET \/x: no api row/,
-      );
-    });
-
     it('fails on a duplicate id', () => {
-      expect(() => resolveFunctions([row({}), row({})], [], root)).toThrow('duplicate id Present');
+      expect(() => checkedFunctions([row({}), row({})], root)).toThrow('duplicate id Present');
     });
   });
 });

@@ -7,7 +7,7 @@ import { API_ROUTES } from '../../../../functions/api/routes';
 import { CONSUMER_NAMES, TOPIC_NAMES } from '../../../../functions/shared/events/topology';
 import { SCOPES } from '../../../../functions/shared/http/auth';
 import { ENVIRONMENT_NAMES, ENVIRONMENTS, loadConfig, parseConfig } from '../../../../lib/infra/config';
-import { FUNCTIONS, resolveFunctions } from '../../../../lib/infra/config/functions';
+import { FUNCTIONS } from '../../../../lib/infra/config/functions';
 import { PARTS, resourcesOf, synthesize, type SynthesizedEnvironment } from '../synth';
 
 const synthesized: Record<string, SynthesizedEnvironment> = Object.fromEntries(
@@ -23,20 +23,6 @@ const prodInAccount = synthesize('prod', {
     'availability-zones:account=111111111111:region=eu-west-1': ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
   },
 });
-// Every service landed: the consumer rows point at a stand-in handler, so the consumer wiring (queues, event
-// source mappings, the onnxruntime layer, SES/SMS grants) is exercised before issues 5-7 bring theirs.
-const STAND_IN = 'functions/shared/outbox/handlers/relay.ts';
-const allServices = synthesize('dev', {
-  functions: FUNCTIONS.map((f) =>
-    f.trigger.kind === 'consumer' || f.trigger.kind === 'token'
-      ? { ...f, entry: STAND_IN, landsWith: undefined }
-      : f,
-  ),
-});
-const variants: Record<string, SynthesizedEnvironment> = {
-  ...synthesized,
-  'dev with every consumer': allServices,
-};
 
 const external = synthesize('dev', {
   config: parseConfig({
@@ -101,8 +87,8 @@ const PROXY_DATABASE_USER = {
   ],
 };
 
-describe.each(Object.keys(variants))('%s', (name) => {
-  const { templates, validationReport, config } = variants[name]!;
+describe.each(Object.keys(synthesized))('%s', (name) => {
+  const { templates, validationReport, config } = synthesized[name]!;
   const all = PARTS.map((p) => templates[p]);
 
   it('has no cdk-nag AwsSolutions finding that is not acknowledged (errors or warnings)', () => {
@@ -193,7 +179,7 @@ describe.each(Object.keys(variants))('%s', (name) => {
       const text = JSON.stringify(template.toJSON());
       expect(text).not.toMatch(/"(MasterUserPassword|Password|password)":\s*"[^"{]/);
     }
-    const [secret] = resourcesOf([variants[name]!.templates.data], 'AWS::SecretsManager::Secret');
+    const [secret] = resourcesOf([synthesized[name]!.templates.data], 'AWS::SecretsManager::Secret');
     expect(secret?.resource.Properties?.GenerateSecretString).toMatchObject({
       SecretStringTemplate: JSON.stringify({ username: 'rampay_admin' }),
       GenerateStringKey: 'password',
@@ -207,12 +193,12 @@ describe.each(Object.keys(variants))('%s', (name) => {
 
   it('protects every stack from deletion unless the environment is meant to be destroyed', () => {
     for (const part of PARTS) {
-      expect(variants[name]!.rampay[part].terminationProtection).toBe(config.removalPolicy !== 'destroy');
+      expect(synthesized[name]!.rampay[part].terminationProtection).toBe(config.removalPolicy !== 'destroy');
     }
   });
 
   it('names every stack RamPay-<env>-<part>', () => {
-    const stacks = Object.values(variants[name]!.rampay).filter(
+    const stacks = Object.values(synthesized[name]!.rampay).filter(
       (v): v is { stackName: string } => typeof v === 'object' && v !== null && 'stackName' in v,
     );
     expect(stacks.map((s) => s.stackName).sort()).toEqual(
@@ -515,7 +501,7 @@ describe('api stack', () => {
   it('routes every API route to its function with the route scope (Cognito prefix included); /health is open', () => {
     const routes = resourcesOf([api], 'AWS::ApiGatewayV2::Route').map((r) => r.resource.Properties ?? {});
     expect(routes).toHaveLength(API_ROUTES.length);
-    for (const route of API_ROUTES) {
+    for (const { route } of API_ROUTES) {
       const found = routes.find((r) => r.RouteKey === `${route.method} ${route.path}`);
       if (route.scope === 'public') expect(found).toMatchObject({ AuthorizationType: 'NONE' });
       else
@@ -526,8 +512,8 @@ describe('api stack', () => {
     }
   });
 
-  it('adds the merchant claim trigger (V3, for client-credentials tokens) to the user pool once it exists', () => {
-    const withTrigger = allServices.templates.api;
+  it('adds the merchant claim trigger (V3, for client-credentials tokens) to the user pool', () => {
+    const withTrigger = dev.templates.api;
     withTrigger.hasResourceProperties('AWS::Cognito::UserPool', {
       LambdaConfig: {
         PreTokenGenerationConfig: {
@@ -649,19 +635,17 @@ describe('services stack', () => {
     expect(policy).toContain('FraudTopic');
   });
 
-  it('deploys every function of the table whose handler (and route) is there, and only those', () => {
+  it('deploys every function of the table, and only those', () => {
     const names = resourcesOf([dev.templates.api, dev.templates.services], 'AWS::Lambda::Function').map((f) =>
       String(f.resource.Properties?.FunctionName),
     );
     const kebab = (id: string) => id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
-    const { active, pending } = resolveFunctions();
-    for (const spec of active) expect(names).toContain(`rampay-dev-${kebab(spec.id)}`);
-    for (const spec of pending) expect(names).not.toContain(`rampay-dev-${kebab(spec.id)}`);
-    expect(names.filter((n) => n.startsWith('rampay-dev-'))).toHaveLength(active.length);
+    for (const spec of FUNCTIONS) expect(names).toContain(`rampay-dev-${kebab(spec.id)}`);
+    expect(names.filter((n) => n.startsWith('rampay-dev-'))).toHaveLength(FUNCTIONS.length);
   });
 
-  describe('with every consumer', () => {
-    const services = allServices.templates.services;
+  describe('the consumers', () => {
+    const services = dev.templates.services;
     const config = loadConfig('dev');
 
     it('gives each topology consumer its encrypted queue and DLQ, named for the DLQ CLI', () => {
@@ -851,8 +835,7 @@ describe('observability stack', () => {
     template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'RamPay-dev' });
     const body = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
     expect(body).toContain('AWS/ApiGateway');
-    const { active } = resolveFunctions();
-    for (const spec of active) expect(body).toContain(`Function ${spec.id}`);
+    for (const spec of FUNCTIONS) expect(body).toContain(`Function ${spec.id}`);
     for (const consumer of CONSUMER_NAMES) expect(body).toContain(`Queue ${consumer}`);
   });
 });
