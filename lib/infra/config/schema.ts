@@ -68,10 +68,13 @@ const cognitoAuth = z.object({
   kind: z.literal('cognito'),
   /** The resource server identifier; Cognito prefixes every scope with it ("rampay/payments:read"). */
   resourceServerId: z.string().regex(/^[\w.:/-]{1,256}$/),
-  /** Hosted domain prefix for the token endpoint (globally unique within the region). */
+  /**
+   * The token endpoint's hosted domain prefix; the account id is appended (`<prefix>-<account>`), since prefixes
+   * are global within a region.
+   */
   domainPrefix: z
     .string()
-    .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'lower-case letters, digits and -'),
+    .regex(/^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$/, 'lower-case letters, digits and -, at most 50'),
   /** App clients created outside CDK (one per merchant back end) whose tokens the API accepts. */
   extraClientIds: z.array(z.string().regex(/^[a-z0-9]{1,128}$/)).default([]),
 });

@@ -76,7 +76,10 @@ export class ApiStack extends Stack {
           (s) => new cognito.ResourceServerScope({ scopeName: s, scopeDescription: `RamPay ${s}` }),
         ),
       });
-      pool.addDomain('Domain', { cognitoDomain: { domainPrefix: config.auth.domainPrefix } });
+      // Hosted-domain prefixes are global within a region: the account id makes this one RamPay's own.
+      const domain = pool.addDomain('Domain', {
+        cognitoDomain: { domainPrefix: `${config.auth.domainPrefix}-${this.account}` },
+      });
       // One machine client per environment to start with; merchants get their own clients (README, Deploying).
       const client = pool.addClient('ServiceClient', {
         userPoolClientName: 'rampay-service',
@@ -97,7 +100,7 @@ export class ApiStack extends Stack {
       this.userPool = pool;
       new CfnOutput(this, 'UserPoolId', { value: pool.userPoolId });
       new CfnOutput(this, 'TokenEndpoint', {
-        value: `https://${config.auth.domainPrefix}.auth.${this.region}.amazoncognito.com/oauth2/token`,
+        value: `${domain.baseUrl()}/oauth2/token`,
       });
       new CfnOutput(this, 'ServiceClientId', { value: client.userPoolClientId });
     } else {
@@ -125,7 +128,6 @@ export class ApiStack extends Stack {
     });
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
-      logGroupName: `/rampay/${config.name}/api-access`,
       retention: config.logRetentionDays as logs.RetentionDays,
       removalPolicy: plainRemovalPolicy(config),
     });

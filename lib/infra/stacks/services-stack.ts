@@ -104,7 +104,6 @@ export class ServicesStack extends Stack {
           consumerTimeout: Duration.seconds(settings.consumerTimeoutSeconds),
           settings,
           encryptionKey: props.messaging.queueKey,
-          namePrefix: `rampay-${config.name}`,
           alarmActions: [alarmAction],
           removalPolicy: plainRemovalPolicy(config),
         });
