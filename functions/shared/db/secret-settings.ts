@@ -14,8 +14,12 @@ interface RdsSecret {
  * carries the Secrets Manager client. The migrator goes straight to the instance, not through RDS Proxy, and the
  * instance's IAM authentication is off: it signs in with the password from the database secret (DB_SECRET_ARN),
  * at DB_HOST/DB_PORT/DB_NAME or the secret's own host, port and dbname. DATABASE_URL wins, as everywhere.
+ * `fresh` reads the secret again instead of the cached copy: after a rotation the cached password is refused.
  */
-export async function settingsFromSecret(env: NodeJS.ProcessEnv): Promise<DatabaseSettings> {
+export async function settingsFromSecret(
+  env: NodeJS.ProcessEnv,
+  options: { fresh?: boolean } = {},
+): Promise<DatabaseSettings> {
   const { max, ssl } = poolSettings(env);
   if (env.DATABASE_URL) return { url: env.DATABASE_URL, max, ssl };
   if (!env.DB_SECRET_ARN) {
@@ -23,7 +27,11 @@ export async function settingsFromSecret(env: NodeJS.ProcessEnv): Promise<Databa
       'set DATABASE_URL, or DB_SECRET_ARN (the database secret) with DB_HOST, for the migrator to reach the database',
     );
   }
-  const secret = await getSecret<RdsSecret>(env.DB_SECRET_ARN, { transform: 'json', maxAge: 300 });
+  const secret = await getSecret<RdsSecret>(env.DB_SECRET_ARN, {
+    transform: 'json',
+    maxAge: 300,
+    forceFetch: options.fresh ?? false,
+  });
   if (!secret?.username || !secret.password)
     throw new Error('the database secret has no username or password');
   const host = env.DB_HOST ?? secret.host;
