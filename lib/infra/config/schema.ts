@@ -60,8 +60,6 @@ export type QueueSettings = z.infer<typeof queueSettingsSchema>;
 const functionSizing = z.object({
   memoryMb,
   timeoutSeconds: z.number().int().min(1).max(900),
-  /** Reserved concurrency: a ceiling that also protects the database; leave unset where the account is small. */
-  reservedConcurrency: z.number().int().min(1).optional(),
 });
 
 const cognitoAuth = z.object({
@@ -151,6 +149,20 @@ export const environmentConfigSchema = z
     removalPolicy: z.enum(['destroy', 'snapshot', 'retain']),
     logRetentionDays: retentionDays,
     logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']),
+    /** How much runs at once (concurrency.ts derives every function's share). */
+    concurrency: z.object({
+      /**
+       * The account's concurrent executions in the region: 1,000 by default. Raise it with a Service Quotas request
+       * (Lambda, "Concurrent executions") before raising the budget past what it leaves.
+       */
+      accountLimit: z.number().int().min(100),
+      /**
+       * Executions that may hold a database connection at once: what RDS Proxy and the instance can serve. Each
+       * holds up to DB_POOL_MAX (2) client connections to the proxy, which multiplexes them onto at most 90% of
+       * the instance's max_connections.
+       */
+      databaseBudget: z.number().int().min(1),
+    }),
     lambda: z.object({
       api: functionSizing,
       scheduled: functionSizing,

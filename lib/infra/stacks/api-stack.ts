@@ -10,6 +10,7 @@ import { SCOPES } from '../../../functions/shared/http/auth';
 import { routesOf, type FunctionSpec } from '../config/functions';
 import type { ServiceFunction } from '../constructs/service-function';
 import type { DataStack } from './data-stack';
+import type { ConcurrencyPlan } from '../config/concurrency';
 import { buildFunction } from './function-factory';
 import type { MessagingStack } from './messaging-stack';
 import { plainRemovalPolicy, type RamPayStackProps } from './names';
@@ -19,6 +20,7 @@ export interface ApiStackProps extends RamPayStackProps {
   messaging: MessagingStack;
   /** The API rows (and the Cognito token trigger) of the function table whose handlers exist. */
   functions: FunctionSpec[];
+  concurrency: ConcurrencyPlan;
 }
 
 /**
@@ -163,6 +165,7 @@ export class ApiStack extends Stack {
         config,
         database: props.data.access,
         topics: props.messaging.topics,
+        concurrency: props.concurrency,
       });
       this.functions[tokenTrigger.id] = fn;
       this.userPool.addTrigger(
@@ -178,6 +181,7 @@ export class ApiStack extends Stack {
         config,
         database: props.data.access,
         topics: props.messaging.topics,
+        concurrency: props.concurrency,
         environment: { AUTH_SCOPE_PREFIX: this.scopePrefix },
       });
       this.functions[spec.id] = fn;

@@ -1,4 +1,5 @@
 import { Tags, type App, type Environment } from 'aws-cdk-lib';
+import { planConcurrency } from '../config/concurrency';
 import { FUNCTIONS, resolveFunctions, type FunctionSpec } from '../config/functions';
 import type { EnvironmentConfig } from '../config/schema';
 import { ApiStack } from './api-stack';
@@ -31,6 +32,7 @@ export function createRamPay(
 ): RamPayApp {
   const env = options.env;
   const { active, pending } = resolveFunctions(options.functions ?? FUNCTIONS);
+  const concurrency = planConcurrency(config, active);
   const base = (part: Parameters<typeof stackName>[1], description: string) => ({
     config,
     env,
@@ -58,12 +60,14 @@ export function createRamPay(
     data,
     messaging,
     functions: active.filter((f) => f.trigger.kind === 'api' || f.trigger.kind === 'token'),
+    concurrency,
   });
   const services = new ServicesStack(app, stackName(config, 'services'), {
     ...base('services', 'outbox relay, event consumers'),
     data,
     messaging,
     functions: active.filter((f) => f.trigger.kind === 'schedule' || f.trigger.kind === 'consumer'),
+    concurrency,
   });
   const observability = new ObservabilityStack(app, stackName(config, 'observability'), {
     ...base('observability', 'dashboard, alarms'),
