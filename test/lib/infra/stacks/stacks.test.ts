@@ -120,7 +120,7 @@ describe.each(Object.keys(variants))('%s', (name) => {
       const usesDatabase = vars.DB_HOST !== undefined;
       const inVpc = fn.resource.Properties?.VpcConfig !== undefined;
       expect({ id: fn.id, inVpc }).toEqual({ id: fn.id, inVpc: usesDatabase });
-      if (usesDatabase) expect(vars.DB_SSL).toBe('require');
+      if (usesDatabase) expect(vars.DB_SSL).toBe('verify-full');
     }
   });
 
