@@ -19,8 +19,13 @@ export interface DatabaseSettings {
   password?: string | (() => Promise<string>);
   /** Pool size. Lambda containers serve one request at a time, so a couple of connections is plenty. */
   max?: number;
-  /** TLS: `require` for RDS Proxy; `false` for local servers. */
+  /**
+   * TLS: `verify-full` checks the server's certificate and host name (against `ca` when given, else the system's
+   * roots); `require` encrypts without checking; `false` for local servers.
+   */
   ssl?: false | 'require' | 'verify-full';
+  /** The certificate authorities a `verify-full` server's certificate must chain to (PEM). */
+  ca?: readonly string[];
 }
 
 /** The pool settings every way of connecting shares: DB_POOL_MAX (default 2) and DB_SSL (`require`, `verify-full`). */
@@ -52,7 +57,7 @@ export function createSql(settings: DatabaseSettings): Sql {
     // RDS Proxy pins a session for every prepared statement: keep them off.
     prepare: false,
     max: settings.max ?? 2,
-    ssl: settings.ssl ?? false,
+    ssl: settings.ssl === 'verify-full' && settings.ca ? { ca: [...settings.ca] } : (settings.ssl ?? false),
     idle_timeout: 60,
     connect_timeout: 10,
     onnotice: () => undefined,

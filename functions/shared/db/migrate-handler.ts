@@ -4,6 +4,8 @@ import { migrate, MIGRATIONS_DIR, type MigrationResult } from './migrate';
 import { settingsFromSecret } from './secret-settings';
 
 const ATTEMPTS = 5;
+/** SQLSTATEs of a refused sign-in: invalid_password, invalid_authorization_specification. */
+const REFUSED_SIGN_IN = new Set(['28P01', '28000']);
 
 /**
  * The deploy-time migration step: a CDK Trigger invokes this after the database is up, and a thrown error fails
@@ -11,9 +13,10 @@ const ATTEMPTS = 5;
  * ESM bundle has no __dirname to find it by. A fresh instance can refuse connections for a short while after
  * CloudFormation reports it ready, so connecting is retried; the migration itself is not. It connects straight to
  * the instance with the password from the database secret (secret-settings.ts), not through RDS Proxy with IAM.
+ * A refused password means the secret rotated since it was read: the next attempt reads it again.
  */
 export const handler = async (): Promise<MigrationResult> => {
-  const settings = await settingsFromSecret(process.env);
+  let settings = await settingsFromSecret(process.env);
   for (let attempt = 1; ; attempt++) {
     const sql = createSql({ ...settings, max: 1 });
     try {
@@ -21,8 +24,17 @@ export const handler = async (): Promise<MigrationResult> => {
     } catch (error) {
       await sql.end({ timeout: 1 });
       if (attempt >= ATTEMPTS) throw error;
-      logger.warn('database not reachable yet, retrying', { attempt, error: String(error) });
+      const code = (error as { code?: unknown }).code;
+      const refused = typeof code === 'string' && REFUSED_SIGN_IN.has(code);
+      logger.warn(
+        refused ? 'password refused, reading the secret again' : 'database not reachable yet, retrying',
+        {
+          attempt,
+          code,
+        },
+      );
       await new Promise((resolve) => setTimeout(resolve, 2000 * attempt));
+      if (refused) settings = await settingsFromSecret(process.env, { fresh: true });
       continue;
     }
     try {

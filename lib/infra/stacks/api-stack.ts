@@ -10,6 +10,7 @@ import { SCOPES } from '../../../functions/shared/http/auth';
 import type { FunctionSpec } from '../config/functions';
 import type { ServiceFunction } from '../constructs/service-function';
 import type { DataStack } from './data-stack';
+import type { ConcurrencyPlan } from '../config/concurrency';
 import { buildFunction } from './function-factory';
 import type { MessagingStack } from './messaging-stack';
 import { plainRemovalPolicy, type RamPayStackProps } from './names';
@@ -19,6 +20,7 @@ export interface ApiStackProps extends RamPayStackProps {
   messaging: MessagingStack;
   /** The API rows (and the Cognito token trigger) of the function table whose handlers exist. */
   functions: FunctionSpec[];
+  concurrency: ConcurrencyPlan;
 }
 
 /**
@@ -76,7 +78,10 @@ export class ApiStack extends Stack {
           (s) => new cognito.ResourceServerScope({ scopeName: s, scopeDescription: `RamPay ${s}` }),
         ),
       });
-      pool.addDomain('Domain', { cognitoDomain: { domainPrefix: config.auth.domainPrefix } });
+      // Hosted-domain prefixes are global within a region: the account id makes this one RamPay's own.
+      const domain = pool.addDomain('Domain', {
+        cognitoDomain: { domainPrefix: `${config.auth.domainPrefix}-${this.account}` },
+      });
       // One machine client per environment to start with; merchants get their own clients (README, Deploying).
       const client = pool.addClient('ServiceClient', {
         userPoolClientName: 'rampay-service',
@@ -97,7 +102,7 @@ export class ApiStack extends Stack {
       this.userPool = pool;
       new CfnOutput(this, 'UserPoolId', { value: pool.userPoolId });
       new CfnOutput(this, 'TokenEndpoint', {
-        value: `https://${config.auth.domainPrefix}.auth.${this.region}.amazoncognito.com/oauth2/token`,
+        value: `${domain.baseUrl()}/oauth2/token`,
       });
       new CfnOutput(this, 'ServiceClientId', { value: client.userPoolClientId });
     } else {
@@ -125,7 +130,6 @@ export class ApiStack extends Stack {
     });
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
-      logGroupName: `/rampay/${config.name}/api-access`,
       retention: config.logRetentionDays as logs.RetentionDays,
       removalPolicy: plainRemovalPolicy(config),
     });
@@ -161,6 +165,7 @@ export class ApiStack extends Stack {
         config,
         database: props.data.access,
         topics: props.messaging.topics,
+        concurrency: props.concurrency,
       });
       this.functions[tokenTrigger.id] = fn;
       this.userPool.addTrigger(
@@ -176,6 +181,7 @@ export class ApiStack extends Stack {
         config,
         database: props.data.access,
         topics: props.messaging.topics,
+        concurrency: props.concurrency,
         environment: { AUTH_SCOPE_PREFIX: this.scopePrefix },
       });
       this.functions[spec.id] = fn;

@@ -2,11 +2,11 @@ import { CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as triggers from 'aws-cdk-lib/triggers';
 import type { Construct } from 'constructs';
 import { ServiceFunction, type DatabaseAccess } from '../constructs/service-function';
-import { dataRemovalPolicy, plainRemovalPolicy, type RamPayStackProps } from './names';
+import { dataRemovalPolicy, plainRemovalPolicy, stackSuffix, type RamPayStackProps } from './names';
 import type { NetworkStack } from './network-stack';
 
 /** RDS Proxy for PostgreSQL always listens on 5432, whatever the instance's port. */
@@ -41,6 +41,9 @@ export class DataStack extends Stack {
     const db = config.database;
     const vpc = network.vpc;
     const identifier = `rampay-${config.name}`;
+    // Retained outside dev, so a name of its own per stack: a retry after a failed first deployment must not meet
+    // the instance (or its log group) that the failed one kept.
+    const instanceIdentifier = `${identifier}-${stackSuffix()}`;
 
     const instanceSecurityGroup = new ec2.SecurityGroup(this, 'InstanceSecurityGroup', {
       vpc,
@@ -63,7 +66,7 @@ export class DataStack extends Stack {
       'AWS APIs through the VPC interface endpoints',
     );
 
-    const engine = rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 });
+    const engine = rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_13 });
     const parameterGroup = new rds.ParameterGroup(this, 'Parameters', {
       engine,
       description: 'RamPay PostgreSQL 16: TLS only, slow statements logged',
@@ -77,20 +80,18 @@ export class DataStack extends Stack {
 
     // Created here (not by RDS) so the retention and removal policy are ours, without a log-retention Lambda.
     const postgresLogs = new logs.LogGroup(this, 'PostgresLogs', {
-      logGroupName: `/aws/rds/instance/${identifier}/postgresql`,
+      logGroupName: `/aws/rds/instance/${instanceIdentifier}/postgresql`,
       retention: config.logRetentionDays as logs.RetentionDays,
       removalPolicy: plainRemovalPolicy(config),
     });
 
-    // Generated in Secrets Manager (the value never appears in the template); a retained database keeps it.
-    const credentials = new rds.DatabaseSecret(this, 'DatabaseCredentials', {
-      username: DATABASE_USER,
-      secretName: `rampay/${config.name}/database`,
-    });
+    // Generated in Secrets Manager (the value never appears in the template); a retained database keeps it. Named
+    // by CloudFormation: a retained secret would block its own name on a retry, and nothing looks it up by name.
+    const credentials = new rds.DatabaseSecret(this, 'DatabaseCredentials', { username: DATABASE_USER });
     credentials.applyRemovalPolicy(plainRemovalPolicy(config));
 
     this.instance = new rds.DatabaseInstance(this, 'Database', {
-      instanceIdentifier: identifier,
+      instanceIdentifier,
       engine,
       instanceType: new ec2.InstanceType(db.instanceType),
       vpc,
@@ -195,12 +196,21 @@ export class DataStack extends Stack {
       copy: [{ from: 'functions/shared/db/migrations', to: 'migrations' }],
     });
     // Runs whenever the bundle changes (a new migration changes it); migrate() skips what is applied already.
-    new triggers.Trigger(this, 'MigrateOnDeploy', {
+    const migrateOnDeploy = new triggers.Trigger(this, 'MigrateOnDeploy', {
       handler: this.migrator.function,
-      executeAfter: [this.instance],
+      // The instance resource itself, not the construct: its children include the rotation set up below.
+      executeAfter: [this.instance.node.defaultChild as Construct],
       executeOnHandlerChange: true,
       timeout: Duration.seconds(config.lambda.migration.timeoutSeconds),
     });
+    // A new rotation schedule rotates at once: on the first deployment it waits until the migrations have run, so
+    // the migrator does not sign in while the password changes. Later rotations can still meet a running
+    // migrator, which reads the secret again when the database refuses its password.
+    for (const schedule of secret.node
+      .findAll()
+      .filter((c) => c instanceof secretsmanager.CfnRotationSchedule)) {
+      schedule.node.addDependency(migrateOnDeploy);
+    }
 
     if (!db.multiAz) {
       Validations.of(this.instance).acknowledge({

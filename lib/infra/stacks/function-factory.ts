@@ -6,6 +6,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { TopicName } from '../../../functions/shared/events/topology';
 import { ONNX_EXTERNALS } from '../config/bundling';
+import type { ConcurrencyPlan } from '../config/concurrency';
 import { REPO_ROOT, type FunctionSpec } from '../config/functions';
 import type { EnvironmentConfig } from '../config/schema';
 import { ServiceFunction, type BundleCopy, type DatabaseAccess } from '../constructs/service-function';
@@ -19,6 +20,7 @@ export interface FunctionDeps {
   environment?: Record<string, string>;
   /** The onnxruntime-node layer, for functions with `onnx`. */
   onnxLayer?: lambda.ILayerVersion;
+  concurrency: ConcurrencyPlan;
 }
 
 /** Per-function additions from the stack that builds it (resources only that stack owns). */
@@ -30,7 +32,6 @@ export interface FunctionExtras {
 export interface Sizing {
   memoryMb: number;
   timeoutSeconds: number;
-  reservedConcurrency?: number;
 }
 
 function kebab(id: string): string {
@@ -76,7 +77,7 @@ export function buildFunction(
     description: spec.description,
     memoryMb: sizing.memoryMb,
     timeout: Duration.seconds(sizing.timeoutSeconds),
-    reservedConcurrency: sizing.reservedConcurrency,
+    reservedConcurrency: deps.concurrency.reserved.get(spec.id),
     database: spec.database ? deps.database : undefined,
     environment,
     ...(spec.onnx && deps.onnxLayer ? { layers: [deps.onnxLayer], externalModules: ONNX_EXTERNALS } : {}),

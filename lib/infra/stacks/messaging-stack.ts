@@ -49,6 +49,8 @@ export class MessagingStack extends Stack {
           displayName: `RamPay ${config.name} ${name} events`,
           masterKey: this.key,
           enforceSSL: true,
+          // Traces go on from the publisher through SNS to the consumer queues.
+          tracingConfig: sns.TracingConfig.ACTIVE,
         });
         new CfnOutput(this, `${name}TopicArn`, { value: topic.topicArn });
         return [name, topic];

@@ -1,4 +1,5 @@
 import { Tags, type App, type Environment } from 'aws-cdk-lib';
+import { planConcurrency } from '../config/concurrency';
 import { checkedFunctions } from '../config/functions';
 import type { EnvironmentConfig } from '../config/schema';
 import { ApiStack } from './api-stack';
@@ -29,6 +30,7 @@ export function createRamPay(
 ): RamPayApp {
   const env = options.env;
   const functions = checkedFunctions();
+  const concurrency = planConcurrency(config, functions);
   const base = (part: Parameters<typeof stackName>[1], description: string) => ({
     config,
     env,
@@ -56,12 +58,14 @@ export function createRamPay(
     data,
     messaging,
     functions: functions.filter((f) => f.trigger.kind === 'api' || f.trigger.kind === 'token'),
+    concurrency,
   });
   const services = new ServicesStack(app, stackName(config, 'services'), {
     ...base('services', 'outbox relay, event consumers'),
     data,
     messaging,
     functions: functions.filter((f) => f.trigger.kind === 'schedule' || f.trigger.kind === 'consumer'),
+    concurrency,
   });
   const observability = new ObservabilityStack(app, stackName(config, 'observability'), {
     ...base('observability', 'dashboard, alarms'),

@@ -11,6 +11,7 @@ import { NotificationsResources } from '../constructs/notifications-resources';
 import { OnnxRuntimeLayer } from '../constructs/onnxruntime-layer';
 import type { ServiceFunction } from '../constructs/service-function';
 import type { DataStack } from './data-stack';
+import type { ConcurrencyPlan } from '../config/concurrency';
 import { buildFunction, type FunctionDeps } from './function-factory';
 import type { MessagingStack } from './messaging-stack';
 import { alarmTopicArn, plainRemovalPolicy, type RamPayStackProps } from './names';
@@ -20,6 +21,7 @@ export interface ServicesStackProps extends RamPayStackProps {
   messaging: MessagingStack;
   /** The scheduled and consumer rows of the function table whose handlers exist. */
   functions: FunctionSpec[];
+  concurrency: ConcurrencyPlan;
 }
 
 /**
@@ -42,6 +44,7 @@ export class ServicesStack extends Stack {
       config,
       database: props.data.access,
       topics: props.messaging.topics,
+      concurrency: props.concurrency,
       onnxLayer: needsOnnx
         ? new OnnxRuntimeLayer(this, 'OnnxRuntime', { removalPolicy: plainRemovalPolicy(config) }).layer
         : undefined,
@@ -104,7 +107,6 @@ export class ServicesStack extends Stack {
           consumerTimeout: Duration.seconds(settings.consumerTimeoutSeconds),
           settings,
           encryptionKey: props.messaging.queueKey,
-          namePrefix: `rampay-${config.name}`,
           alarmActions: [alarmAction],
           removalPolicy: plainRemovalPolicy(config),
         });

@@ -21,6 +21,7 @@ export const dev: EnvironmentConfigInput = {
   removalPolicy: 'destroy',
   logRetentionDays: 14,
   logLevel: 'DEBUG',
+  concurrency: { accountLimit: 1000, databaseBudget: 40 },
   lambda: {
     api: { memoryMb: 512, timeoutSeconds: 10 },
     scheduled: { memoryMb: 256, timeoutSeconds: 50 },

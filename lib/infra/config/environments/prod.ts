@@ -21,9 +21,10 @@ export const prod: EnvironmentConfigInput = {
   removalPolicy: 'retain',
   logRetentionDays: 365,
   logLevel: 'INFO',
+  concurrency: { accountLimit: 1000, databaseBudget: 800 },
   lambda: {
-    api: { memoryMb: 1024, timeoutSeconds: 10, reservedConcurrency: 100 },
-    scheduled: { memoryMb: 512, timeoutSeconds: 50, reservedConcurrency: 1 },
+    api: { memoryMb: 1024, timeoutSeconds: 10 },
+    scheduled: { memoryMb: 512, timeoutSeconds: 50 },
     migration: { memoryMb: 512, timeoutSeconds: 600 },
   },
   consumers: {

@@ -21,6 +21,7 @@ export const staging: EnvironmentConfigInput = {
   removalPolicy: 'snapshot',
   logRetentionDays: 30,
   logLevel: 'INFO',
+  concurrency: { accountLimit: 1000, databaseBudget: 120 },
   lambda: {
     api: { memoryMb: 1024, timeoutSeconds: 10 },
     scheduled: { memoryMb: 256, timeoutSeconds: 50 },

@@ -65,11 +65,13 @@ describe('settingsFromEnvironment', () => {
       username: 'rampay_admin',
       password: expect.any(Function),
       max: 2,
-      ssl: 'require',
+      ssl: 'verify-full',
+      ca: expect.arrayContaining([expect.stringContaining('-----BEGIN CERTIFICATE-----')]),
     });
-    // TLS even when DB_SSL is not set: the token travels as a cleartext password.
-    expect(settingsFromEnvironment({ ...AWS_ENV, DB_SSL: undefined }).ssl).toBe('require');
-    expect(settingsFromEnvironment({ ...AWS_ENV, DB_SSL: 'verify-full' }).ssl).toBe('verify-full');
+    // Verified TLS whatever DB_SSL says: the token travels as a password.
+    for (const DB_SSL of [undefined, 'require', 'off']) {
+      expect(settingsFromEnvironment({ ...AWS_ENV, DB_SSL }).ssl).toBe('verify-full');
+    }
   });
 
   it("signs an IAM auth token for the proxy's host, port and user in the function's region", async () => {
@@ -112,7 +114,7 @@ describe('settingsFromEnvironment', () => {
         port: [5432],
         user: 'rampay_admin',
         database: 'rampay',
-        ssl: 'require',
+        ssl: { ca: settingsFromEnvironment(AWS_ENV).ca },
       });
       const pass = options.pass as () => Promise<string>;
       expect(parseToken(await pass()).query.DBUser).toBe('rampay_admin');

@@ -1,6 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { clearCaches } from '@aws-lambda-powertools/parameters';
 import { mockClient } from 'aws-sdk-client-mock';
+import net from 'node:net';
 import 'aws-sdk-client-mock-jest';
 import { handler } from '../../../../functions/shared/db/migrate-handler';
 import { settingsFromSecret } from '../../../../functions/shared/db/secret-settings';
@@ -105,4 +106,67 @@ describe('the migration handler', () => {
     expect(result.alreadyApplied).toBeGreaterThan(5);
     expect(secretsManager).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: SECRET_ARN });
   });
+
+  it('reads the secret again when the database refuses the password (the secret rotated since it was read)', async () => {
+    const refusing = await refusingServer();
+    const url = new URL(db.url);
+    const stale = {
+      username: 'rampay_admin',
+      password: 'before-rotation',
+      host: '127.0.0.1',
+      port: refusing.port,
+    };
+    const rotated = {
+      username: decodeURIComponent(url.username),
+      password: 'after-rotation',
+      host: url.hostname,
+      port: Number(url.port || 5432),
+      dbname: url.pathname.slice(1),
+    };
+    secretsManager
+      .on(GetSecretValueCommand, { SecretId: SECRET_ARN })
+      .resolvesOnce({ SecretString: JSON.stringify(stale) })
+      .resolves({ SecretString: JSON.stringify(rotated) });
+    delete process.env.DATABASE_URL;
+    process.env.DB_SECRET_ARN = SECRET_ARN;
+    try {
+      const result = await handler();
+      expect(result.alreadyApplied).toBeGreaterThan(5);
+      expect(refusing.refused).toBe(1);
+      expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
+    } finally {
+      refusing.server.close();
+    }
+  });
 });
+
+/** A server that answers every PostgreSQL sign-in with "password authentication failed" (SQLSTATE 28P01). */
+async function refusingServer(): Promise<{ server: net.Server; port: number; refused: number }> {
+  const state = { refused: 0 };
+  const server = net.createServer((socket) => {
+    socket.once('data', () => {
+      const fields = Buffer.concat([
+        ...[
+          ['S', 'FATAL'],
+          ['V', 'FATAL'],
+          ['C', '28P01'],
+          ['M', 'password authentication failed for user "rampay_admin"'],
+        ].map(([code, text]) => Buffer.from(`${code}${text}\0`)),
+        Buffer.from([0]),
+      ]);
+      const header = Buffer.alloc(5);
+      header.write('E', 0);
+      header.writeInt32BE(fields.length + 4, 1);
+      state.refused++;
+      socket.end(Buffer.concat([header, fields]));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    server,
+    port: (server.address() as net.AddressInfo).port,
+    get refused() {
+      return state.refused;
+    },
+  };
+}

@@ -20,9 +20,10 @@ const ofType = (type: string) => resources.filter((r) => r.Type === type);
 describe('EventConsumer construct', () => {
   it('gives every consumer queue a DLQ with the configured maxReceiveCount, and every DLQ a 14-day retention', () => {
     const queues = ofType('AWS::SQS::Queue');
-    expect(queues).toHaveLength(2 * CONSUMER_NAMES.length);
+    expect(queues).toHaveLength(3 * CONSUMER_NAMES.length);
     const sources = queues.filter((q) => q.Properties.RedrivePolicy);
-    const dlqs = queues.filter((q) => !q.Properties.RedrivePolicy);
+    const dlqs = queues.filter((q) => q.Properties.QueueName && !q.Properties.RedrivePolicy);
+    expect(dlqs).toHaveLength(CONSUMER_NAMES.length);
     expect(sources.map((q) => q.Properties.QueueName).sort()).toEqual(
       CONSUMER_NAMES.map((c) => `rampay-test-${c}`).sort(),
     );
@@ -51,7 +52,33 @@ describe('EventConsumer construct', () => {
           s.Effect === 'Deny' && JSON.stringify(s.Condition) === '{"Bool":{"aws:SecureTransport":"false"}}',
       ).map(() => JSON.stringify(p.Properties.Queues));
     });
-    expect(new Set(denied).size).toBe(2 * CONSUMER_NAMES.length);
+    expect(new Set(denied).size).toBe(3 * CONSUMER_NAMES.length);
+  });
+
+  it("gives every subscription a dead-letter queue of its consumer's own, kept 14 days and alarmed", () => {
+    const all = template.toJSON().Resources as Record<string, Resource>;
+    const byConsumer = new Map<string, Set<string>>();
+    for (const s of ofType('AWS::SNS::Subscription')) {
+      const target = (
+        s.Properties.RedrivePolicy as { deadLetterTargetArn: { 'Fn::GetAtt': [string, string] } }
+      ).deadLetterTargetArn['Fn::GetAtt'][0];
+      const queue = (s.Properties.Endpoint as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      expect(all[target]!.Type).toBe('AWS::SQS::Queue');
+      expect(all[target]!.Properties.MessageRetentionPeriod).toBe(14 * 86400);
+      expect(all[target]!.Properties.KmsMasterKeyId).toBeDefined();
+      byConsumer.set(queue, (byConsumer.get(queue) ?? new Set()).add(target));
+    }
+    const targets = [...byConsumer.values()].map((t) => [...t]);
+    expect(targets).toHaveLength(CONSUMER_NAMES.length);
+    for (const t of targets) expect(t).toHaveLength(1);
+    expect(new Set(targets.flat()).size).toBe(CONSUMER_NAMES.length);
+    for (const dlq of targets.flat()) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Threshold: 1,
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlq, 'QueueName'] } }],
+      });
+    }
   });
 
   it('gives every subscription raw delivery and the eventType filter of the topology table', () => {
@@ -99,7 +126,7 @@ describe('EventConsumer construct', () => {
           { Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('Dlq'), 'QueueName'] } },
         ],
       },
-      CONSUMER_NAMES.length,
+      2 * CONSUMER_NAMES.length,
     );
   });
 

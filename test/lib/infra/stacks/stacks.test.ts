@@ -106,7 +106,7 @@ describe.each(Object.keys(synthesized))('%s', (name) => {
       const usesDatabase = vars.DB_HOST !== undefined;
       const inVpc = fn.resource.Properties?.VpcConfig !== undefined;
       expect({ id: fn.id, inVpc }).toEqual({ id: fn.id, inVpc: usesDatabase });
-      if (usesDatabase) expect(vars.DB_SSL).toBe('require');
+      if (usesDatabase) expect(vars.DB_SSL).toBe('verify-full');
     }
   });
 
@@ -278,10 +278,10 @@ describe('network stack', () => {
 describe('data stack', () => {
   const data = dev.templates.data;
 
-  it('runs PostgreSQL 16, encrypted, private, on a non-default port, with TLS forced by its parameter group', () => {
+  it('runs PostgreSQL 16 at a pinned minor version, encrypted, private, on a non-default port, with TLS forced by its parameter group', () => {
     data.hasResourceProperties('AWS::RDS::DBInstance', {
       Engine: 'postgres',
-      EngineVersion: '16',
+      EngineVersion: Match.stringLikeRegexp('^16\\.\\d+$'),
       StorageEncrypted: true,
       PubliclyAccessible: false,
       Port: '5433',
@@ -419,8 +419,9 @@ describe('data stack', () => {
   });
 
   it('makes prod safe: Multi-AZ, deletion protection, 35-day backups, Performance Insights, data retained', () => {
+    // Retained on deletion and replacement; only a failed creation deletes what it made.
     prod.templates.data.hasResource('AWS::RDS::DBInstance', {
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
       UpdateReplacePolicy: 'Retain',
       Properties: Match.objectLike({
         MultiAZ: true,
@@ -431,9 +432,11 @@ describe('data stack', () => {
         DBInstanceClass: 'db.r7g.large',
       }),
     });
-    prod.templates.data.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain' });
+    prod.templates.data.hasResource('AWS::SecretsManager::Secret', {
+      DeletionPolicy: 'RetainExceptOnCreate',
+    });
     for (const { resource } of resourcesOf([prod.templates.data], 'AWS::Logs::LogGroup')) {
-      expect(resource.DeletionPolicy).toBe('Retain');
+      expect(resource.DeletionPolicy).toBe('RetainExceptOnCreate');
     }
   });
 });
@@ -648,16 +651,16 @@ describe('services stack', () => {
     const services = dev.templates.services;
     const config = loadConfig('dev');
 
-    it('gives each topology consumer its encrypted queue and DLQ, named for the DLQ CLI', () => {
+    it('gives each topology consumer its encrypted queue, DLQ and subscription DLQ, found by the DLQ CLI through outputs', () => {
+      const queues = resourcesOf([services], 'AWS::SQS::Queue');
+      expect(queues).toHaveLength(3 * CONSUMER_NAMES.length);
+      for (const { resource } of queues) {
+        expect(resource.Properties?.KmsMasterKeyId).toEqual({
+          'Fn::ImportValue': expect.stringMatching(/QueuesKey/),
+        });
+      }
       for (const consumer of CONSUMER_NAMES) {
-        for (const name of [`rampay-dev-${consumer}`, `rampay-dev-${consumer}-dlq`]) {
-          services.hasResourceProperties('AWS::SQS::Queue', {
-            QueueName: name,
-            KmsMasterKeyId: { 'Fn::ImportValue': Match.stringLikeRegexp('QueuesKey') },
-          });
-        }
         services.hasResourceProperties('AWS::SQS::Queue', {
-          QueueName: `rampay-dev-${consumer}`,
           VisibilityTimeout: config.consumers[consumer].visibilityTimeoutSeconds,
           RedrivePolicy: Match.objectLike({ maxReceiveCount: config.consumers[consumer].maxReceiveCount }),
         });
@@ -685,7 +688,8 @@ describe('services stack', () => {
 
     it('sends DLQ alarms to the alarm topic by its fixed ARN', () => {
       const alarms = resourcesOf([services], 'AWS::CloudWatch::Alarm');
-      expect(alarms).toHaveLength(CONSUMER_NAMES.length);
+      // Per consumer: its DLQ and its subscriptions' DLQ.
+      expect(alarms).toHaveLength(2 * CONSUMER_NAMES.length);
       for (const { resource } of alarms) {
         expect(JSON.stringify(resource.Properties?.AlarmActions)).toContain(':rampay-dev-alarms');
       }
