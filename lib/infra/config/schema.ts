@@ -240,6 +240,14 @@ export const environmentConfigSchema = z
     }),
   })
   .superRefine((c, ctx) => {
+    if (c.name === 'prod' && (!c.account || !c.region)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [c.account ? 'region' : 'account'],
+        message:
+          'prod deploys to one account and region: pin both (account, region), so that synth checks the template that deploys',
+      });
+    }
     if (c.database.maxAllocatedStorageGiB < c.database.allocatedStorageGiB) {
       ctx.addIssue({
         code: 'custom',

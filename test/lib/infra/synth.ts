@@ -14,11 +14,17 @@ import { loadConfig, type EnvironmentConfig } from '../../../lib/infra/config';
 import { createRamPay, type RamPayApp } from '../../../lib/infra/stacks/rampay';
 import type { StackPart } from '../../../lib/infra/stacks/names';
 
+const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CDK_JSON_CONTEXT = (
-  JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'cdk.json'), 'utf8')) as {
+  JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')) as {
     context: Record<string, unknown>;
   }
 ).context;
+/** The context lookups the CLI keeps (the availability zones of pinned environments). */
+const CDK_CONTEXT_FILE = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.context.json'), 'utf8')) as Record<
+  string,
+  unknown
+>;
 
 export const PARTS: StackPart[] = ['network', 'data', 'messaging', 'api', 'services', 'observability'];
 
@@ -45,10 +51,13 @@ export function synthesize(
   const app = new App({
     outdir,
     // The feature flags of cdk.json, as the CLI passes them, so tests synthesize what `cdk synth` does.
-    context: { ...CDK_JSON_CONTEXT, ...options.context, 'aws:cdk:bundling-stacks': [] },
+    context: { ...CDK_JSON_CONTEXT, ...CDK_CONTEXT_FILE, ...options.context, 'aws:cdk:bundling-stacks': [] },
   });
   const config = options.config ?? loadConfig(envName);
-  const rampay = createRamPay(app, config, { env: options.env });
+  // As bin/rampay.ts: a pinned environment deploys to its account and region.
+  const pinned =
+    config.account || config.region ? { account: config.account, region: config.region } : undefined;
+  const rampay = createRamPay(app, config, { env: options.env ?? pinned });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const assembly = app.synth();
   const templates = Object.fromEntries(

@@ -4,6 +4,10 @@ import { consumerDefaults } from './shared';
 /** Production: Multi-AZ, deletion protection, data retained when a stack goes, long log retention. */
 export const prod: EnvironmentConfigInput = {
   name: 'prod',
+  // Pinned, so synth (and cdk-nag in CI) sees the template that deploys: replace with the production account.
+  // Its availability zones are in cdk.context.json.
+  account: '111111111111',
+  region: 'eu-west-1',
   network: { cidr: '10.30.0.0/16', maxAzs: 3, natGateways: 0, flowLogRetentionDays: 365 },
   database: {
     instanceType: 'r7g.large',

@@ -27,11 +27,20 @@ describe('environment config', () => {
     expect(config.name).toBe(name);
   });
 
-  it('has no account or region written into any environment: they come from the CLI unless set on purpose', () => {
+  it('pins prod to its account and region, and leaves the others to the CLI', () => {
     for (const name of ENVIRONMENT_NAMES) {
-      expect(loadConfig(name).account).toBeUndefined();
-      expect(loadConfig(name).region).toBeUndefined();
+      const config = loadConfig(name);
+      if (name === 'prod') {
+        expect(config.account).toMatch(/^\d{12}$/);
+        expect(config.region).toMatch(/^[a-z]{2}-[a-z]+-\d$/);
+      } else {
+        expect([config.account, config.region]).toEqual([undefined, undefined]);
+      }
     }
+    const { account: _account, ...unpinned } = ENVIRONMENTS.prod;
+    expect(problemOf(unpinned)).toMatch(/prod deploys to one account and region: pin both.*\n.*at account/);
+    const { region: _region, ...noRegion } = ENVIRONMENTS.prod;
+    expect(problemOf(noRegion)).toMatch(/prod deploys to one account and region: pin both.*\n.*at region/);
   });
 
   it('keeps prod safe and dev destroyable', () => {

@@ -72,9 +72,11 @@ describe.each(environments)('$config.name: first deployment', (env) => {
   it("gives the Cognito hosted domain the account's id, so the prefix is the account's own", () => {
     if (env.config.auth.kind !== 'cognito') return;
     const [domain] = ofType('AWS::Cognito::UserPoolDomain');
-    expect(domain?.resource.Properties?.Domain).toEqual({
-      'Fn::Join': ['', [`${env.config.auth.domainPrefix}-`, { Ref: 'AWS::AccountId' }]],
-    });
+    expect(domain?.resource.Properties?.Domain).toEqual(
+      env.config.account
+        ? `${env.config.auth.domainPrefix}-${env.config.account}`
+        : { 'Fn::Join': ['', [`${env.config.auth.domainPrefix}-`, { Ref: 'AWS::AccountId' }]] },
+    );
     const output = JSON.stringify(env.templates.api.toJSON().Outputs.TokenEndpoint.Value);
     expect(output).toContain(JSON.stringify({ Ref: domain!.id }));
     expect(output).toContain('oauth2/token');

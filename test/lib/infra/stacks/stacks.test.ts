@@ -6,7 +6,13 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { API_ROUTES } from '../../../../functions/api/routes';
 import { CONSUMER_NAMES, TOPIC_NAMES } from '../../../../functions/shared/events/topology';
 import { SCOPES } from '../../../../functions/shared/http/auth';
-import { ENVIRONMENT_NAMES, ENVIRONMENTS, loadConfig, parseConfig } from '../../../../lib/infra/config';
+import {
+  ENVIRONMENT_NAMES,
+  ENVIRONMENTS,
+  loadConfig,
+  parseConfig,
+  type EnvironmentConfig,
+} from '../../../../lib/infra/config';
 import { FUNCTIONS } from '../../../../lib/infra/config/functions';
 import { PARTS, resourcesOf, synthesize, type SynthesizedEnvironment } from '../synth';
 
@@ -59,18 +65,25 @@ function roleStatements(template: { toJSON(): unknown }, fn: FunctionResource): 
 
 const actionsOf = (statements: Statement[]) => statements.flatMap((s) => ([] as string[]).concat(s.Action));
 
-/** rds-db:connect's resource: the database user on the data stack's proxy, named by the proxy's resource id. */
-const PROXY_DATABASE_USER = {
+/**
+ * rds-db:connect's resource: the database user on the data stack's proxy, named by the proxy's resource id (with
+ * the account and region written out where the environment pins them).
+ */
+const proxyDatabaseUser = (config: EnvironmentConfig) => ({
   'Fn::Join': [
     '',
     [
-      'arn:',
-      { Ref: 'AWS::Partition' },
-      ':rds-db:',
-      { Ref: 'AWS::Region' },
-      ':',
-      { Ref: 'AWS::AccountId' },
-      ':dbuser:',
+      ...(config.account && config.region
+        ? [`arn:aws:rds-db:${config.region}:${config.account}:dbuser:`]
+        : [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':rds-db:',
+            { Ref: 'AWS::Region' },
+            ':',
+            { Ref: 'AWS::AccountId' },
+            ':dbuser:',
+          ]),
       {
         'Fn::Select': [
           6,
@@ -85,7 +98,7 @@ const PROXY_DATABASE_USER = {
       '/rampay_admin',
     ],
   ],
-};
+});
 
 describe.each(Object.keys(synthesized))('%s', (name) => {
   const { templates, validationReport, config } = synthesized[name]!;
@@ -139,7 +152,7 @@ describe.each(Object.keys(synthesized))('%s', (name) => {
         });
         expect({ id: fn.id, readsDatabaseSecret }).toEqual({ id: fn.id, readsDatabaseSecret: false });
         expect(connects).toEqual([
-          { Action: 'rds-db:connect', Effect: 'Allow', Resource: PROXY_DATABASE_USER },
+          { Action: 'rds-db:connect', Effect: 'Allow', Resource: proxyDatabaseUser(config) },
         ]);
       }
       // The database secret reaches no function's environment or policy but the migrator's.
