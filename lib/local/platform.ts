@@ -12,7 +12,7 @@ import { LocalJwtIssuer } from './jwt-issuer';
 import { startLocalMessaging, type LocalMessaging, type LocalSqsHandler } from './messaging';
 import { useSharedPublisher } from '../../functions/shared/outbox/publisher';
 import { relayPending } from '../../functions/shared/outbox/use-cases/publish-committed';
-import { pruneExpired } from '../../functions/housekeeping/use-cases/prune-expired';
+import { pruneExpired } from '../../functions/housekeeping';
 import { CONSUMER_NAMES, type ConsumerName } from '../../functions/shared/events/topology';
 import { logger } from '../../functions/shared/logger';
 
@@ -88,7 +88,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       path: '/local/queues',
       serve: async () => ({ status: 200, body: await messaging.describe() }),
     },
-    // The dashboard page at / and its data (analytics issue 7).
+    // The dashboard page at / and its data.
     ...(await import('./dashboard')).dashboardRoutes({ sql }),
   ];
   const { server, url } = await startHttpServer({ port: options.port ?? 3000, issuer, localRoutes });

@@ -24,7 +24,7 @@ import { computeFeatures, emptyBucket, FEATURE_COUNT, hourIndex } from '../../fu
 import { loadScoringSetup } from '../../functions/fraud/wiring';
 import { buildEvent } from '../../functions/shared/outbox/outbox';
 import type { EventPublisher } from '../../functions/shared/outbox/ports';
-import { snapshotOf } from '../../functions/payments/snapshot';
+import { snapshotOf } from '../../functions/domain/payment-snapshot';
 import { createSqsHandler } from '../../functions/shared/consumer/runtime';
 import { typed } from '../../functions/shared/db/typed';
 import { silentLogger } from '../functions/fraud/support';

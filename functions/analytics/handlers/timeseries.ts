@@ -3,7 +3,7 @@ import { parseQuery } from '../../shared/http/request';
 import { timeseriesQuerySchema } from '../schemas';
 import { merchantScope } from '../use-cases/scope';
 import { timeseries } from '../use-cases/timeseries';
-import { analyticsReader } from '../wiring';
+import { analyticsReader } from '../composition';
 
 export const handler = apiHandler('analytics:read', async ({ event, caller }) => {
   const query = parseQuery(event, timeseriesQuerySchema);

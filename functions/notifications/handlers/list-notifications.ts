@@ -1,10 +1,10 @@
+import { parsePaymentId } from '../../domain/payment-id';
 import { apiHandler } from '../../shared/http/api-handler';
+import { listResource } from '../../shared/http/pagination';
 import { parseQuery, pathParameter } from '../../shared/http/request';
-import { parsePaymentId } from '../../payments/payment-id';
-import { listResource } from '../../payments/resources';
+import { listNotificationsDeps } from '../composition';
 import { listNotificationsQuerySchema } from '../schemas';
 import { listNotifications } from '../use-cases/list-notifications';
-import { listNotificationsDeps } from '../read-wiring';
 
 export const handler = apiHandler('audit:read', async ({ event, caller }) => {
   const paymentId = parsePaymentId(pathParameter(event, 'id'));

@@ -1,14 +1,16 @@
+import { parsePaymentId } from '../../domain/payment-id';
+import { fraudAssessments } from '../../fraud';
 import { apiHandler } from '../../shared/http/api-handler';
 import { pathParameter } from '../../shared/http/request';
-import { parsePaymentId } from '../payment-id';
+import { paymentReads } from '../composition';
 import { paymentResource } from '../resources';
 import { getPayment } from '../use-cases/queries';
-import { paymentReads } from '../read-wiring';
 
 export const handler = apiHandler('payments:read', async ({ event, caller }) => {
   const paymentId = parsePaymentId(pathParameter(event, 'id'));
+  const [reads, assessments] = await Promise.all([paymentReads(), fraudAssessments()]);
   const { payment, refunds, assessment } = await getPayment(
-    await paymentReads(),
+    { ...reads, assessments },
     caller.merchantId,
     paymentId,
   );

@@ -1,6 +1,6 @@
 import { apiHandler } from '../../shared/http/api-handler';
 import { logger } from '../../shared/logger';
-import { paymentReads } from '../read-wiring';
+import { paymentReads } from '../composition';
 
 /** Liveness plus database reachability; a database that does not answer makes it a 503. */
 export const handler = apiHandler('public', async () => {

@@ -1,9 +1,9 @@
 import { apiHandler } from '../../shared/http/api-handler';
 import { parseQuery } from '../../shared/http/request';
-import { listResource } from '../resources';
+import { listResource } from '../../shared/http/pagination';
+import { paymentReads } from '../composition';
 import { listEventsQuerySchema } from '../schemas';
 import { listEvents } from '../use-cases/queries';
-import { paymentReads } from '../read-wiring';
 
 export const handler = apiHandler('payments:read', async ({ event, caller }) => {
   const query = parseQuery(event, listEventsQuerySchema);
