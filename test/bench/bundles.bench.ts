@@ -1,5 +1,5 @@
 /**
- * Bundle size and cold initialisation of every Lambda function (issue 4).
+ * Bundle size and cold initialisation of every Lambda function.
  *
  * Each function of the table (lib/infra/config/functions.ts, rows whose handler exists) plus the deploy-time migrator
  * is bundled twice with the esbuild settings NodejsFunction uses (lib/infra/config/bundling.ts): as deployed, with the
