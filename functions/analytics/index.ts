@@ -1,10 +1,10 @@
 /**
- * The analytics service's public face: what other services and programs may use. Everything else in
- * functions/analytics/ is private to it (checked by test/architecture/imports.test.ts).
+ * The analytics service's public face: its read use cases, its composition and its pruning. Everything else in
+ * functions/analytics/ is private to it (test/architecture/imports.test.ts checks that).
  */
-export type { AnalyticsReader } from './ports';
-export { analyticsReaderOn } from './composition';
-export { pruneAnalyticsFacts } from './use-cases/prune-facts';
+export type { AnalyticsReader, RollupWriter } from './ports';
+export type { Metric } from './schemas';
 export { summarize } from './use-cases/summary';
 export { timeseries } from './use-cases/timeseries';
-export type { Metric } from './schemas';
+export { analyticsReader, analyticsReaderOn, rollupWriter } from './composition';
+export { pruneAnalyticsFacts } from './use-cases/prune-facts';

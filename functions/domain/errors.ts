@@ -1,6 +1,7 @@
 /**
  * What a use case can refuse, in the domain's words. Use cases throw these; the HTTP edge alone turns them into
- * problem+json answers (functions/shared/http/problem.ts), and consumers treat anything thrown as a retry.
+ * problem+json answers (functions/shared/http/problem.ts), and consumers treat anything thrown as a retry. The
+ * message is the detail the caller reads: it says what to do instead.
  */
 
 /** One invalid input: where it is (e.g. `query.starting_after`) and what is wrong with it. */
@@ -11,67 +12,58 @@ export interface FieldError {
 
 /** Something the caller named does not exist, as far as this caller can tell. */
 export class NotFoundError extends Error {
-  constructor(readonly detail: string) {
-    super(detail);
-    this.name = 'NotFoundError';
-  }
-}
-
-/** The request is well formed but some of its inputs cannot be used. */
-export class InvalidInputError extends Error {
-  constructor(readonly errors: readonly FieldError[]) {
-    super(errors.map((e) => `${e.field}: ${e.message}`).join('; '));
-    this.name = 'InvalidInputError';
-  }
+  override name = 'NotFoundError';
 }
 
 /** The caller may not do this. */
 export class ForbiddenError extends Error {
-  constructor(readonly detail: string) {
-    super(detail);
-    this.name = 'ForbiddenError';
+  override name = 'ForbiddenError';
+}
+
+/** The request is well formed but some of its inputs cannot be used. */
+export class InvalidInputError extends Error {
+  override name = 'InvalidInputError';
+
+  constructor(readonly errors: readonly FieldError[]) {
+    super(errors.map((e) => `${e.field}: ${e.message}`).join('; '));
   }
 }
 
-/**
- * The request contradicts the current state (a final decision, a status that does not allow it). `slug` names
- * the rule; `facts` are what the caller needs to decide what to do instead.
- */
-export class ConflictError extends Error {
+/** A refusal by a named rule (`slug`), with the facts the caller needs to decide what to do instead. */
+abstract class RuleRefusal extends Error {
   constructor(
     readonly slug: string,
-    readonly detail: string,
+    detail: string,
     readonly facts: Record<string, unknown> = {},
   ) {
     super(detail);
-    this.name = 'ConflictError';
   }
+}
+
+/** The request contradicts the current state (a final decision, a status that does not allow it). */
+export class ConflictError extends RuleRefusal {
+  override name = 'ConflictError';
 }
 
 /** The request is valid and fits the state, but cannot be carried out as asked (e.g. more than remains). */
-export class UnprocessableError extends Error {
-  constructor(
-    readonly slug: string,
-    readonly detail: string,
-    readonly facts: Record<string, unknown> = {},
-  ) {
-    super(detail);
-    this.name = 'UnprocessableError';
-  }
+export class UnprocessableError extends RuleRefusal {
+  override name = 'UnprocessableError';
 }
 
 /** A payment changed between its read and its write (optimistic concurrency): reload it and retry. */
 export class ConcurrentUpdateError extends Error {
+  override name = 'ConcurrentUpdateError';
+
   constructor(paymentId: string) {
     super(`payment ${paymentId} was changed by someone else; reload it and retry`);
-    this.name = 'ConcurrentUpdateError';
   }
 }
 
 /** An Idempotency-Key already stored against another write of the same merchant. */
 export class DuplicateIdempotencyKeyError extends Error {
+  override name = 'DuplicateIdempotencyKeyError';
+
   constructor(readonly idempotencyKey: string) {
     super(`Idempotency-Key ${idempotencyKey} was already used`);
-    this.name = 'DuplicateIdempotencyKeyError';
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The housekeeping service's public face: what programs may use (the local platform prunes on a timer, as the
- * scheduled function does on AWS).
+ * The housekeeping service's public face: the pruning its scheduled function runs daily (and the local platform
+ * on a timer). Everything else in functions/housekeeping/ is private to it.
  */
 export { pruneExpired, RETENTION_DAYS, type PruneOutcome } from './use-cases/prune-expired';

@@ -59,12 +59,12 @@ export const problems = {
  */
 export function problemFor(error: unknown): Problem | undefined {
   if (error instanceof Problem) return error;
-  if (error instanceof NotFoundError) return problems.notFound(error.detail);
+  if (error instanceof NotFoundError) return problems.notFound(error.message);
   if (error instanceof InvalidInputError) return problems.validation(error.errors);
-  if (error instanceof ForbiddenError) return problems.forbidden(error.detail);
-  if (error instanceof ConflictError) return problems.conflict(error.slug, error.detail, error.facts);
+  if (error instanceof ForbiddenError) return problems.forbidden(error.message);
+  if (error instanceof ConflictError) return problems.conflict(error.slug, error.message, error.facts);
   if (error instanceof UnprocessableError)
-    return problems.unprocessable(error.slug, error.detail, error.facts);
+    return problems.unprocessable(error.slug, error.message, error.facts);
   return undefined;
 }
 
