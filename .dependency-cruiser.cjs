@@ -91,17 +91,17 @@ module.exports = {
     {
       name: 'infrastructure-reads-definitions-only',
       comment:
-        'The CDK app reads what the functions declare (the route list and route definitions, the event ' +
-        'topology, the scopes, the event types), never their code.',
+        'The CDK app reads what the functions declare: the API (the route list and its definitions), the ' +
+        'event topology, the scopes and the event types; never their code.',
       severity: 'error',
       from: { path: '^lib/infra/' },
       to: {
         path: '^functions/',
         pathNot: [
-          '^functions/api/routes\\.ts$',
+          '^functions/api/',
           '^functions/shared/http/(auth|routes?|route-definition)\\.ts$',
-          '^functions/shared/events/topology\\.ts$',
-          '^functions/domain/events\\.ts$',
+          '^functions/shared/events/',
+          '^functions/domain/(events|event-types)\\.ts$',
         ],
       },
     },
