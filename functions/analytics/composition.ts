@@ -1,6 +1,6 @@
 /**
  * The analytics service's composition: the consumer's rollup writer, and the read side built once per container
- * on the shared database client. The factories are marked pure, so a bundle leaves out what it does not use.
+ * on the shared database client. The factories are marked pure, so a bundle leaves out those it does not use.
  */
 import type { Sql } from '../shared/db/client';
 import { sharedSql } from '../shared/db/connection';

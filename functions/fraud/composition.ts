@@ -2,7 +2,8 @@
  * The fraud service's composition for its API and for payments' FraudAssessments port, each built once per
  * container (no model: these functions never load onnxruntime; the consumer's scoring setup is ./wiring.ts).
  * Readers and writers are built apart, so that a reading function's bundle carries no SNS publisher or outbox:
- * every factory here is marked pure, and esbuild leaves out those a handler does not call.
+ * each factory is marked pure and no module here acts on import (functions/package.json), so esbuild leaves out
+ * a factory its handler does not call, and what only it imports.
  */
 import type { FraudAssessments } from '../payments';
 import { sharedSql } from '../shared/db/connection';

@@ -14,8 +14,8 @@
  *   NOTIFICATION_LEASE_SECONDS   claim lease (default 60): above the function timeout, below the visibility timeout
  *   NOTIFICATION_TEMPLATES_DIR   the template files (bundles copy functions/notifications/templates there)
  * The audit log's reader (GET /payments/{id}/notifications) is built apart and needs none of it: its bundle
- * carries no SES or SNS client (the factories are marked pure, so esbuild leaves out those a handler does not
- * call).
+ * carries no SES or SNS client (each factory is marked pure and no module here acts on import, so esbuild leaves
+ * out a factory its handler does not call, and what only it imports).
  */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';

@@ -1,8 +1,8 @@
 /**
  * The payments service's composition: what its handlers (and other services, through ./index.ts) need, each
  * built once per container. Readers and writers are built apart, so that a reading function's bundle carries no
- * publisher, outbox or event schemas: every factory here is marked pure, and esbuild leaves out those a handler
- * does not call.
+ * publisher, outbox or event schemas: each factory is marked pure and no module here acts on import
+ * (functions/package.json), so esbuild leaves out a factory its handler does not call, and what only it imports.
  */
 import type { Queryable } from '../shared/db/client';
 import { sharedSql } from '../shared/db/connection';

@@ -10,8 +10,8 @@ export interface Memo<T> {
 }
 
 /**
- * `build`, memoised. Creating a memo does nothing (it is marked pure where it is created at module level, so a
- * bundle that never calls it leaves it and what it imports out).
+ * `build`, memoised. Creating a memo builds nothing: mark it pure (`@__PURE__`) where it is created at module
+ * level, so that a bundle that never calls it leaves it out, and what only `build` imports.
  */
 export function memo<T>(build: () => Promise<T>): Memo<T> {
   let value: Promise<T> | undefined;
