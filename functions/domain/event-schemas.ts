@@ -1,10 +1,11 @@
 /**
- * The zod schemas of the events (./events.ts): producers validate what they write to the outbox, consumers what
- * they receive. Kept apart from the event types and envelope interfaces so that code that only reads payments
- * loads no schema.
+ * The zod schemas of the events and the envelope types derived from them: producers validate what they write to
+ * the outbox, consumers what they receive. Code that only needs the types imports ./events.ts, which loads no
+ * schema. The domain declares itself free of side effects (./package.json), so a bundle that reaches this
+ * module without validating events (a reading function's, through its service's composition) leaves it out.
  */
 import * as z from 'zod';
-import { EVENT_TYPES, InvalidEventError, type AnyEventEnvelope, type EventType } from './events';
+import { EVENT_TYPES, InvalidEventError, type EventType } from './event-types';
 import { PAYMENT_STATUSES } from './payment-status';
 
 const customerSchema = z.object({
@@ -71,6 +72,19 @@ export const eventDataSchemas = {
 } satisfies Record<EventType, z.ZodType>;
 
 export type EventData<T extends EventType> = z.infer<(typeof eventDataSchemas)[T]>;
+
+export interface EventEnvelope<T extends EventType = EventType> {
+  id: string;
+  type: T;
+  version: 1;
+  occurredAt: string;
+  merchantId: string;
+  paymentId: string;
+  correlationId: string;
+  data: EventData<T>;
+}
+
+export type AnyEventEnvelope = { [T in EventType]: EventEnvelope<T> }[EventType];
 
 const envelopeBase = {
   id: z.string().min(1),

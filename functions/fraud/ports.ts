@@ -1,6 +1,6 @@
 import type { AnyEventEnvelope } from '../domain/events';
 import type { Payment } from '../domain/payment';
-import type { PaymentWriteSession } from '../payments/ports';
+import type { PaymentTransitions } from '../payments';
 import type { InboxEntry } from '../shared/consumer/inbox';
 import type { FraudAction, Thresholds } from './decision';
 import type { Bucket, FeatureName } from './features';
@@ -138,9 +138,9 @@ export interface FraudWriteSession {
   recordLabel(label: Label): Promise<{ becameFraud: boolean; stored: StoredLabel }>;
 }
 
-/** A write session on both services' tables in one transaction. */
+/** A write session on both services' tables in one transaction: payments' through payments' own port. */
 export interface FraudUnitOfWork {
-  payments: PaymentWriteSession;
+  payments: PaymentTransitions;
   fraud: FraudWriteSession;
 }
 

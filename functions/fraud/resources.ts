@@ -1,10 +1,10 @@
 import type { Payment } from '../domain/payment';
-import { paymentResource } from '../payments/resources';
+import { paymentResource, type PaymentFraudAssessment } from '../payments';
 import type { Assessment, ReviewItem, StoredLabel } from './ports';
 import { decisionsThatFit } from './review-rules';
 
-/** The API's view of an assessment (also shown on GET /payments/{id}). */
-export function assessmentResource(a: Assessment) {
+/** The API's view of an assessment (also shown on GET /payments/{id}, through payments' port). */
+export function assessmentResource(a: Assessment): PaymentFraudAssessment {
   return {
     object: 'fraud_assessment' as const,
     score: a.score,

@@ -2,7 +2,7 @@
  * Response schemas of the manual review API: only the OpenAPI document uses them (functions/api/openapi.ts).
  */
 import * as z from 'zod';
-import { paymentResourceSchema } from '../payments/response-schemas';
+import { paymentResourceSchema } from '../payments';
 import { REVIEW_DECISIONS } from './ports';
 
 export const reviewResourceSchema = z

@@ -1,7 +1,7 @@
 import { defineConsumer } from '../shared/consumer/consumer';
 import { PostgresDeliveryLedger } from './adapters/postgres-delivery-ledger';
 import { notify } from './use-cases/notify';
-import type { NotificationsRuntime } from './wiring';
+import type { NotificationsRuntime } from './composition';
 
 /**
  * The notifications consumer. The delivery ledger runs on the pool, outside the runtime's transaction, so that a

@@ -1,6 +1,9 @@
 import type { AnyEventEnvelope } from '../domain/events';
+import type { FraudAction } from '../domain/fraud-actions';
 import type { Payment, Refund } from '../domain/payment';
 import type { PaymentStatus } from '../domain/payment-status';
+
+export type { CommittedEventPublisher } from '../shared/outbox/ports';
 
 export interface PaymentFilter {
   status?: PaymentStatus;
@@ -24,15 +27,26 @@ export interface EventFeedFilter {
   paymentId?: string;
 }
 
-/** What a use case may do inside one transaction: the state change and its events commit together. */
-export interface PaymentWriteSession {
-  insertPayment(payment: Payment, idempotencyKey: string | undefined): Promise<void>;
+/**
+ * How another service changes payments (fraud's review decisions and fraud reports), inside a transaction it
+ * owns: lock the payment, store its next state (moved through the state machine by the caller) and a refund,
+ * and append the events, which commit with the change.
+ */
+export interface PaymentTransitions {
   /** The payment, locked until the transaction ends (concurrent writers queue behind it). */
   lockPayment(merchantId: string, paymentId: string): Promise<Payment | undefined>;
-  /** Stores `payment` if its stored version is still `payment.version - 1` (optimistic concurrency). */
+  /**
+   * Stores `payment` if its stored version is still `payment.version - 1` (optimistic concurrency); throws
+   * ConcurrentUpdateError otherwise.
+   */
   savePayment(payment: Payment): Promise<void>;
   insertRefund(refund: Refund, idempotencyKey: string | undefined): Promise<void>;
   appendEvents(events: readonly AnyEventEnvelope[]): Promise<void>;
+}
+
+/** What a use case may do inside one transaction: the state change and its events commit together. */
+export interface PaymentWriteSession extends PaymentTransitions {
+  insertPayment(payment: Payment, idempotencyKey: string | undefined): Promise<void>;
 }
 
 export interface PaymentReadStore {
@@ -61,7 +75,24 @@ export interface PaymentStore extends PaymentReadStore {
   ): Promise<void>;
 }
 
-/** Publishes events whose transaction has committed; failures are left to the outbox relay, never thrown. */
-export interface CommittedEventPublisher {
-  publishCommitted(events: readonly AnyEventEnvelope[]): Promise<void>;
+/** A payment's fraud assessment as a payment shows it (GET /payments/{id}). */
+export interface PaymentFraudAssessment {
+  object: 'fraud_assessment';
+  /** Calibrated risk score, 0-99. */
+  score: number;
+  probability: number;
+  modelVersion: string;
+  action: FraudAction;
+  /** false when the payment had left pending before it was scored. */
+  applied: boolean;
+  reasons: string[];
+  thresholds: { review: number; hold: number; decline: number };
+  features: Record<string, number>;
+  assessedAt: string;
+}
+
+/** The fraud service's answer about a payment, implemented by functions/fraud. */
+export interface FraudAssessments {
+  /** Undefined while the payment is not scored yet (or is not this merchant's). */
+  findAssessment(merchantId: string, paymentId: string): Promise<PaymentFraudAssessment | undefined>;
 }

@@ -1,8 +1,8 @@
 import { remainingRefundable, type Payment, type Refund } from '../domain/payment';
-import type { AssessmentResource } from '../fraud/assessments';
+import type { PaymentFraudAssessment } from './ports';
 
 /** The API's view of a payment (and of its refunds, when asked for one payment). */
-export function paymentResource(payment: Payment, refunds?: Refund[], assessment?: AssessmentResource) {
+export function paymentResource(payment: Payment, refunds?: Refund[], assessment?: PaymentFraudAssessment) {
   return {
     id: payment.id,
     object: 'payment' as const,
@@ -37,8 +37,4 @@ export function refundResource(refund: Refund) {
     ...(refund.reason === undefined ? {} : { reason: refund.reason }),
     createdAt: refund.createdAt,
   };
-}
-
-export function listResource<T>(items: T[], hasMore: boolean) {
-  return { object: 'list' as const, data: items, hasMore };
 }

@@ -3,7 +3,7 @@
  * handler constructs them at cold start. The import order keeps the document's component order.
  */
 import * as z from 'zod';
-import { assessmentResourceSchema } from '../fraud/assessment-schema';
+import { assessmentResourceSchema } from './assessment-schema';
 import { PAYMENT_STATUSES } from '../domain/payment-status';
 import { customerSchema, paymentMethodSchema } from './schemas';
 

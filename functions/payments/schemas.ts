@@ -134,5 +134,3 @@ export const listEventsQuerySchema = z
   })
   .strict();
 export type ListEventsQuery = z.infer<typeof listEventsQuerySchema>;
-
-export const paymentIdSchema = z.uuid({ error: 'is not a payment id' });

@@ -6,10 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PostgresAnalyticsReader } from '../../functions/analytics/adapters/postgres-analytics-store';
-import { summarize } from '../../functions/analytics/use-cases/summary';
-import { timeseries } from '../../functions/analytics/use-cases/timeseries';
-import type { Metric } from '../../functions/analytics/schemas';
+import { analyticsReaderOn, summarize, timeseries, type Metric } from '../../functions/analytics';
 import type { Sql } from '../../functions/shared/db/client';
 import type { LocalRoute } from './http-server';
 
@@ -29,7 +26,7 @@ export interface DashboardOptions {
 
 /** Everything the page shows, in one answer: the last 24 hours' summary, the last hour by minute, the last day by hour. */
 export async function dashboardData(options: DashboardOptions): Promise<Record<string, unknown>> {
-  const reader = new PostgresAnalyticsReader(options.sql);
+  const reader = analyticsReaderOn(options.sql);
   const merchant = options.merchantId ?? DEV_MERCHANT;
   const now = options.now?.() ?? new Date();
   const hourAgo = new Date(now.getTime() - 3_600_000).toISOString();

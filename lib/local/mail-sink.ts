@@ -4,8 +4,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { SinkMessage } from '../../functions/notifications/adapters/file-sink-notifier';
-import { resetNotificationsRuntime } from '../../functions/notifications/wiring';
+import { resetNotificationsRuntime, type SinkMessage } from '../../functions/notifications';
 import type { LocalRoute } from './http-server';
 
 export type { SinkMessage };

@@ -12,7 +12,7 @@ import { LocalJwtIssuer } from './jwt-issuer';
 import { startLocalMessaging, type LocalMessaging, type LocalSqsHandler } from './messaging';
 import { useSharedPublisher } from '../../functions/shared/outbox/publisher';
 import { relayPending } from '../../functions/shared/outbox/use-cases/publish-committed';
-import { pruneExpired } from '../../functions/housekeeping/use-cases/prune-expired';
+import { pruneExpired } from '../../functions/housekeeping';
 import { CONSUMER_NAMES, type ConsumerName } from '../../functions/shared/events/topology';
 import { logger } from '../../functions/shared/logger';
 

@@ -24,7 +24,7 @@ import { computeFeatures, emptyBucket, FEATURE_COUNT, hourIndex } from '../../fu
 import { loadScoringSetup } from '../../functions/fraud/wiring';
 import { buildEvent } from '../../functions/shared/outbox/outbox';
 import type { EventPublisher } from '../../functions/shared/outbox/ports';
-import { snapshotOf } from '../../functions/payments/snapshot';
+import { snapshotOf } from '../../functions/domain/payment-snapshot';
 import { createSqsHandler } from '../../functions/shared/consumer/runtime';
 import { typed } from '../../functions/shared/db/typed';
 import { silentLogger } from '../functions/fraud/support';
@@ -156,8 +156,8 @@ export default async function main(): Promise<Record<string, unknown>> {
     }
 
     // Publication is measured by the backbone benchmark; here SNS answers at once (and, as SNS, keeps nothing).
-    // The runtime publishes right after its commit: when the call comes, the assessment is done and durable (what
-    // the issue's "whole assessment" names); the published mark that follows is the outbox's bookkeeping.
+    // The runtime publishes right after its commit: when the call comes, the assessment is done and durable (the
+    // whole assessment); the published mark that follows is the outbox's bookkeeping.
     let committedAt = 0;
     const publisher: EventPublisher = {
       publish: async (published) => {

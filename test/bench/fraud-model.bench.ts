@@ -4,7 +4,7 @@
  * The cold load is measured in fresh Node processes (the median of COLD_LOADS), as a new Lambda container loads
  * it: in this process, whatever ran before (another benchmark in the same `npm run bench`) may have warmed
  * onnxruntime's native library already, and a load here is then a warm reload.
- * Targets (issue 5): inference p50 < 50 µs, cold model load < 100 ms.
+ * Targets: inference p50 < 50 µs, cold model load < 100 ms.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';

@@ -20,7 +20,7 @@ import { PostgresDeliveryLedger } from '../../functions/notifications/adapters/p
 import { createNotificationsConsumer } from '../../functions/notifications/consumer';
 import type { DeliveryRecord, Notifier } from '../../functions/notifications/ports';
 import { TemplateSet } from '../../functions/notifications/templates';
-import type { NotificationsRuntime } from '../../functions/notifications/wiring';
+import type { NotificationsRuntime } from '../../functions/notifications/composition';
 import { defineConsumer } from '../../functions/shared/consumer/consumer';
 import { createSqsHandler, type SqsBatchHandler } from '../../functions/shared/consumer/runtime';
 import { createSql, type Sql } from '../../functions/shared/db/client';

@@ -4,7 +4,7 @@ import { parseQuery } from '../../shared/http/request';
 import { summaryQuerySchema } from '../schemas';
 import { merchantScope } from '../use-cases/scope';
 import { summarize } from '../use-cases/summary';
-import { analyticsReader } from '../wiring';
+import { analyticsReader } from '../composition';
 
 export const route = defineRoute({
   name: 'AnalyticsSummary',

@@ -4,7 +4,7 @@ import { parseQuery } from '../../shared/http/request';
 import { timeseriesQuerySchema } from '../schemas';
 import { merchantScope } from '../use-cases/scope';
 import { timeseries } from '../use-cases/timeseries';
-import { analyticsReader } from '../wiring';
+import { analyticsReader } from '../composition';
 
 export const route = defineRoute({
   name: 'AnalyticsTimeseries',

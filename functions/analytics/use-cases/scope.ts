@@ -1,14 +1,16 @@
-import type { Caller } from '../../shared/http/auth';
-import { problems } from '../../shared/http/problem';
+import { ForbiddenError, InvalidInputError } from '../../domain/errors';
 import type { MerchantScope } from '../ports';
 
 export const ADMIN_SCOPE = 'analytics:admin';
 
 /** Whose analytics the caller may read: its own, or (analytics:admin) any merchant's or every merchant's. */
-export function merchantScope(caller: Caller, requested: string | undefined): MerchantScope {
+export function merchantScope(
+  caller: { merchantId: string; scopes: ReadonlySet<string> },
+  requested: string | undefined,
+): MerchantScope {
   if (requested === undefined || requested === caller.merchantId) return caller.merchantId;
   if (!caller.scopes.has(ADMIN_SCOPE)) {
-    throw problems.forbidden(
+    throw new ForbiddenError(
       `merchant: reading another merchant's analytics (or *) needs the ${ADMIN_SCOPE} scope`,
     );
   }
@@ -22,6 +24,6 @@ export function resolveRange(
 ): { from: Date; to: Date } {
   const to = query.to ? new Date(query.to) : now;
   const from = query.from ? new Date(query.from) : new Date(to.getTime() - defaultMs);
-  if (from >= to) throw problems.validation([{ field: 'query.from', message: 'must be before to' }]);
+  if (from >= to) throw new InvalidInputError([{ field: 'query.from', message: 'must be before to' }]);
   return { from, to };
 }

@@ -1,4 +1,4 @@
-import { problems } from '../../shared/http/problem';
+import { InvalidInputError } from '../../domain/errors';
 import { quantile } from '../histogram';
 import type { AnalyticsReader, MerchantScope, SeriesPoint } from '../ports';
 import { GRAIN_MS, periodStart, zeroCounters, type Counters, type Grain } from '../rollup';
@@ -57,7 +57,7 @@ export async function timeseries(
   const to = new Date(Math.ceil(range.to.getTime() / GRAIN_MS[grain]) * GRAIN_MS[grain]);
   const count = (to.getTime() - from.getTime()) / GRAIN_MS[grain];
   if (count > MAX_POINTS) {
-    throw problems.validation([
+    throw new InvalidInputError([
       {
         field: 'query.interval',
         message: `${query.interval} over this range is ${count} points; at most ${MAX_POINTS}: choose a coarser interval or a shorter range`,

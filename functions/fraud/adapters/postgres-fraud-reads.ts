@@ -4,7 +4,7 @@
  */
 import type { FraudAction, Thresholds } from '../decision';
 import type { FeatureName } from '../features';
-import { toPayment } from '../../payments/adapters/postgres-payment-reads';
+import { toPayment, type PaymentRow } from '../../payments';
 import type { Sql } from '../../shared/db/client';
 import type {
   Assessment,
@@ -15,8 +15,6 @@ import type {
   ReviewKind,
   ShadowOpinion,
 } from '../ports';
-
-type PaymentRow = Parameters<typeof toPayment>[0];
 
 export interface AssessmentRow {
   payment_id: string;

@@ -1,8 +1,8 @@
 import type { AnyEventEnvelope } from '../../domain/events';
 import type { Payment } from '../../domain/payment';
 import { eventsParameter, writerLease } from '../../shared/outbox/outbox';
-import { toPayment } from '../../payments/adapters/postgres-payment-reads';
-import { ConcurrentUpdateError } from '../../payments/adapters/postgres-payment-store';
+import { toPayment } from '../../payments';
+import { ConcurrentUpdateError } from '../../domain/errors';
 import { inboxEntryJson, type InboxEntry } from '../../shared/consumer/inbox';
 import type { Queryable, Sql } from '../../shared/db/client';
 import { typed } from '../../shared/db/typed';

@@ -3,9 +3,9 @@ import { apiHandler } from '../../shared/http/api-handler';
 import { defineRoute } from '../../shared/http/route';
 import { parseBody, pathParameter } from '../../shared/http/request';
 import { idempotentOperation, type IdempotentInput } from '../../shared/idempotency/idempotent-operation';
-import { idempotencyKeyOf } from '../../payments/idempotency-key';
-import { parsePaymentId } from '../../payments/payment-id';
-import { reviewDeps } from '../review-wiring';
+import { parsePaymentId } from '../../domain/payment-id';
+import { idempotencyKeyOf } from '../../shared/http/idempotency-key';
+import { reviewDeps } from '../composition';
 import { decideReviewRequestSchema, type DecideReviewRequest } from '../schemas';
 import { decideReview } from '../use-cases/reviews';
 

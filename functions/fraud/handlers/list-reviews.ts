@@ -1,8 +1,8 @@
 import { apiHandler } from '../../shared/http/api-handler';
 import { defineRoute } from '../../shared/http/route';
 import { parseQuery } from '../../shared/http/request';
-import { listResource } from '../../payments/resources';
-import { reviewReads } from '../review-read-wiring';
+import { listResource } from '../../shared/http/pagination';
+import { reviewReads } from '../composition';
 import { listReviewsQuerySchema } from '../schemas';
 import { listReviews } from '../use-cases/reviews';
 

@@ -1,10 +1,10 @@
+import { NotFoundError } from '../../domain/errors';
+import { parsePaymentId } from '../../domain/payment-id';
 import { apiHandler } from '../../shared/http/api-handler';
 import { defineRoute } from '../../shared/http/route';
-import { problems } from '../../shared/http/problem';
 import { parseBody, pathParameter } from '../../shared/http/request';
-import { parsePaymentId } from '../../payments/payment-id';
+import { fraudReportDeps } from '../composition';
 import { fraudLabelResource } from '../resources';
-import { fraudReportDeps } from '../fraud-report-wiring';
 import { reportFraudRequestSchema } from '../schemas';
 import { reportFraud } from '../use-cases/report-fraud';
 
@@ -32,7 +32,7 @@ export const handler = apiHandler(route, async ({ event, caller }) => {
   const label = await deps.transaction((uow) =>
     reportFraud(uow, { merchantId: caller.merchantId, paymentId, at: deps.now().toISOString() }),
   );
-  if (!label) throw problems.notFound(`no payment ${paymentId}`);
+  if (!label) throw new NotFoundError(`no payment ${paymentId}`);
   if (!label.fraud) throw new Error(`payment ${paymentId} was reported fraud but its label is not`);
   return { status: 200, body: fraudLabelResource({ ...label, fraud: true }) };
 });

@@ -1,7 +1,7 @@
 import type { AnyEventEnvelope, EventEnvelope } from '../../domain/events';
 import type { Payment } from '../../domain/payment';
 import { assertTransition } from '../../domain/payment-status';
-import { snapshotOf } from '../../payments/snapshot';
+import { snapshotOf } from '../../domain/payment-snapshot';
 import type { ConsumerContext } from '../../shared/consumer/consumer';
 import type { RecordLogger } from '../../shared/consumer/record-logger';
 import { actionFor, STATUS_AFTER, type FraudAction, type Thresholds } from '../decision';

@@ -2,10 +2,10 @@ import type { AnyEventEnvelope } from '../../domain/events';
 import { newId } from '../../domain/ids';
 import { remainingRefundable, type Payment, type Refund } from '../../domain/payment';
 import { assertTransition, statusAfterRefund, type PaymentStatus } from '../../domain/payment-status';
+import { snapshotOf } from '../../domain/payment-snapshot';
+import { ConflictError, InvalidInputError, NotFoundError } from '../../domain/errors';
 import { buildEvent } from '../../shared/outbox/outbox';
-import type { CommittedEventPublisher } from '../../payments/ports';
-import { snapshotOf } from '../../payments/snapshot';
-import { problems } from '../../shared/http/problem';
+import type { CommittedEventPublisher } from '../../shared/outbox/ports';
 import type { FraudReadStore, FraudUnitOfWork, ReviewDecision, ReviewItem } from '../ports';
 import { reviewResource, type ReviewResource } from '../resources';
 import { decisionsThatFit, isFraudDecision } from '../review-rules';
@@ -30,7 +30,7 @@ export async function listReviews(
     ...(query.starting_after ? { startingAfter: query.starting_after } : {}),
   });
   if (page === 'unknown-cursor') {
-    throw problems.validation([
+    throw new InvalidInputError([
       {
         field: 'query.starting_after',
         message: `no review of payment ${query.starting_after} to continue after`,
@@ -67,9 +67,9 @@ export async function decideReview(deps: ReviewDeps, command: DecideReviewComman
   const { item, payment, events } = await deps.transaction(async (uow) => {
     const current = await uow.payments.lockPayment(merchantId, paymentId);
     const open = current ? await uow.fraud.lockReview(merchantId, paymentId) : undefined;
-    if (!current || !open) throw problems.notFound(`no review for payment ${paymentId}`);
+    if (!current || !open) throw new NotFoundError(`no review for payment ${paymentId}`);
     if (open.decision !== undefined) {
-      throw problems.conflict(
+      throw new ConflictError(
         'review-already-decided',
         `the review of payment ${paymentId} was decided already (${open.decision} by ${open.reviewer} at ` +
           `${open.decidedAt}); a decision is final`,
@@ -78,7 +78,7 @@ export async function decideReview(deps: ReviewDeps, command: DecideReviewComman
     }
     const fits = decisionsThatFit(current.status);
     if (!fits.includes(decision)) {
-      throw problems.conflict(
+      throw new ConflictError(
         'review-decision-does-not-fit',
         `payment ${paymentId} is ${current.status}: ${decision} does not fit; ` +
           (fits.length > 0 ? `the decisions that fit are ${fits.join(' and ')}` : 'no decision fits'),

@@ -1,6 +1,5 @@
-import { PostgresRollupWriter } from '../../analytics/adapters/postgres-analytics-store';
-import { pruneFeatureStore } from '../../fraud/adapters/postgres-fraud-store';
-import { BUCKET_RETENTION_HOURS, hourIndex } from '../../fraud/features';
+import { pruneAnalyticsFacts } from '../../analytics';
+import { pruneExpiredFeatures } from '../../fraud';
 import { pruneInbox } from '../../shared/consumer';
 import type { Sql } from '../../shared/db/client';
 import { pruneIdempotencyRecords } from '../../shared/idempotency/postgres-persistence-layer';
@@ -26,8 +25,8 @@ export async function pruneExpired(sql: Sql, now: Date): Promise<PruneOutcome> {
   const daysAgo = (days: number) => new Date(now.getTime() - days * DAY_MS);
   return {
     consumerInbox: await pruneInbox(sql, daysAgo(RETENTION_DAYS.consumerInbox)),
-    analyticsFacts: await new PostgresRollupWriter().pruneFacts(sql, daysAgo(RETENTION_DAYS.analyticsFacts)),
-    featureBuckets: await pruneFeatureStore(sql, hourIndex(now.getTime()) - BUCKET_RETENTION_HOURS),
+    analyticsFacts: await pruneAnalyticsFacts(sql, daysAgo(RETENTION_DAYS.analyticsFacts)),
+    featureBuckets: await pruneExpiredFeatures(sql, now),
     idempotencyRecords: await pruneIdempotencyRecords(sql, now),
   };
 }

@@ -1,11 +1,11 @@
+import { parsePaymentId } from '../../domain/payment-id';
 import { apiHandler } from '../../shared/http/api-handler';
+import { listResource } from '../../shared/http/pagination';
 import { defineRoute } from '../../shared/http/route';
 import { parseQuery, pathParameter } from '../../shared/http/request';
-import { parsePaymentId } from '../../payments/payment-id';
-import { listResource } from '../../payments/resources';
+import { listNotificationsDeps } from '../composition';
 import { listNotificationsQuerySchema } from '../schemas';
 import { listNotifications } from '../use-cases/list-notifications';
-import { listNotificationsDeps } from '../read-wiring';
 
 export const route = defineRoute({
   name: 'ListNotifications',

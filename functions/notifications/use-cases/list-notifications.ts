@@ -1,5 +1,5 @@
 import type { Payment } from '../../domain/payment';
-import { problems } from '../../shared/http/problem';
+import { NotFoundError } from '../../domain/errors';
 import type { NotificationAuditEntry, NotificationLog } from '../ports';
 import type { NotificationResource } from '../response-schemas';
 import type { ListNotificationsQuery } from '../schemas';
@@ -41,7 +41,7 @@ export async function listNotifications(
   query: ListNotificationsQuery,
 ): Promise<{ items: NotificationResource[]; hasMore: boolean }> {
   if (!(await deps.payments.findPayment(merchantId, paymentId))) {
-    throw problems.notFound(`no payment ${paymentId}`);
+    throw new NotFoundError(`no payment ${paymentId}`);
   }
   const page = await deps.log.list(merchantId, paymentId, {
     limit: query.limit,

@@ -1,23 +1,10 @@
+import { ConcurrentUpdateError, DuplicateIdempotencyKeyError } from '../../domain/errors';
 import type { AnyEventEnvelope } from '../../domain/events';
 import type { Payment, Refund } from '../../domain/payment';
 import { appendEvents, eventsParameter, writerLease } from '../../shared/outbox/outbox';
 import type { Queryable } from '../../shared/db/client';
 import type { PaymentStore, PaymentWriteSession } from '../ports';
 import { PostgresPaymentReads, toPayment, type PaymentRow } from './postgres-payment-reads';
-
-export class ConcurrentUpdateError extends Error {
-  constructor(paymentId: string) {
-    super(`payment ${paymentId} was changed by someone else; reload it and retry`);
-    this.name = 'ConcurrentUpdateError';
-  }
-}
-
-export class DuplicateIdempotencyKeyError extends Error {
-  constructor(readonly idempotencyKey: string) {
-    super(`Idempotency-Key ${idempotencyKey} was already used`);
-    this.name = 'DuplicateIdempotencyKeyError';
-  }
-}
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -127,7 +114,7 @@ export class PostgresPaymentStore extends PostgresPaymentReads implements Paymen
     );
   }
 
-  /** A write session on an outer transaction (e.g. a consumer's), for services that change payments. */
+  /** A write session on an outer transaction (another service's), for services that change payments. */
   static session(tx: Queryable): PaymentWriteSession {
     return new PostgresWriteSession(tx);
   }

@@ -3,11 +3,11 @@ import { apiHandler } from '../../shared/http/api-handler';
 import { defineRoute } from '../../shared/http/route';
 import { parseBody } from '../../shared/http/request';
 import { idempotentOperation, type IdempotentInput } from '../../shared/idempotency/idempotent-operation';
-import { idempotencyKeyOf } from '../idempotency-key';
+import { idempotencyKeyOf } from '../../shared/http/idempotency-key';
+import { paymentsDeps } from '../composition';
 import { paymentResource } from '../resources';
 import { createPaymentRequestSchema, type CreatePaymentRequest } from '../schemas';
 import { createPayment } from '../use-cases/create-payment';
-import { paymentsDeps } from '../wiring';
 
 const createOnce = idempotentOperation(
   'create-payment',

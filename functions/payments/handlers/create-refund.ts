@@ -3,12 +3,12 @@ import { apiHandler } from '../../shared/http/api-handler';
 import { defineRoute } from '../../shared/http/route';
 import { parseBody, pathParameter } from '../../shared/http/request';
 import { idempotentOperation, type IdempotentInput } from '../../shared/idempotency/idempotent-operation';
-import { idempotencyKeyOf } from '../idempotency-key';
+import { parsePaymentId } from '../../domain/payment-id';
+import { idempotencyKeyOf } from '../../shared/http/idempotency-key';
+import { paymentsDeps } from '../composition';
 import { paymentResource, refundResource } from '../resources';
 import { createRefundRequestSchema, type CreateRefundRequest } from '../schemas';
 import { refundPayment } from '../use-cases/refund-payment';
-import { parsePaymentId } from '../payment-id';
-import { paymentsDeps } from '../wiring';
 
 const refundOnce = idempotentOperation(
   'create-refund',

@@ -1,10 +1,11 @@
+import { parsePaymentId } from '../../domain/payment-id';
+import { fraudAssessments } from '../../fraud';
 import { apiHandler } from '../../shared/http/api-handler';
 import { defineRoute } from '../../shared/http/route';
 import { pathParameter } from '../../shared/http/request';
-import { parsePaymentId } from '../payment-id';
+import { paymentReads } from '../composition';
 import { paymentResource } from '../resources';
 import { getPayment } from '../use-cases/queries';
-import { paymentReads } from '../read-wiring';
 
 export const route = defineRoute({
   name: 'GetPayment',
@@ -18,8 +19,9 @@ export const route = defineRoute({
 
 export const handler = apiHandler(route, async ({ event, caller }) => {
   const paymentId = parsePaymentId(pathParameter(event, 'id'));
+  const [reads, assessments] = await Promise.all([paymentReads(), fraudAssessments()]);
   const { payment, refunds, assessment } = await getPayment(
-    await paymentReads(),
+    { ...reads, assessments },
     caller.merchantId,
     paymentId,
   );

@@ -1,7 +1,7 @@
 import { apiHandler } from '../../shared/http/api-handler';
 import { defineRoute } from '../../shared/http/route';
 import { logger } from '../../shared/logger';
-import { paymentReads } from '../read-wiring';
+import { paymentReads } from '../composition';
 
 export const route = defineRoute({
   name: 'Health',

@@ -1,10 +1,10 @@
 import { apiHandler } from '../../shared/http/api-handler';
 import { defineRoute } from '../../shared/http/route';
 import { parseQuery } from '../../shared/http/request';
-import { listResource } from '../resources';
+import { listResource } from '../../shared/http/pagination';
+import { paymentReads } from '../composition';
 import { listEventsQuerySchema } from '../schemas';
 import { listEvents } from '../use-cases/queries';
-import { paymentReads } from '../read-wiring';
 
 export const route = defineRoute({
   name: 'ListEvents',

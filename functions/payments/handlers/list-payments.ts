@@ -1,10 +1,11 @@
 import { apiHandler } from '../../shared/http/api-handler';
 import { defineRoute } from '../../shared/http/route';
 import { parseQuery } from '../../shared/http/request';
-import { listResource, paymentResource } from '../resources';
+import { listResource } from '../../shared/http/pagination';
+import { paymentReads } from '../composition';
+import { paymentResource } from '../resources';
 import { listPaymentsQuerySchema } from '../schemas';
 import { listPayments } from '../use-cases/queries';
-import { paymentReads } from '../read-wiring';
 
 export const route = defineRoute({
   name: 'ListPayments',

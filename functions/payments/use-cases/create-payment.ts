@@ -1,9 +1,8 @@
 import { newId } from '../../domain/ids';
 import type { Payment } from '../../domain/payment';
-import { snapshotOf } from '../snapshot';
+import { snapshotOf } from '../../domain/payment-snapshot';
+import { ConflictError, DuplicateIdempotencyKeyError } from '../../domain/errors';
 import { buildEvent } from '../../shared/outbox/outbox';
-import { problems } from '../../shared/http/problem';
-import { DuplicateIdempotencyKeyError } from '../adapters/postgres-payment-store';
 import type { CreatePaymentRequest } from '../schemas';
 import type { PaymentsDeps } from './deps';
 
@@ -44,7 +43,7 @@ export async function createPayment(deps: PaymentsDeps, command: CreatePaymentCo
     await deps.store.insertPaymentWithEvents(payment, command.idempotencyKey, [created]);
   } catch (error) {
     if (error instanceof DuplicateIdempotencyKeyError) {
-      throw problems.conflict(
+      throw new ConflictError(
         'idempotency-key-used',
         `Idempotency-Key ${command.idempotencyKey} already created a payment whose stored result has expired; ` +
           'use a new key for a new payment, or look the payment up with GET /payments',

@@ -1,5 +1,4 @@
-import type { AssessmentResource } from '../../fraud/assessments';
-import type { CommittedEventPublisher, PaymentReadStore, PaymentStore } from '../ports';
+import type { CommittedEventPublisher, FraudAssessments, PaymentReadStore, PaymentStore } from '../ports';
 
 export interface PaymentsDeps {
   store: PaymentStore;
@@ -9,6 +8,6 @@ export interface PaymentsDeps {
 
 export interface PaymentReads {
   store: PaymentReadStore;
-  /** The payment's fraud assessment (functions/fraud's read port); undefined until it is scored. */
-  findAssessment?(merchantId: string, paymentId: string): Promise<AssessmentResource | undefined>;
+  /** The payments' fraud assessments (implemented by functions/fraud); without it, none is shown. */
+  assessments?: FraudAssessments;
 }

@@ -1,8 +1,7 @@
 import type { Payment, Refund } from '../../domain/payment';
-import type { AssessmentResource } from '../../fraud/assessments';
 import type { AnyEventEnvelope } from '../../domain/events';
-import { problems } from '../../shared/http/problem';
-import type { PageOf } from '../ports';
+import { InvalidInputError, NotFoundError } from '../../domain/errors';
+import type { PageOf, PaymentFraudAssessment } from '../ports';
 import type { ListEventsQuery, ListPaymentsQuery } from '../schemas';
 import type { PaymentReads } from './deps';
 
@@ -11,12 +10,12 @@ export async function getPayment(
   deps: PaymentReads,
   merchantId: string,
   paymentId: string,
-): Promise<{ payment: Payment; refunds: Refund[]; assessment: AssessmentResource | undefined }> {
+): Promise<{ payment: Payment; refunds: Refund[]; assessment: PaymentFraudAssessment | undefined }> {
   const payment = await deps.store.findPayment(merchantId, paymentId);
-  if (!payment) throw problems.notFound(`no payment ${paymentId}`);
+  if (!payment) throw new NotFoundError(`no payment ${paymentId}`);
   const [refunds, assessment] = await Promise.all([
     deps.store.listRefunds(merchantId, paymentId),
-    deps.findAssessment?.(merchantId, paymentId),
+    deps.assessments?.findAssessment(merchantId, paymentId),
   ]);
   return { payment, refunds, assessment };
 }
@@ -37,7 +36,7 @@ export async function listPayments(
     { limit: query.limit, ...(query.starting_after ? { startingAfter: query.starting_after } : {}) },
   );
   if (page === 'unknown-cursor') {
-    throw problems.validation([
+    throw new InvalidInputError([
       { field: 'query.starting_after', message: `no payment ${query.starting_after} to continue after` },
     ]);
   }
@@ -58,7 +57,7 @@ export async function listEvents(
     { limit: query.limit, ...(query.starting_after ? { startingAfter: query.starting_after } : {}) },
   );
   if (page === 'unknown-cursor') {
-    throw problems.validation([
+    throw new InvalidInputError([
       { field: 'query.starting_after', message: `no event ${query.starting_after} to continue after` },
     ]);
   }

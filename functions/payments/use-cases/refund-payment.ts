@@ -2,10 +2,14 @@ import { newId } from '../../domain/ids';
 import { formatMinor } from '../../domain/money';
 import { remainingRefundable, type Payment, type Refund } from '../../domain/payment';
 import { REFUNDABLE_STATUSES, statusAfterRefund } from '../../domain/payment-status';
+import {
+  ConflictError,
+  DuplicateIdempotencyKeyError,
+  NotFoundError,
+  UnprocessableError,
+} from '../../domain/errors';
+import { snapshotOf } from '../../domain/payment-snapshot';
 import { buildEvent } from '../../shared/outbox/outbox';
-import { problems } from '../../shared/http/problem';
-import { DuplicateIdempotencyKeyError } from '../adapters/postgres-payment-store';
-import { snapshotOf } from '../snapshot';
 import type { CreateRefundRequest } from '../schemas';
 import type { PaymentsDeps } from './deps';
 
@@ -29,9 +33,9 @@ export async function refundPayment(
   try {
     const { payment, refund, event } = await deps.store.transaction(async (tx) => {
       const current = await tx.lockPayment(command.merchantId, command.paymentId);
-      if (!current) throw problems.notFound(`no payment ${command.paymentId}`);
+      if (!current) throw new NotFoundError(`no payment ${command.paymentId}`);
       if (!REFUNDABLE_STATUSES.includes(current.status)) {
-        throw problems.conflict(
+        throw new ConflictError(
           'payment-not-refundable',
           `payment ${current.id} is ${current.status}; only ${REFUNDABLE_STATUSES.join(', ')} payments can be refunded`,
           { paymentStatus: current.status },
@@ -40,7 +44,7 @@ export async function refundPayment(
       const remaining = remainingRefundable(current);
       const amount = command.request.amount ?? remaining;
       if (amount > remaining) {
-        throw problems.unprocessable(
+        throw new UnprocessableError(
           'refund-exceeds-remaining',
           `a refund of ${formatMinor(amount, current.currency)} exceeds what remains refundable on payment ` +
             `${current.id}: ${formatMinor(remaining, current.currency)} (${remaining} minor units)`,
@@ -87,7 +91,7 @@ export async function refundPayment(
     return { payment, refund };
   } catch (error) {
     if (error instanceof DuplicateIdempotencyKeyError) {
-      throw problems.conflict(
+      throw new ConflictError(
         'idempotency-key-used',
         `Idempotency-Key ${command.idempotencyKey} was already used for a refund whose stored result has expired; ` +
           'use a new key for a new refund',

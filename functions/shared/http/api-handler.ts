@@ -7,7 +7,7 @@ import type {
 import { logger } from '../logger';
 import { authorize, type Caller } from './auth';
 import { header } from './request';
-import { Problem, problemResponse } from './problem';
+import { Problem, problemFor, problemResponse } from './problem';
 import type { RouteDefinition } from './route';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -50,7 +50,7 @@ export function apiHandler(
     })
     .onError((request) => {
       const correlationId = correlationIdOf(request.event);
-      const error = request.error;
+      const error = problemFor(request.error) ?? request.error;
       const problem =
         error instanceof Problem
           ? error

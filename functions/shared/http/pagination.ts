@@ -14,3 +14,8 @@ export function pageLimit(defaultSize = 20) {
 export function cursorId(what: string) {
   return z.uuid({ error: `must be the id of a ${what} from a previous page` });
 }
+
+/** A page of a list endpoint's answer. */
+export function listResource<T>(items: T[], hasMore: boolean) {
+  return { object: 'list' as const, data: items, hasMore };
+}

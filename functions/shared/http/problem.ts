@@ -1,9 +1,14 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import {
+  ConflictError,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  UnprocessableError,
+  type FieldError,
+} from '../../domain/errors';
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
+export type { FieldError } from '../../domain/errors';
 
 /**
  * An RFC 9457 problem. Throw one anywhere below a handler; the HTTP plumbing turns it into
@@ -27,7 +32,7 @@ export class Problem extends Error {
 }
 
 export const problems = {
-  validation: (errors: FieldError[]) =>
+  validation: (errors: readonly FieldError[]) =>
     new Problem(
       400,
       'validation-error',
@@ -47,6 +52,21 @@ export const problems = {
   unsupportedMediaType: (detail: string) =>
     new Problem(415, 'unsupported-media-type', 'Unsupported media type', detail),
 };
+
+/**
+ * The problem a domain error (functions/domain/errors.ts) answers as, or a Problem as it is; undefined for
+ * anything else (an unexpected error: the caller answers 500 and logs it).
+ */
+export function problemFor(error: unknown): Problem | undefined {
+  if (error instanceof Problem) return error;
+  if (error instanceof NotFoundError) return problems.notFound(error.message);
+  if (error instanceof InvalidInputError) return problems.validation(error.errors);
+  if (error instanceof ForbiddenError) return problems.forbidden(error.message);
+  if (error instanceof ConflictError) return problems.conflict(error.slug, error.message, error.facts);
+  if (error instanceof UnprocessableError)
+    return problems.unprocessable(error.slug, error.message, error.facts);
+  return undefined;
+}
 
 export function problemResponse(
   problem: Problem,

@@ -1,14 +1,14 @@
 import type { AnyEventEnvelope } from '../../domain/events';
 import type { Sql } from '../db/client';
 import { logger } from '../logger';
-import type { EventPublisher } from './ports';
+import type { CommittedEventPublisher, EventPublisher } from './ports';
 import { publishCommitted } from './use-cases/publish-committed';
 
 /**
  * Publishes a committed change's events straight away. The change is already durable, so a failure here is
  * logged and left to the relay; it must never turn a successful request into an error.
  */
-export class OutboxPublisher {
+export class OutboxPublisher implements CommittedEventPublisher {
   constructor(
     private readonly sql: Sql,
     private readonly publisher: () => EventPublisher,

@@ -9,3 +9,8 @@ export interface PublishResult {
 export interface EventPublisher {
   publish(events: readonly AnyEventEnvelope[]): Promise<PublishResult>;
 }
+
+/** Publishes events whose transaction has committed; failures are left to the outbox relay, never thrown. */
+export interface CommittedEventPublisher {
+  publishCommitted(events: readonly AnyEventEnvelope[]): Promise<void>;
+}

@@ -70,7 +70,7 @@ export class NotificationsResources extends Construct {
   readonly configurationSet: ses.ConfigurationSet;
   readonly hashKey: secretsmanager.Secret;
   readonly sandboxIdentities: ses.EmailIdentity[] = [];
-  /** The consumer function's environment (see functions/notifications/wiring.ts). */
+  /** The consumer function's environment (see functions/notifications/composition.ts). */
   readonly environment: Record<string, string>;
   /** Copy into the consumer's bundle (ServiceFunction `copy`). */
   readonly templatesCopy = { from: 'functions/notifications/templates', to: TEMPLATES_BUNDLE_DIR };

@@ -1,5 +1,5 @@
 /**
- * The environment's operations view (issue 7): one CloudWatch dashboard and the alarms behind it, all alarms to
+ * The environment's operations view: one CloudWatch dashboard and the alarms behind it, all alarms to
  * the alarm topic. Widgets: API requests, 4xx, 5xx, latency p50/p99; per function invocations, errors,
  * throttles, duration p99, concurrency; per consumer queue visible messages and age of the oldest, and its DLQ
  * depth; RDS CPU, connections, free storage and RDS Proxy client connections; the business metrics the analytics

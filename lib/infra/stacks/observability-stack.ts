@@ -70,7 +70,7 @@ export class ObservabilityStack extends Stack {
         height: 2,
       }),
     );
-    // Widgets and alarms (issue 7): API, every function, every consumer queue and DLQ (reusing the DLQ alarms
+    // Widgets and alarms: API, every function, every consumer queue and DLQ (reusing the DLQ alarms
     // the EventConsumer construct made), database and proxy, business metrics, outbox backlog.
     this.operations = new OperationsDashboard(this, 'Operations', {
       environment: config.name,

@@ -11,7 +11,7 @@ import { reportFraud } from '../../../functions/fraud/use-cases/report-fraud';
 import { buildEvent } from '../../../functions/shared/outbox/outbox';
 import type { EventEnvelope } from '../../../functions/domain/events';
 import type { Payment } from '../../../functions/domain/payment';
-import { snapshotOf } from '../../../functions/payments/snapshot';
+import { snapshotOf } from '../../../functions/domain/payment-snapshot';
 import { exportFeatures } from '../../../models/features/export';
 import { REFERENCE_OPTIONS, simulate } from '../../../models/simulator/simulate';
 import { startTestDatabase, type TestDatabase } from '../../support/database';

@@ -10,7 +10,7 @@ import type { FraudModel, ModelMetadata } from '../../../functions/fraud/model';
 import type { ScoringSetup } from '../../../functions/fraud/use-cases/assess-payment';
 import { buildEvent } from '../../../functions/shared/outbox/outbox';
 import { PostgresPaymentStore } from '../../../functions/payments/adapters/postgres-payment-store';
-import { snapshotOf } from '../../../functions/payments/snapshot';
+import { snapshotOf } from '../../../functions/domain/payment-snapshot';
 import { createSqsHandler } from '../../../functions/shared/consumer/runtime';
 import type { Sql } from '../../../functions/shared/db/client';
 import { RecordingPublisher } from '../../support/recording-publisher';

@@ -11,7 +11,7 @@ import { createMaskingLogger } from '../../../functions/notifications/logger';
 import { recipientHash } from '../../../functions/notifications/recipients';
 import { TemplateSet } from '../../../functions/notifications/templates';
 import { notify, RetryLaterError } from '../../../functions/notifications/use-cases/notify';
-import type { NotificationsRuntime } from '../../../functions/notifications/wiring';
+import type { NotificationsRuntime } from '../../../functions/notifications/composition';
 import { createSqsHandler, type SqsBatchHandler } from '../../../functions/shared/consumer/runtime';
 import { onServer, startTestDatabase, type TestDatabase } from '../../support/database';
 import { RecordingPublisher, sqsEvent, sqsRecord } from '../shared/consumer/fixtures';

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FileSinkNotifier } from '../../../functions/notifications/adapters/file-sink-notifier';
-import { notifierFromEnvironment } from '../../../functions/notifications/wiring';
+import { notifierFromEnvironment } from '../../../functions/notifications/composition';
 import { readSinkMessages, useLocalMailSink } from '../../../lib/local/mail-sink';
 
 let dataDir: string;

@@ -92,7 +92,7 @@ describe('local SNS/SQS', () => {
         [...(CONSUMERS[consumer].events as readonly EventType[])].sort(),
       );
     }
-    // The same, spelled out for the event the issue names.
+    // The same, spelled out for PaymentCreated.
     await m.publisher.publish([paymentCreated()]);
     const depths = await m.depths();
     expect(Object.fromEntries(depths.map((d) => [d.consumer, d.queue.visible]))).toEqual({

@@ -9,8 +9,8 @@ import { PostgresFraudSession } from '../../../../functions/fraud/adapters/postg
 import { cardWindows, hourIndex } from '../../../../functions/fraud/features';
 import type { Assessment } from '../../../../functions/fraud/ports';
 import { buildEvent } from '../../../../functions/shared/outbox/outbox';
-import { ConcurrentUpdateError } from '../../../../functions/payments/adapters/postgres-payment-store';
-import { snapshotOf } from '../../../../functions/payments/snapshot';
+import { ConcurrentUpdateError } from '../../../../functions/domain/errors';
+import { snapshotOf } from '../../../../functions/domain/payment-snapshot';
 import { recordingClient, startTestDatabase, type TestDatabase } from '../../../support/database';
 import { createPendingPayment } from '../support';
 

@@ -1,5 +1,5 @@
 /**
- * The operations dashboard and its alarms (issue 7), synthesized and read back: every function, every queue and
+ * The operations dashboard and its alarms, synthesized and read back: every function, every queue and
  * its DLQ, the API and the database have their widgets and alarms, and every alarm goes to the alarm topic.
  */
 import { App, Stack } from 'aws-cdk-lib';

@@ -1,8 +1,8 @@
 import { ChannelNotifier } from '../../../functions/notifications/adapters/channel-notifier';
 import { FileSinkNotifier } from '../../../functions/notifications/adapters/file-sink-notifier';
-import { configFromEnvironment, notifierFromEnvironment } from '../../../functions/notifications/wiring';
+import { configFromEnvironment, notifierFromEnvironment } from '../../../functions/notifications/composition';
 
-describe('notifications wiring from the environment', () => {
+describe('notifications composition from the environment', () => {
   it('picks the mail sink on the local platform and SES + SNS SMS by default', () => {
     expect(notifierFromEnvironment({ NOTIFIER: 'sink', RAMPAY_MAIL_SINK_DIR: '/tmp/x' })).toBeInstanceOf(
       FileSinkNotifier,

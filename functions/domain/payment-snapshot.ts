@@ -1,5 +1,5 @@
-import type { PaymentSnapshot } from '../domain/events';
-import type { Payment } from '../domain/payment';
+import type { PaymentSnapshot } from './events';
+import type { Payment } from './payment';
 
 /** The copy of a payment that travels in its events. */
 export function snapshotOf(payment: Payment): PaymentSnapshot {

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { problems } from '../shared/http/problem';
-import { requiredHeader } from '../shared/http/request';
+import { problems } from './problem';
+import { requiredHeader } from './request';
 
 /** The Idempotency-Key header every POST must carry: 1-255 visible ASCII characters. */
 export function idempotencyKeyOf(event: APIGatewayProxyEventV2): string {

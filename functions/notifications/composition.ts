@@ -1,5 +1,5 @@
 /**
- * The notifications service's composition, from the environment:
+ * The notifications service's composition. The consumer's runtime is built from the environment:
  *   NOTIFIER                     `aws` (default): SES for e-mail, SNS SMS for texts; `sink`: the local mail sink
  *   RAMPAY_MAIL_SINK_DIR         with NOTIFIER=sink: where each message is written as a file
  *   SES_FROM_ADDRESS             the From address (required for aws)
@@ -13,18 +13,25 @@
  *                                secret holding it (as SecretString)
  *   NOTIFICATION_LEASE_SECONDS   claim lease (default 60): above the function timeout, below the visibility timeout
  *   NOTIFICATION_TEMPLATES_DIR   the template files (bundles copy functions/notifications/templates there)
+ * The audit log's reader (GET /payments/{id}/notifications) is built apart and needs none of it: its bundle
+ * carries no SES or SNS client (each factory is marked pure and no module here acts on import, so esbuild leaves
+ * out a factory its handler does not call, and what only it imports).
  */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import type { Sql } from '../shared/db/client';
 import { sharedSql } from '../shared/db/connection';
+import { memo } from '../shared/memo';
+import { paymentReads } from '../payments';
 import { ChannelNotifier } from './adapters/channel-notifier';
 import { FileSinkNotifier } from './adapters/file-sink-notifier';
 import { SesNotifier } from './adapters/ses-notifier';
+import { PostgresNotificationLog } from './adapters/postgres-notification-log';
 import { SnsSmsNotifier } from './adapters/sns-sms-notifier';
 import type { Notifier } from './ports';
 import { TemplateSet } from './templates';
+import type { ListNotificationsDeps } from './use-cases/list-notifications';
 import type { NotifyConfig } from './use-cases/notify';
 
 export interface NotificationsRuntime {
@@ -90,25 +97,25 @@ export async function configFromEnvironment(env: NodeJS.ProcessEnv): Promise<Not
   };
 }
 
-let shared: Promise<NotificationsRuntime> | undefined;
-
 /** Built on the first event, once per container (so importing the handler reads no environment). */
-export function notificationsRuntime(): Promise<NotificationsRuntime> {
-  shared ??= (async () => {
-    const sql = await sharedSql();
-    return {
-      sql,
-      notifier: notifierFromEnvironment(process.env),
-      templates: new TemplateSet(),
-      config: await configFromEnvironment(process.env),
-      independentLedger: (sql.options.max ?? 1) > 1,
-    };
-  })();
-  shared.catch(() => (shared = undefined));
-  return shared;
-}
+export const notificationsRuntime = /* @__PURE__ */ memo(async (): Promise<NotificationsRuntime> => {
+  const sql = await sharedSql();
+  return {
+    sql,
+    notifier: notifierFromEnvironment(process.env),
+    templates: new TemplateSet(),
+    config: await configFromEnvironment(process.env),
+    independentLedger: (sql.options.max ?? 1) > 1,
+  };
+});
 
 /** For the local platform and tests: forget the runtime so the next event builds it from the environment. */
 export function resetNotificationsRuntime(): void {
-  shared = undefined;
+  notificationsRuntime.reset();
 }
+
+/** GET /payments/{id}/notifications' dependencies: the audit log, and payments' reads to check the payment. */
+export const listNotificationsDeps = /* @__PURE__ */ memo(async (): Promise<ListNotificationsDeps> => ({
+  log: new PostgresNotificationLog(await sharedSql()),
+  payments: (await paymentReads()).store,
+}));

@@ -1,9 +1,9 @@
 /**
- * The schema of a payment's fraud assessment as the API shows it. Its own module, importing nothing of payments,
- * so that the payments schemas can embed it in the payment resource without an import cycle.
+ * The schema of a payment's fraud assessment as the API shows it (ports.ts: PaymentFraudAssessment); imported
+ * first by ./response-schemas.ts, which keeps its place in the OpenAPI document's components.
  */
 import * as z from 'zod';
-import { FRAUD_ACTIONS } from './decision';
+import { FRAUD_ACTIONS } from '../domain/fraud-actions';
 
 export const assessmentResourceSchema = z
   .object({
