@@ -88,7 +88,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       path: '/local/queues',
       serve: async () => ({ status: 200, body: await messaging.describe() }),
     },
-    // The dashboard page at / and its data (analytics issue 7).
+    // The dashboard page at / and its data (analytics).
     ...(await import('./dashboard')).dashboardRoutes({ sql }),
   ];
   const { server, url } = await startHttpServer({ port: options.port ?? 3000, issuer, localRoutes });

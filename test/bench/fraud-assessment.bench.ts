@@ -158,8 +158,8 @@ export default async function main(): Promise<Record<string, unknown>> {
     }
 
     // Publication is measured by the backbone benchmark; here SNS answers at once (and, as SNS, keeps nothing).
-    // The runtime publishes right after its commit: when the call comes, the assessment is done and durable (what
-    // the "whole assessment" names); the published mark that follows is the outbox's bookkeeping.
+    // The runtime publishes right after its commit: when the call comes, the assessment is done and durable (the
+    // "whole assessment" the latency target names); the published mark that follows is the outbox's bookkeeping.
     let committedAt = 0;
     const publisher: EventPublisher = {
       publish: async (published) => {
