@@ -5,20 +5,19 @@
  * reads no environment. The local platform runs the same handlers after pointing these at its own database and
  * local SNS (useSharedSql, useSharedPublisher).
  */
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { sharedPublisher } from '../outbox/publisher';
 import { sharedSql } from '../db/connection';
 import type { ConsumerComposition } from './runtime';
+
+/** What a consumer's composition adds to the shared client and publisher: its dependencies, its parent logger. */
+export type OwnComposition<D> = Omit<ConsumerComposition<D>, 'sql' | 'publisher'>;
 
 /**
  * `export const myConsumerComposition = lambdaComposition({ dependencies: myDependencies })`; a consumer with no
  * dependencies of its own takes `lambdaComposition()`. `logger`: the parent of every record's logger.
  */
 export function lambdaComposition<D = undefined>(
-  own: Omit<ConsumerComposition<D>, 'sql' | 'publisher'> & { logger?: Logger } = {} as Omit<
-    ConsumerComposition<D>,
-    'sql' | 'publisher'
-  >,
+  own: OwnComposition<D> = {} as OwnComposition<D>,
 ): ConsumerComposition<D> {
   return { sql: sharedSql, publisher: sharedPublisher, ...own } as ConsumerComposition<D>;
 }
