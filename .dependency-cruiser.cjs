@@ -101,6 +101,7 @@ module.exports = {
           '^functions/api/',
           '^functions/shared/http/(auth|routes?|route-definition)\\.ts$',
           '^functions/shared/events/',
+          '^functions/shared/db/sql-layout\\.ts$',
           '^functions/domain/(events|event-types)\\.ts$',
         ],
       },

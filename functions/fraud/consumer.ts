@@ -1,25 +1,33 @@
 import { defineConsumer } from '../shared/consumer/consumer';
 import type { Queryable } from '../shared/db/client';
-import type { FraudUnitOfWork } from './ports';
+import type { ScoringStore } from './ports';
 import { assessPayment, type ScoringSetup } from './use-cases/assess-payment';
-import { postgresUnitOfWork } from './adapters/unit-of-work';
+
+/** What the fraud consumer runs on (consumer-composition.ts). */
+export interface FraudConsumerDependencies {
+  setup: ScoringSetup;
+  /** The scoring store on the record's transaction, or, for a record alone, the pool. */
+  store(tx: Queryable): ScoringStore;
+}
 
 /**
  * The fraud consumer: every PaymentCreated is scored and decided by one read and one write (use-cases/
- * assess-payment.ts). The write commits the inbox row, the assessment, the feature-store buckets, the payment's
- * transition and the emitted events together (`claimsInbox`, `ctx.wrote`), so a single event runs without a
- * transaction of its own (`writesInOneStatement`) and a batch in the runtime's.
+ * assess-payment.ts). The write claims the event in the inbox and commits the assessment, the feature-store
+ * buckets, the payment's transition and the emitted events together, so a single event runs without a
+ * transaction of its own (`writes: 'one-statement'`) and a batch in the runtime's.
  */
-export function fraudConsumer(
-  setup: () => Promise<ScoringSetup>,
-  unitOfWork: (tx: Queryable) => FraudUnitOfWork = postgresUnitOfWork,
-) {
-  return defineConsumer({
-    name: 'fraud',
-    claimsInbox: true,
-    writesInOneStatement: true,
-    async handle(event, ctx) {
-      await assessPayment(await setup(), unitOfWork(ctx.tx), event, ctx);
-    },
-  });
-}
+export const fraudConsumer = defineConsumer<'fraud', FraudConsumerDependencies>({
+  name: 'fraud',
+  handles: ['PaymentCreated'],
+  writes: 'one-statement',
+  async handle(event, ctx) {
+    const claim = ctx.inbox!;
+    const outcome = await assessPayment(ctx.deps.setup, ctx.deps.store(ctx.tx), event, {
+      claim,
+      logger: ctx.logger,
+      newEvent: ctx.event,
+    });
+    claim.settle(outcome !== 'duplicate');
+    return outcome === 'duplicate' ? [] : outcome.events;
+  },
+});

@@ -87,43 +87,58 @@ export interface StoredLabel {
   labelledAt: string;
 }
 
+/** What scoring reads of a payment: the payment as stored and the feature store's answer for it. */
+export interface ScoringRead {
+  payment: Payment;
+  inputs: ScoringInputs;
+}
+
+/** What a scoring decided (scoring-decision.ts), as the store records it. */
+export interface ScoringDecision {
+  assessment: Assessment;
+  /** The payment's next state, one version after the one read; none when it had already left `pending`. */
+  decided?: Payment;
+  /** The review item to open. */
+  openReview?: ReviewKind;
+  /** The events the decision emits, written to the outbox with it. */
+  events: readonly AnyEventEnvelope[];
+}
+
 /**
- * The fraud service's writes: inside a transaction the caller owns (a batch's, or a use case's), or, for a single
- * event, each call alone, as its own transaction.
+ * The scoring path's store: one read that locks nothing, then one write, all or nothing, that claims the event in
+ * the consumer inbox. Alone, each call is its own transaction; in a batch, both run in the batch's.
  */
-export interface FraudWriteSession {
+export interface ScoringStore {
   /**
    * Reads, locking nothing, the payment and the feature store's windows of its card and terminal for a payment
-   * made in hour `hour` (features/windows.ts), and whether it was already assessed or labelled, in one round
-   * trip. Undefined when the payment does not exist for this merchant. With `claim`: 'duplicate' when the inbox
-   * holds that event already (nothing else is read then).
+   * made in hour `hour` (features/windows.ts), and whether it was already assessed, in one round trip. Undefined
+   * when the payment does not exist for this merchant. With `claim`: 'duplicate' when the inbox holds that event
+   * already (nothing else is read then).
    */
   readForScoring(
     merchantId: string,
     paymentId: string,
     hour: number,
     claim?: InboxEntry,
-  ): Promise<{ payment: Payment; inputs: ScoringInputs } | undefined | 'duplicate'>;
+  ): Promise<ScoringRead | undefined | 'duplicate'>;
   /**
    * In one statement, all or nothing: records the event in the inbox (`claim`; 'duplicate', and nothing written,
-   * when it is there already), locks the payment, stores the assessment, counts the payment in its card and
-   * terminal hour buckets (as fraud when it is labelled fraud), opens the review item when `openReview` is given,
-   * saves `decided` (the payment's next state) only if the payment is still at the version before it, and writes
-   * `events` to the outbox.
+   * when it is there already) and, given a decision, locks the payment, stores the assessment, counts the payment
+   * in its card and terminal hour buckets (as fraud when it is labelled fraud), opens the review item, saves
+   * `decided` only if the payment is still at the version before it, and writes the events to the outbox.
    * 'already-assessed' when the payment has an assessment (a concurrent scoring won): only the claim is kept.
    * Throws ConcurrentUpdateError, keeping nothing, when the payment changed since it was read.
    */
-  recordAssessment(
-    assessment: Assessment,
-    options: {
-      claim?: InboxEntry;
-      openReview?: ReviewKind;
-      decided?: Payment;
-      events?: readonly AnyEventEnvelope[];
-    },
+  record(
+    claim: InboxEntry | undefined,
+    decision?: ScoringDecision,
   ): Promise<'saved' | 'already-assessed' | 'duplicate'>;
-  /** Records the event in the inbox alone, for an event with nothing to score: false when it was there already. */
-  claimInbox(claim: InboxEntry): Promise<boolean>;
+}
+
+/**
+ * The fraud service's writes of reviews and labels, inside a transaction the caller owns.
+ */
+export interface FraudWriteSession {
   /** The review item, locked until the transaction ends. */
   lockReview(merchantId: string, paymentId: string): Promise<ReviewItem | undefined>;
   closeReview(

@@ -20,6 +20,8 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { lambdaComposition } from '../shared/consumer/dependencies';
+import type { ConsumerComposition } from '../shared/consumer/runtime';
 import type { Sql } from '../shared/db/client';
 import { sharedSql } from '../shared/db/connection';
 import { memo } from '../shared/memo';
@@ -29,6 +31,7 @@ import { FileSinkNotifier } from './adapters/file-sink-notifier';
 import { SesNotifier } from './adapters/ses-notifier';
 import { PostgresNotificationLog } from './adapters/postgres-notification-log';
 import { SnsSmsNotifier } from './adapters/sns-sms-notifier';
+import { notificationsLogger } from './logger';
 import type { Notifier } from './ports';
 import { TemplateSet } from './templates';
 import type { ListNotificationsDeps } from './use-cases/list-notifications';
@@ -108,6 +111,13 @@ export const notificationsRuntime = /* @__PURE__ */ memo(async (): Promise<Notif
     independentLedger: (sql.options.max ?? 1) > 1,
   };
 });
+
+/**
+ * The consumer's composition: its runtime on the process's shared database client and SNS publisher, with the
+ * masking logger as the parent of every record's logger.
+ */
+export const notificationsConsumerComposition: ConsumerComposition<NotificationsRuntime> =
+  /* @__PURE__ */ lambdaComposition({ logger: notificationsLogger, dependencies: notificationsRuntime });
 
 /** For the local platform and tests: forget the runtime so the next event builds it from the environment. */
 export function resetNotificationsRuntime(): void {

@@ -3,36 +3,34 @@ import { PostgresDeliveryLedger } from './adapters/postgres-delivery-ledger';
 import { notify } from './use-cases/notify';
 import type { NotificationsRuntime } from './composition';
 
+let warned = false;
+
 /**
  * The notifications consumer. The delivery ledger runs on the pool, outside the runtime's transaction, so that a
  * claim is committed before its message is sent (see use-cases/notify.ts), unless the pool has one connection.
  */
-export function createNotificationsConsumer(
-  runtime: () => Promise<NotificationsRuntime> | NotificationsRuntime,
-) {
-  let warned = false;
-  return defineConsumer({
-    name: 'notifications',
-    handle: async (event, ctx) => {
-      const rt = await runtime();
-      if (!rt.independentLedger && !warned) {
-        warned = true;
-        ctx.logger.info(
-          'one-connection pool: the delivery ledger shares the consumer transaction (at-least-once on failures)',
-        );
-      }
-      // On the pool: each statement its own transaction, committed asynchronously (see PostgresDeliveryLedger).
-      const ledger = rt.independentLedger
-        ? new PostgresDeliveryLedger(rt.sql, true)
-        : new PostgresDeliveryLedger(ctx.tx);
-      const summary = await notify(event, {
-        notifier: rt.notifier,
-        ledger,
-        templates: rt.templates,
-        config: rt.config,
-        logger: ctx.logger,
-      });
-      ctx.logger.debug('notifications done', { ...summary });
-    },
-  });
-}
+export const notificationsConsumer = defineConsumer<'notifications', NotificationsRuntime>({
+  name: 'notifications',
+  handles: ['PaymentCreated', 'PaymentApproved', 'PaymentFailed', 'AnomalyDetected'],
+  async handle(event, ctx) {
+    const rt = ctx.deps;
+    if (!rt.independentLedger && !warned) {
+      warned = true;
+      ctx.logger.info(
+        'one-connection pool: the delivery ledger shares the consumer transaction (at-least-once on failures)',
+      );
+    }
+    // On the pool: each statement its own transaction, committed asynchronously (see PostgresDeliveryLedger).
+    const ledger = rt.independentLedger
+      ? new PostgresDeliveryLedger(rt.sql, true)
+      : new PostgresDeliveryLedger(ctx.tx);
+    const summary = await notify(event, {
+      notifier: rt.notifier,
+      ledger,
+      templates: rt.templates,
+      config: rt.config,
+      logger: ctx.logger,
+    });
+    ctx.logger.debug('notifications done', { ...summary });
+  },
+});

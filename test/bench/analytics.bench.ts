@@ -14,12 +14,13 @@ import {
   PostgresAnalyticsReader,
   PostgresRollupWriter,
 } from '../../functions/analytics/adapters/postgres-analytics-store';
-import { analyticsHandler } from '../../functions/analytics/consumer';
+import { analyticsConsumer } from '../../functions/analytics/consumer';
 import { bucketOf } from '../../functions/analytics/histogram';
 import { summarize } from '../../functions/analytics/use-cases/summary';
 import type { AnyEventEnvelope } from '../../functions/domain/events';
 import { defineConsumer } from '../../functions/shared/consumer/consumer';
-import { createSqsHandler, type SqsBatchHandler } from '../../functions/shared/consumer/runtime';
+import { consumerHandler, type SqsBatchHandler } from '../../functions/shared/consumer/runtime';
+import { EVENT_TYPES } from '../../functions/domain/events';
 import { event, payment } from '../functions/analytics/fixtures';
 import { RecordingPublisher, sqsRecord } from '../functions/shared/consumer/fixtures';
 import type { TestDatabase } from '../support/database';
@@ -82,11 +83,16 @@ async function folding(db: TestDatabase): Promise<Record<string, unknown>> {
     logger: new Logger({ serviceName: 'bench', logLevel: 'WARN' }),
   };
   // As Lambda runs it: runtime (inbox, batch transaction), then compaction into the rollups after the commit.
-  const fold = analyticsHandler(new PostgresRollupWriter(), deps, {
-    record: () => undefined,
-    publish: () => undefined,
-  });
-  const noOp = createSqsHandler(defineConsumer({ name: 'analytics', handle: async () => undefined }), deps);
+  const dependencies = {
+    store: new PostgresRollupWriter(),
+    metrics: { record: () => undefined, publish: () => undefined },
+    pending: new Map(),
+  };
+  const fold = consumerHandler(analyticsConsumer, { ...deps, dependencies: () => dependencies });
+  const noOp = consumerHandler(
+    defineConsumer({ name: 'analytics', handles: EVENT_TYPES, handle: async () => undefined }),
+    deps,
+  );
   await timeBatches(fold, workload().slice(0, 300));
   await timeBatches(noOp, workload().slice(0, 300));
   // Interleaved rounds, so that drift on a shared machine hits both alike.

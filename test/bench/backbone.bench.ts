@@ -15,8 +15,9 @@ import {
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseEvent } from '../../functions/domain/event-schemas';
+import { EVENT_TYPES } from '../../functions/domain/events';
 import { defineConsumer } from '../../functions/shared/consumer/consumer';
-import { createSqsHandler } from '../../functions/shared/consumer/runtime';
+import { consumerHandler } from '../../functions/shared/consumer/runtime';
 import { CONSUMER_NAMES, CONSUMERS, type ConsumerName } from '../../functions/shared/events/topology';
 import { startLocalMessaging } from '../../lib/local/messaging';
 import { paymentCreated, RecordingPublisher, sqsRecord } from '../functions/shared/consumer/fixtures';
@@ -127,11 +128,14 @@ async function runtimeOverhead(): Promise<Record<string, unknown>> {
         new BatchProcessor(BatchEventType.SQS),
         { processInParallel: false, throwOnFullBatchFailure: false },
       );
-    const runtime = createSqsHandler(defineConsumer({ name: 'analytics', handle: async () => undefined }), {
-      sql: () => db.sql,
-      publisher: () => new RecordingPublisher(),
-      logger,
-    });
+    const runtime = consumerHandler(
+      defineConsumer({ name: 'analytics', handles: EVENT_TYPES, handle: async () => undefined }),
+      {
+        sql: () => db.sql,
+        publisher: () => new RecordingPublisher(),
+        logger,
+      },
+    );
     const fresh = (n: number) => batches(Array.from({ length: n }, () => sqsRecord(paymentCreated())));
 
     // Warm up every path (JIT, connections), then measure in interleaved rounds so drift hits all alike.

@@ -21,11 +21,13 @@ import type { EventEnvelope } from '../../functions/domain/events';
 import { newId } from '../../functions/domain/ids';
 import type { Payment } from '../../functions/domain/payment';
 import { computeFeatures, emptyBucket, FEATURE_COUNT, hourIndex } from '../../functions/fraud/features';
-import { loadScoringSetup } from '../../functions/fraud/wiring';
+import { loadScoringSetup } from '../../functions/fraud/consumer-composition';
 import { buildEvent } from '../../functions/shared/outbox/outbox';
 import type { EventPublisher } from '../../functions/shared/outbox/ports';
 import { snapshotOf } from '../../functions/domain/payment-snapshot';
-import { createSqsHandler } from '../../functions/shared/consumer/runtime';
+import { consumerHandler } from '../../functions/shared/consumer/runtime';
+import { PostgresFraudSession } from '../../functions/fraud/adapters/postgres-fraud-store';
+import type { Queryable } from '../../functions/shared/db/client';
 import { typed } from '../../functions/shared/db/typed';
 import { silentLogger } from '../functions/fraud/support';
 import { sqsEvent, sqsRecord } from '../functions/shared/consumer/fixtures';
@@ -165,14 +167,13 @@ export default async function main(): Promise<Record<string, unknown>> {
         return { published: published.map((e) => e.id), failed: [] };
       },
     };
-    const handler = createSqsHandler(
-      fraudConsumer(async () => setup),
-      {
-        sql: () => sql,
-        publisher: () => publisher,
-        logger: silentLogger(),
-      },
-    );
+    const dependencies = { setup, store: (tx: Queryable) => new PostgresFraudSession(tx) };
+    const handler = consumerHandler(fraudConsumer, {
+      sql: () => sql,
+      publisher: () => publisher,
+      logger: silentLogger(),
+      dependencies: () => dependencies,
+    });
     let next = 0;
     const deliver = async (count: number) => {
       const batch = events.slice(next, next + count);

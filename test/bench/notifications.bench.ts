@@ -17,12 +17,12 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { SQSEvent } from 'aws-lambda';
 import { SesNotifier } from '../../functions/notifications/adapters/ses-notifier';
 import { PostgresDeliveryLedger } from '../../functions/notifications/adapters/postgres-delivery-ledger';
-import { createNotificationsConsumer } from '../../functions/notifications/consumer';
+import { notificationsConsumer } from '../../functions/notifications/consumer';
 import type { DeliveryRecord, Notifier } from '../../functions/notifications/ports';
 import { TemplateSet } from '../../functions/notifications/templates';
 import type { NotificationsRuntime } from '../../functions/notifications/composition';
 import { defineConsumer } from '../../functions/shared/consumer/consumer';
-import { createSqsHandler, type SqsBatchHandler } from '../../functions/shared/consumer/runtime';
+import { consumerHandler, type SqsBatchHandler } from '../../functions/shared/consumer/runtime';
 import { createSql, type Sql } from '../../functions/shared/db/client';
 import { RecordingPublisher, sqsRecord } from '../functions/shared/consumer/fixtures';
 import { created } from '../functions/notifications/support';
@@ -112,20 +112,29 @@ export default async function main(): Promise<Record<string, unknown>> {
       const sql = createSql({ url: db.url, max: 2 });
       pools.push(sql);
       const runtime: NotificationsRuntime = { sql, notifier, templates, config, independentLedger: true };
-      return createSqsHandler(
-        createNotificationsConsumer(() => runtime),
-        { sql: () => sql, publisher: () => new RecordingPublisher(), logger },
-      );
+      return consumerHandler(notificationsConsumer, {
+        sql: () => sql,
+        publisher: () => new RecordingPublisher(),
+        logger,
+        dependencies: () => runtime,
+      });
     };
     const withSes = container(ses);
     const withInstant = container(instant);
     const noOpSql = createSql({ url: db.url, max: 2 });
     pools.push(noOpSql);
-    const noOp = createSqsHandler(defineConsumer({ name: 'notifications', handle: async () => undefined }), {
-      sql: () => noOpSql,
-      publisher: () => new RecordingPublisher(),
-      logger,
-    });
+    const noOp = consumerHandler(
+      defineConsumer({
+        name: 'notifications',
+        handles: notificationsConsumer.handles,
+        handle: async () => undefined,
+      }),
+      {
+        sql: () => noOpSql,
+        publisher: () => new RecordingPublisher(),
+        logger,
+      },
+    );
 
     console.log('warming up...');
     await drive([withSes], batchesOf(200), 'warm-up');

@@ -1,7 +1,6 @@
-import { sharedConsumerDependencies } from '../../shared/consumer/dependencies';
-import { analyticsHandler } from '../consumer';
-import { createBusinessMetrics } from '../metrics';
-import { rollupWriter } from '../composition';
+import { consumerHandler } from '../../shared/consumer/runtime';
+import { analyticsConsumer } from '../consumer';
+import { analyticsConsumerComposition } from '../composition';
 
 /** SQS (analytics queue) -> rollups; business metrics as EMF after each batch. */
-export const handler = analyticsHandler(rollupWriter, sharedConsumerDependencies, createBusinessMetrics());
+export const handler = consumerHandler(analyticsConsumer, analyticsConsumerComposition);

@@ -1,5 +1,3 @@
-import type { AnyEventEnvelope } from '../../domain/events';
-import type { Payment } from '../../domain/payment';
 import { eventsParameter, writerLease } from '../../shared/outbox/outbox';
 import { toPayment } from '../../payments';
 import { ConcurrentUpdateError } from '../../domain/errors';
@@ -10,13 +8,13 @@ import { cardWindows, terminalWindows } from '../features';
 import { dayOfHour, splitIntoDays } from './day-split';
 import { toReview, type AssessmentRow, type ReviewRow } from './postgres-fraud-reads';
 import type {
-  Assessment,
   FraudWriteSession,
   Label,
   ReviewDecision,
   ReviewItem,
-  ReviewKind,
-  ScoringInputs,
+  ScoringDecision,
+  ScoringRead,
+  ScoringStore,
   StoredLabel,
 } from '../ports';
 
@@ -35,7 +33,7 @@ type PaymentRow = Parameters<typeof toPayment>[0];
 /** What fraud_record_assessment raises when the payment moved since it was read (PostgreSQL's 40001). */
 const SERIALIZATION_FAILURE = '40001';
 
-export class PostgresFraudSession implements FraudWriteSession {
+export class PostgresFraudSession implements FraudWriteSession, ScoringStore {
   constructor(private readonly tx: Queryable) {}
 
   async readForScoring(
@@ -43,13 +41,13 @@ export class PostgresFraudSession implements FraudWriteSession {
     paymentId: string,
     hour: number,
     claim?: InboxEntry,
-  ): Promise<{ payment: Payment; inputs: ScoringInputs } | undefined | 'duplicate'> {
+  ): Promise<ScoringRead | undefined | 'duplicate'> {
     const tx = this.tx;
     const cards = cardWindows(hour);
     // A terminal's windows span up to 720 hours: their whole days come from day buckets, the edges from hours.
     const terminals = terminalWindows(hour).map(splitIntoDays);
     const range = (r: { from: number; to: number }) => [r.from, r.to];
-    // One call (migration 0011), one round trip (its one parameter is typed, jsonb).
+    // One call (sql/fraud-scoring.sql), one round trip (its one parameter is typed, jsonb).
     const read = {
       ...(claim ? { inbox: inboxEntryJson(claim) } : {}),
       merchantId,
@@ -78,17 +76,20 @@ export class PostgresFraudSession implements FraudWriteSession {
     };
   }
 
-  async recordAssessment(
-    a: Assessment,
-    options: {
-      claim?: InboxEntry;
-      openReview?: ReviewKind;
-      decided?: Payment;
-      events?: readonly AnyEventEnvelope[];
-    },
+  async record(
+    claim: InboxEntry | undefined,
+    decision?: ScoringDecision,
   ): Promise<'saved' | 'already-assessed' | 'duplicate'> {
     const tx = this.tx;
-    const p = options.decided;
+    if (!decision) {
+      // Nothing to score: the event is handled all the same, and its claim is the one write.
+      if (!claim) return 'saved';
+      const [row] = await tx<{ claimed: boolean }[]>`
+        select claim_inbox_entry(${tx.json(inboxEntryJson(claim))}) as claimed`;
+      return row!.claimed ? 'saved' : 'duplicate';
+    }
+    const a = decision.assessment;
+    const p = decision.decided;
     const assessment: Omit<AssessmentRow, 'assessed_at'> & { assessed_at: string } = {
       payment_id: a.paymentId,
       merchant_id: a.merchantId,
@@ -117,13 +118,13 @@ export class PostgresFraudSession implements FraudWriteSession {
           updated_at: p.updatedAt,
         }
       : null;
-    // One call (migration 0011), one round trip (every parameter typed), all or nothing.
+    // One call (sql/fraud-scoring.sql), one round trip (every parameter typed), all or nothing.
     try {
       const [row] = await tx<{ outcome: 'saved' | 'already-assessed' | 'duplicate' }[]>`
-        select fraud_record_assessment(${tx.json((options.claim ? inboxEntryJson(options.claim) : null) as never)},
+        select fraud_record_assessment(${tx.json((claim ? inboxEntryJson(claim) : null) as never)},
                                        ${tx.json(assessment as never)},
-                                       ${typed.text(tx, options.openReview ?? null)}, ${tx.json(decided as never)},
-                                       ${eventsParameter(tx, options.events ?? [])},
+                                       ${typed.text(tx, decision.openReview ?? null)}, ${tx.json(decided as never)},
+                                       ${eventsParameter(tx, decision.events)},
                                        ${writerLease(tx)}) as outcome`;
       return row!.outcome;
     } catch (error) {
@@ -131,12 +132,6 @@ export class PostgresFraudSession implements FraudWriteSession {
         throw new ConcurrentUpdateError(p.id);
       throw error;
     }
-  }
-
-  async claimInbox(claim: InboxEntry): Promise<boolean> {
-    const [row] = await this.tx<{ claimed: boolean }[]>`
-      select claim_inbox_entry(${this.tx.json(inboxEntryJson(claim))}) as claimed`;
-    return row!.claimed;
   }
 
   async lockReview(merchantId: string, paymentId: string): Promise<ReviewItem | undefined> {

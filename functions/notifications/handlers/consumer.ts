@@ -1,11 +1,6 @@
-import { sharedConsumerDependencies } from '../../shared/consumer/dependencies';
-import { createSqsHandler } from '../../shared/consumer/runtime';
-import { createNotificationsConsumer } from '../consumer';
-import { notificationsLogger } from '../logger';
-import { notificationsRuntime } from '../composition';
+import { consumerHandler } from '../../shared/consumer/runtime';
+import { notificationsConsumer } from '../consumer';
+import { notificationsConsumerComposition } from '../composition';
 
-/** lambdaHandler(consumer), with the masking logger as the parent of every record's logger. */
-export const handler = createSqsHandler(createNotificationsConsumer(notificationsRuntime), {
-  ...sharedConsumerDependencies,
-  logger: notificationsLogger,
-});
+/** SQS (notifications queue) -> e-mail and SMS, once per event and channel. */
+export const handler = consumerHandler(notificationsConsumer, notificationsConsumerComposition);

@@ -12,8 +12,8 @@ export interface InboxEntry {
  * The statement that records the entry in the inbox, not yet run: it returns one row when this is the event's
  * first delivery and none when the event was processed already. A concurrent duplicate blocks on the first one's
  * uncommitted row and, once that commits, finds it, so effects happen once even for parallel deliveries.
- * claimEvent runs it alone; a consumer that claims its events itself (ConsumerDefinition.claimsInbox) makes it a
- * CTE of its first writing statement.
+ * claimEvent runs it alone; a consumer whose one statement claims its events (`writes: 'one-statement'`) can make
+ * it a CTE of that statement.
  */
 export function inboxInsert(sql: Queryable, { consumer, event }: InboxEntry) {
   return sql`
@@ -24,7 +24,7 @@ export function inboxInsert(sql: Queryable, { consumer, event }: InboxEntry) {
 }
 
 /**
- * The entry as claim_inbox_entry (migration 0010) takes it: for a consumer whose first writing statement is a function
+ * The entry as claim_inbox_entry (sql/inbox.sql) takes it: for a consumer whose writing statement is a function
  * that claims the event itself.
  */
 export function inboxEntryJson({ consumer, event }: InboxEntry) {

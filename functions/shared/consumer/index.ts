@@ -1,7 +1,19 @@
-export { consumes, defineConsumer } from './consumer';
-export type { ConsumedEvent, ConsumerContext, ConsumerDefinition, EmitFields, EventsOf } from './consumer';
+export { defineConsumer } from './consumer';
+export type {
+  AfterBatchContext,
+  BatchOutcome,
+  ConsumedEvent,
+  ConsumerContext,
+  ConsumerDefinition,
+  ConsumerWrites,
+  Emitted,
+  EventFactory,
+  EventFields,
+  EventsOf,
+  InboxClaim,
+} from './consumer';
 export { claimEvent, inboxInsert, pruneInbox, wasProcessed } from './inbox';
 export type { InboxEntry } from './inbox';
-export { createSqsHandler, processRecord, RejectedMessageError } from './runtime';
-export type { ConsumerDependencies, RecordOutcome, SqsBatchHandler } from './runtime';
-export { lambdaHandler, sharedConsumerDependencies } from './dependencies';
+export { consumerHandler, RejectedMessageError } from './runtime';
+export type { ConsumerComposition, RecordOutcome, SqsBatchHandler } from './runtime';
+export { lambdaComposition } from './dependencies';

@@ -1,6 +1,7 @@
 /**
- * The consumer runtime: turns a ConsumerDefinition into the Lambda SQS handler (and the local poller's, which
- * is the same function). See README.md beside this file for what it guarantees and what a consumer must do.
+ * The consumer runtime: consumerHandler turns a ConsumerDefinition and its composition into the Lambda SQS handler
+ * (and the local poller's, which is the same function). See README.md beside this file for what it guarantees and
+ * what a consumer must do.
  */
 import {
   BatchProcessor,
@@ -16,18 +17,40 @@ import type { EventPublisher } from '../outbox/ports';
 import { publishCommitted } from '../outbox/use-cases/publish-committed';
 import type { Queryable, Sql } from '../db/client';
 import { logger as processLogger } from '../logger';
-import { consumes, type ConsumedEvent, type ConsumerContext, type ConsumerDefinition } from './consumer';
+import {
+  consumes,
+  type ConsumedEvent,
+  type ConsumerContext,
+  type ConsumerDefinition,
+  type EventFactory,
+} from './consumer';
 import { claimEvent } from './inbox';
 import { recordLogger, type RecordLogger } from './record-logger';
+import type { ConsumerName } from '../events/topology';
 
-export interface ConsumerDependencies {
+type Resolve<D> = () => Promise<D> | D;
+
+/**
+ * What a consumer runs on: the database client, the publisher of what it emits, the parent logger and its own
+ * dependencies (`ctx.deps`). The Lambda composition is lambdaComposition (dependencies.ts); tests and the local
+ * platform may build their own.
+ */
+export type ConsumerComposition<D = undefined> = {
   /** The database client (created once per process). */
   sql(): Promise<Sql> | Sql;
   /** Where emitted events go after commit. */
   publisher(): EventPublisher;
   /** Parent of every record's logger; defaults to the process logger. */
   logger?: Logger;
-}
+} & (undefined extends D
+  ? { dependencies?: Resolve<D> }
+  : {
+      /**
+       * The consumer's own dependencies, asked for by every record (a failure fails the record, which is
+       * retried): memoise what should be built once per container.
+       */
+      dependencies: Resolve<D>;
+    });
 
 /** A Lambda SQS handler reporting partial batch failures (ReportBatchItemFailures on the event source mapping). */
 export type SqsBatchHandler = (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse>;
@@ -44,7 +67,13 @@ export class RejectedMessageError extends Error {
 
 const BODY_EXCERPT = 500;
 
-function decode(consumer: ConsumerDefinition, record: SQSRecord, log: RecordLogger): AnyEventEnvelope {
+/** A definition as the runtime holds it: any consumer, any dependencies. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyDefinition = ConsumerDefinition<any, any>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyComposition = ConsumerComposition<any>;
+
+function decode(consumer: AnyDefinition, record: SQSRecord, log: RecordLogger): AnyEventEnvelope {
   let event: AnyEventEnvelope;
   try {
     event = parseEvent(JSON.parse(record.body));
@@ -55,7 +84,7 @@ function decode(consumer: ConsumerDefinition, record: SQSRecord, log: RecordLogg
     });
     throw new RejectedMessageError(`message ${record.messageId}: ${(error as Error).message}`);
   }
-  if (!consumes(consumer.name, event.type)) {
+  if (!consumes(consumer, event.type)) {
     log.error(
       'rejected an event type this consumer does not take; it reaches the DLQ after maxReceiveCount',
       {
@@ -72,24 +101,24 @@ function decode(consumer: ConsumerDefinition, record: SQSRecord, log: RecordLogg
 
 /**
  * Runs one SQS record through the consumer inside the batch's transaction, under its own savepoint: validate,
- * claim the event id in the inbox (or let the handler claim it in its first writing statement, `claimsInbox`), run the
- * handler, write what it emits to the outbox (events it wrote itself are handed over with `wrote`). Throws (so
- * the record is reported failed, its savepoint rolled back and nothing of it kept) when the message is rejected
- * or the handler fails. Emitted events are handed to `accepted` only once the record succeeded.
+ * claim the event id in the inbox (or let the handler's one statement claim it, `writes: 'one-statement'`), run
+ * the handler, write the events it returns to the outbox (a one-statement handler has written them itself). Throws
+ * (so the record is reported failed, its savepoint rolled back and nothing of it kept) when the message is
+ * rejected or the handler fails. The emitted events are handed to `accepted` only once the record succeeded.
  * `alone`: the record is not part of a batch's transaction, so it needs no savepoint (two round trips less):
- * `tx` is then its own transaction, which the caller rolls back when this throws, or, for a
- * `writesInOneStatement` consumer, the pool.
+ * `tx` is then its own transaction, which the caller rolls back when this throws, or, for a one-statement
+ * consumer, the pool.
  */
-export async function processRecord(
-  consumer: ConsumerDefinition,
-  deps: ConsumerDependencies,
+async function processRecord(
+  consumer: AnyDefinition,
+  composition: AnyComposition,
   tx: Queryable,
   record: SQSRecord,
   accepted: AnyEventEnvelope[],
   alone = false,
 ): Promise<RecordOutcome> {
   const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
-  const parent = deps.logger ?? processLogger;
+  const parent = composition.logger ?? processLogger;
   const recordKeys = { consumer: consumer.name, messageId: record.messageId, receiveCount };
   const event = decode(consumer, record, recordLogger(parent, recordKeys));
   const log = recordLogger(parent, {
@@ -99,9 +128,8 @@ export async function processRecord(
     eventType: event.type,
     paymentId: event.paymentId,
   });
-  const emitted: AnyEventEnvelope[] = [];
-  const written: AnyEventEnvelope[] = [];
-  const build: ConsumerContext['newEvent'] = (type, fields) =>
+  const oneStatement = consumer.writes === 'one-statement';
+  const build: EventFactory = (type, fields) =>
     buildEvent(type, {
       merchantId: fields.merchantId ?? event.merchantId,
       paymentId: fields.paymentId ?? event.paymentId,
@@ -109,31 +137,20 @@ export async function processRecord(
       data: fields.data,
       occurredAt: fields.occurredAt,
     });
+  let emitted: readonly AnyEventEnvelope[] = [];
   let outcome: RecordOutcome;
   try {
     const run = async (sp: Queryable): Promise<RecordOutcome> => {
       let claimed: boolean | undefined;
-      if (!consumer.claimsInbox && !(await claimEvent(sp, consumer.name, event))) return 'duplicate';
-      const ctx: ConsumerContext = {
+      if (!oneStatement && !(await claimEvent(sp, consumer.name, event))) return 'duplicate';
+      const ctx: ConsumerContext<unknown> = {
         tx: sp,
+        deps: composition.dependencies ? await composition.dependencies() : undefined,
         logger: log,
+        event: build,
         messageId: record.messageId,
         receiveCount,
-        emit: (type, fields) => {
-          const out = build(type, fields);
-          emitted.push(out as AnyEventEnvelope);
-          return out;
-        },
-        emitEnvelope: (envelope) => {
-          const out = { ...envelope, correlationId: event.correlationId } as AnyEventEnvelope;
-          emitted.push(out);
-          return out;
-        },
-        newEvent: build,
-        wrote: (events) => {
-          written.push(...events);
-        },
-        ...(consumer.claimsInbox
+        ...(oneStatement
           ? {
               inbox: {
                 consumer: consumer.name,
@@ -145,21 +162,21 @@ export async function processRecord(
             }
           : {}),
       };
-      await consumer.handle(event as ConsumedEvent<typeof consumer.name>, ctx);
-      if (consumer.claimsInbox) {
+      const out = (await consumer.handle(event as ConsumedEvent<typeof consumer.name>, ctx)) ?? [];
+      for (const e of out)
+        if (e.correlationId !== event.correlationId)
+          throw new Error(`${consumer.name} emitted ${e.type} without the incoming correlation id`);
+      if (oneStatement) {
         if (claimed === undefined)
           throw new Error(`${consumer.name} claims its events in the inbox but did not settle the claim`);
         if (!claimed) {
-          if (emitted.length + written.length > 0)
-            throw new Error(`${consumer.name} emitted events for a duplicate delivery`);
+          if (out.length > 0) throw new Error(`${consumer.name} emitted events for a duplicate delivery`);
           return 'duplicate';
         }
+      } else {
+        await appendEvents(sp, out);
       }
-      if (consumer.writesInOneStatement && emitted.length > 0)
-        throw new Error(
-          `${consumer.name} writes in one statement: it hands over its events with wrote, not emit`,
-        );
-      await appendEvents(sp, emitted);
+      emitted = out;
       return 'processed';
     };
     if (alone) outcome = await run(tx);
@@ -173,21 +190,21 @@ export async function processRecord(
     log.info('duplicate delivery: already processed, nothing changed');
     return outcome;
   }
-  accepted.push(...written, ...emitted);
-  log.debug('event processed', { emitted: [...written, ...emitted].map((e) => `${e.type}:${e.id}`) });
+  accepted.push(...emitted);
+  log.debug('event processed', { emitted: emitted.map((e) => `${e.type}:${e.id}`) });
   return outcome;
 }
 
 async function publishAfterCommit(
   sql: Sql,
-  deps: ConsumerDependencies,
+  composition: AnyComposition,
   events: AnyEventEnvelope[],
 ): Promise<void> {
-  const log = deps.logger ?? processLogger;
+  const log = composition.logger ?? processLogger;
   // The events are committed in the outbox: a failure here only delays them until the relay's next sweep,
   // so it must not fail the records (a retry would find their inbox rows and do nothing anyway).
   try {
-    const result = await publishCommitted(sql, deps.publisher(), events);
+    const result = await publishCommitted(sql, composition.publisher(), events);
     if (result.failed > 0)
       log.warn('some emitted events were not published; the outbox relay will', { ...result });
   } catch (error) {
@@ -199,15 +216,21 @@ async function publishAfterCommit(
 }
 
 /**
- * The Lambda handler for a consumer: Powertools batch processing with partial batch failures. The batch runs in
- * one transaction, each record under its own savepoint: a failed record rolls back alone and is returned in
- * batchItemFailures; the others commit together (one commit, so one WAL flush, per batch rather than per
- * record). Records run one after another, in the order received. Should the commit itself fail (a deferred
- * constraint, a lost connection), nothing was kept: the batch is run again with one transaction per record, so
- * that a record failing at commit fails alone. A batch of one record runs that way from the start: its own
- * transaction needs no savepoint, and a `writesInOneStatement` consumer's record needs no transaction at all.
+ * The Lambda handler for a consumer (`export const handler = consumerHandler(definition, composition)` in its
+ * handlers/consumer.ts; the local platform's pollers invoke the same one): Powertools batch processing with
+ * partial batch failures. The batch runs in one transaction, each record under its own savepoint: a failed record
+ * rolls back alone and is returned in batchItemFailures; the others commit together (one commit, so one WAL
+ * flush, per batch rather than per record). Records run one after another, in the order received. Should the
+ * commit itself fail (a deferred constraint, a lost connection), nothing was kept: the batch is run again with one
+ * transaction per record, so that a record failing at commit fails alone. A batch of one record runs that way
+ * from the start: its own transaction needs no savepoint, and a one-statement consumer's record needs no
+ * transaction at all. Then the emitted events are published, and the definition's afterBatch runs.
  */
-export function createSqsHandler(consumer: ConsumerDefinition, deps: ConsumerDependencies): SqsBatchHandler {
+export function consumerHandler<N extends ConsumerName, D>(
+  consumer: ConsumerDefinition<N, D>,
+  composition: ConsumerComposition<D>,
+): SqsBatchHandler {
+  const definition = consumer as AnyDefinition;
   const options = (context?: Context) => ({
     context,
     // One record at a time: they share a connection, and savepoints nest in order.
@@ -216,7 +239,7 @@ export function createSqsHandler(consumer: ConsumerDefinition, deps: ConsumerDep
     throwOnFullBatchFailure: false,
   });
   return async (event, context) => {
-    const sql = await deps.sql();
+    const sql = await composition.sql();
     let accepted: AnyEventEnvelope[] = [];
     let response: SQSBatchResponse;
     const recordByRecord = () =>
@@ -224,9 +247,10 @@ export function createSqsHandler(consumer: ConsumerDefinition, deps: ConsumerDep
         event,
         async (record: SQSRecord) => {
           const own: AnyEventEnvelope[] = [];
-          const outcome = consumer.writesInOneStatement
-            ? await processRecord(consumer, deps, sql, record, own, true)
-            : await sql.begin((tx) => processRecord(consumer, deps, tx, record, own, true));
+          const outcome =
+            definition.writes === 'one-statement'
+              ? await processRecord(definition, composition, sql, record, own, true)
+              : await sql.begin((tx) => processRecord(definition, composition, tx, record, own, true));
           accepted.push(...own);
           return outcome;
         },
@@ -240,17 +264,17 @@ export function createSqsHandler(consumer: ConsumerDefinition, deps: ConsumerDep
         response = await sql.begin((tx) =>
           processPartialResponse(
             event,
-            (record: SQSRecord) => processRecord(consumer, deps, tx, record, accepted),
+            (record: SQSRecord) => processRecord(definition, composition, tx, record, accepted),
             // A processor holds one batch's state: one per invocation, so concurrent invocations cannot mix.
             new BatchProcessor(BatchEventType.SQS),
             options(context),
           ),
         );
       } catch (error) {
-        (deps.logger ?? processLogger).warn(
+        (composition.logger ?? processLogger).warn(
           'the batch commit failed; running the batch again record by record',
           {
-            consumer: consumer.name,
+            consumer: definition.name,
             error,
           },
         );
@@ -258,7 +282,20 @@ export function createSqsHandler(consumer: ConsumerDefinition, deps: ConsumerDep
         response = await recordByRecord();
       }
     }
-    if (accepted.length > 0) await publishAfterCommit(sql, deps, accepted);
+    if (accepted.length > 0) await publishAfterCommit(sql, composition, accepted);
+    if (definition.afterBatch) {
+      await definition.afterBatch(
+        {
+          messageIds: event.Records.map((r) => r.messageId),
+          failed: new Set(response.batchItemFailures.map((f) => f.itemIdentifier)),
+        },
+        {
+          sql,
+          deps: composition.dependencies ? await composition.dependencies() : undefined,
+          logger: composition.logger ?? processLogger,
+        },
+      );
+    }
     return response;
   };
 }

@@ -69,7 +69,7 @@ export function createSql(settings: DatabaseSettings): Sql {
 
 /**
  * A FROM item that turns off the WAL-flush wait for the statement's own (implicit) transaction:
- * `update t set ... from ${asyncCommit(sql)} where ...`. The async_commit() function (migration 0008) sets
+ * `update t set ... from ${asyncCommit(sql)} where ...`. The async_commit() function (sql/async-commit.sql) sets
  * synchronous_commit for that transaction only, and PostgreSQL reads it at commit, so one round trip does it all.
  * Visibility to other sessions is unchanged; only durability is relaxed. Only for bookkeeping whose loss in a
  * database crash is harmless because something else backs it up; never for money or state changes.

@@ -9,8 +9,9 @@ const REFUSED_SIGN_IN = new Set(['28P01', '28000']);
 
 /**
  * The deploy-time migration step: a CDK Trigger invokes this after the database is up, and a thrown error fails
- * (and rolls back) the deployment. The bundle carries the migrations folder and sets MIGRATIONS_DIR, because an
- * ESM bundle has no __dirname to find it by. A fresh instance can refuse connections for a short while after
+ * (and rolls back) the deployment. The bundle carries the migrations folder, with the repeatable stored-function
+ * files collected into its `repeatable` folder, and sets MIGRATIONS_DIR, because an ESM bundle has no __dirname to
+ * find it by. A fresh instance can refuse connections for a short while after
  * CloudFormation reports it ready, so connecting is retried; the migration itself is not. It connects straight to
  * the instance with the password from the database secret (secret-settings.ts), not through RDS Proxy with IAM.
  * A refused password means the secret rotated since it was read: the next attempt reads it again.
@@ -39,7 +40,11 @@ export const handler = async (): Promise<MigrationResult> => {
     }
     try {
       const result = await migrate(sql, MIGRATIONS_DIR);
-      logger.info('migrations applied', { applied: result.applied, alreadyApplied: result.alreadyApplied });
+      logger.info('migrations applied', {
+        applied: result.applied,
+        alreadyApplied: result.alreadyApplied,
+        repeatable: result.repeatable,
+      });
       return result;
     } finally {
       await sql.end({ timeout: 5 });

@@ -24,7 +24,7 @@ interface RecordRow {
 }
 
 /**
- * Powertools idempotency records in PostgreSQL, through the functions of migration 0008: a claim inserts the record
+ * Powertools idempotency records in PostgreSQL, through the functions of sql/idempotency-records.sql: a claim inserts the record
  * or takes over one that has expired (or whose in-progress lease ran out), so two callers can never both own a key;
  * when the key is held, the same call answers the holder's record, so a replay is one statement.
  *

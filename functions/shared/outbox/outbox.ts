@@ -37,7 +37,7 @@ export function writerLease(sql: Queryable) {
   return typed.integer(sql, WRITER_LEASE_SECONDS);
 }
 
-/** Events as the outbox functions of migration 0008 take them: a JSON array of envelopes, each validated first. */
+/** Events as the outbox functions (sql/outbox.sql) take them: a JSON array of envelopes, each validated first. */
 export function eventsParameter(sql: Queryable, events: readonly AnyEventEnvelope[]) {
   for (const event of events) eventEnvelopeSchema.parse(event);
   return sql.json(events as never);

@@ -4,7 +4,7 @@ import { literal } from '../db/literals';
 import { logger } from '../logger';
 
 /**
- * Marks events published: they leave the publication queue (mark_events_published, migration 0008). Asynchronous
+ * Marks events published: they leave the publication queue (mark_events_published, sql/outbox.sql). Asynchronous
  * commit: a mark lost in a database crash only means the relay publishes the event again, and delivery is at least
  * once anyway. The ids are a checked literal (functions/shared/db/literals.ts), so that the statement every
  * publisher runs after its commit is one round trip.

@@ -33,7 +33,7 @@ export interface EventConsumerProps {
   consumer: ConsumerName;
   /** Every topic of the table; the construct subscribes to those carrying the consumer's events. */
   topics: Readonly<Record<TopicName, sns.ITopic>>;
-  /** The consumer function (a handler made with lambdaHandler from functions/shared/consumer). */
+  /** The consumer function (a handler made with consumerHandler from functions/shared/consumer). */
   handler: lambda.IFunction;
   /**
    * The function's timeout, for the visibility-timeout rule; defaults to the handler's own `timeout` when it is

@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { REPEATABLE_FOLDER, repeatableFolders } from '../../../functions/shared/db/sql-layout';
 import { REPO_ROOT } from '../config/functions';
 import { BUNDLING } from '../config/bundling';
 import type { EnvironmentConfig } from '../config/schema';
@@ -41,6 +42,27 @@ export interface BundleCopy {
   to: string;
   /** A shell glob of the files to copy (default: the whole folder). */
   pattern?: string;
+}
+
+/** Where the migrator's bundle holds its migrations (MIGRATIONS_DIR on Lambda). */
+export const BUNDLED_MIGRATIONS_DIR = '/var/task/migrations';
+
+/**
+ * The migrator's bundle: the versioned migrations, and every repeatable stored-function file (each `sql/` folder
+ * under functions/) collected into their `repeatable` folder, where migrate() finds them (MIGRATIONS_DIR).
+ */
+export function migratorBundle(): Required<Pick<ServiceFunctionProps, 'environment' | 'copy'>> {
+  return {
+    environment: { MIGRATIONS_DIR: BUNDLED_MIGRATIONS_DIR },
+    copy: [
+      { from: 'functions/shared/db/migrations', to: 'migrations' },
+      ...repeatableFolders(path.join(REPO_ROOT, 'functions')).map((folder) => ({
+        from: path.relative(REPO_ROOT, folder).split(path.sep).join('/'),
+        to: `migrations/${REPEATABLE_FOLDER}`,
+        pattern: '*.sql',
+      })),
+    ],
+  };
 }
 
 export interface ServiceFunctionProps {

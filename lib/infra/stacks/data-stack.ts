@@ -5,7 +5,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as triggers from 'aws-cdk-lib/triggers';
 import type { Construct } from 'constructs';
-import { ServiceFunction, type DatabaseAccess } from '../constructs/service-function';
+import { migratorBundle, ServiceFunction, type DatabaseAccess } from '../constructs/service-function';
 import { dataRemovalPolicy, plainRemovalPolicy, stackSuffix, type RamPayStackProps } from './names';
 import type { NetworkStack } from './network-stack';
 
@@ -192,8 +192,7 @@ export class DataStack extends Stack {
         host: this.instance.dbInstanceEndpointAddress,
         port: db.port,
       },
-      environment: { MIGRATIONS_DIR: '/var/task/migrations' },
-      copy: [{ from: 'functions/shared/db/migrations', to: 'migrations' }],
+      ...migratorBundle(),
     });
     // Runs whenever the bundle changes (a new migration changes it); migrate() skips what is applied already.
     const migrateOnDeploy = new triggers.Trigger(this, 'MigrateOnDeploy', {

@@ -3,10 +3,10 @@ import type { SQSEvent } from 'aws-lambda';
 import type { AnyEventEnvelope, EventData, EventType } from '../../../functions/domain/events';
 import { newId } from '../../../functions/domain/ids';
 import { PostgresRollupWriter } from '../../../functions/analytics/adapters/postgres-analytics-store';
-import { analyticsHandler as composeAnalyticsHandler } from '../../../functions/analytics/consumer';
+import { analyticsConsumer } from '../../../functions/analytics/consumer';
 import type { BusinessMetrics } from '../../../functions/analytics/metrics';
 import type { Signal } from '../../../functions/analytics/rollup';
-import type { SqsBatchHandler } from '../../../functions/shared/consumer/runtime';
+import { consumerHandler, type SqsBatchHandler } from '../../../functions/shared/consumer/runtime';
 import type { Sql } from '../../../functions/shared/db/client';
 import { paymentSnapshot } from '../../support/fixtures';
 import { RecordingPublisher, sqsRecord } from '../shared/consumer/fixtures';
@@ -84,18 +84,16 @@ export function analyticsHandler(
   sql: Sql,
   metrics: BusinessMetrics = new RecordingMetrics(),
 ): SqsBatchHandler {
-  return composeAnalyticsHandler(
-    new PostgresRollupWriter(),
-    {
-      sql: () => sql,
-      publisher: () => new RecordingPublisher(),
-      logger: new Logger({
-        serviceName: 'analytics-test',
-        logLevel: (process.env.ANALYTICS_TEST_LOG_LEVEL ?? 'CRITICAL') as 'CRITICAL',
-      }),
-    },
-    metrics,
-  );
+  const dependencies = { store: new PostgresRollupWriter(), metrics, pending: new Map<string, Signal[]>() };
+  return consumerHandler(analyticsConsumer, {
+    sql: () => sql,
+    publisher: () => new RecordingPublisher(),
+    logger: new Logger({
+      serviceName: 'analytics-test',
+      logLevel: (process.env.ANALYTICS_TEST_LOG_LEVEL ?? 'CRITICAL') as 'CRITICAL',
+    }),
+    dependencies: () => dependencies,
+  });
 }
 
 /** Delivers the events in batches of up to 10, in the order given; throws if any record failed. */

@@ -8,7 +8,8 @@ import { amountMilliFromMinor, hourIndex } from '../../../functions/fraud/featur
 import { postgresUnitOfWork } from '../../../functions/fraud/adapters/unit-of-work';
 import { reportFraud } from '../../../functions/fraud/use-cases/report-fraud';
 import { findAssessment } from '../../../functions/fraud/assessments';
-import type { FraudUnitOfWork } from '../../../functions/fraud/ports';
+import { PostgresFraudSession } from '../../../functions/fraud/adapters/postgres-fraud-store';
+import type { ScoringStore } from '../../../functions/fraud/ports';
 import { wasProcessed } from '../../../functions/shared/consumer/inbox';
 import type { Queryable, Sql } from '../../../functions/shared/db/client';
 import { recordingClient, startTestDatabase, type TestDatabase } from '../../support/database';
@@ -217,10 +218,10 @@ describe('feature store', () => {
   it('a fraud report that commits between the scoring read and its write is counted once, as a fraud', async () => {
     const merchantId = freshMerchant();
     const { payment, event } = await createPendingPayment(db.sql, { merchantId, card: 'fp_card_race' });
-    const reportBetween = (tx: Queryable): FraudUnitOfWork => {
-      const uow = postgresUnitOfWork(tx);
-      const read = uow.fraud.readForScoring.bind(uow.fraud);
-      uow.fraud.readForScoring = async (...args) => {
+    const reportBetween = (tx: Queryable): ScoringStore => {
+      const store = new PostgresFraudSession(tx);
+      const read = store.readForScoring.bind(store);
+      store.readForScoring = async (...args) => {
         const result = await read(...args);
         await db.sql.begin((other) =>
           reportFraud(postgresUnitOfWork(other), {
@@ -231,7 +232,7 @@ describe('feature store', () => {
         );
         return result;
       };
-      return uow;
+      return store;
     };
     const { deliver } = fraudHandler(
       db.sql,
@@ -362,15 +363,15 @@ describe('idempotency and tolerance', () => {
     // Between the read and the record, someone else moves the payment (as a concurrent writer would).
     const racing =
       (sql: Sql) =>
-      (tx: Queryable): FraudUnitOfWork => {
-        const uow = postgresUnitOfWork(tx);
-        const read = uow.fraud.readForScoring.bind(uow.fraud);
-        uow.fraud.readForScoring = async (...args) => {
+      (tx: Queryable): ScoringStore => {
+        const store = new PostgresFraudSession(tx);
+        const read = store.readForScoring.bind(store);
+        store.readForScoring = async (...args) => {
           const result = await read(...args);
           await sql`update payments set version = version + 1 where id = ${payment.id}`;
           return result;
         };
-        return uow;
+        return store;
       };
     const raced = fraudHandler(db.sql, setup(), racing(db.sql));
     const failed = await raced.deliver([event]);

@@ -1,5 +1,5 @@
 /**
- * The issue's feature parity test: a small simulated history (the model's simulator) is replayed through the
+ * The feature parity test: a small simulated history (the model's simulator) is replayed through the
  * fraud consumer (payments stored, PaymentCreated delivered in SQS batches, fraud labels reported as they become
  * known) and the features the online store produced for every payment must equal the offline export's
  * (models/features/export.ts) exactly.

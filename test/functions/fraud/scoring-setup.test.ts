@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { activeModel } from '../../../models/artifact';
-import { loadScoringSetup } from '../../../functions/fraud/wiring';
+import { loadScoringSetup } from '../../../functions/fraud/consumer-composition';
 import { startTestDatabase, type TestDatabase } from '../../support/database';
 import { createPendingPayment, fraudHandler } from './support';
 

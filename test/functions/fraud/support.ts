@@ -4,6 +4,8 @@ import type { EventEnvelope } from '../../../functions/domain/events';
 import { newId } from '../../../functions/domain/ids';
 import type { Payment } from '../../../functions/domain/payment';
 import { fraudConsumer } from '../../../functions/fraud/consumer';
+import { PostgresFraudSession } from '../../../functions/fraud/adapters/postgres-fraud-store';
+import type { ScoringStore } from '../../../functions/fraud/ports';
 import type { Thresholds } from '../../../functions/fraud/decision';
 import { FEATURE_NAMES, namedFeatures, type FeatureName } from '../../../functions/fraud/features';
 import type { FraudModel, ModelMetadata } from '../../../functions/fraud/model';
@@ -11,8 +13,8 @@ import type { ScoringSetup } from '../../../functions/fraud/use-cases/assess-pay
 import { buildEvent } from '../../../functions/shared/outbox/outbox';
 import { PostgresPaymentStore } from '../../../functions/payments/adapters/postgres-payment-store';
 import { snapshotOf } from '../../../functions/domain/payment-snapshot';
-import { createSqsHandler } from '../../../functions/shared/consumer/runtime';
-import type { Sql } from '../../../functions/shared/db/client';
+import { consumerHandler } from '../../../functions/shared/consumer/runtime';
+import type { Queryable, Sql } from '../../../functions/shared/db/client';
 import { RecordingPublisher } from '../../support/recording-publisher';
 import { sqsEvent, sqsRecord } from '../shared/consumer/fixtures';
 
@@ -102,13 +104,16 @@ export async function createPendingPayment(
 export function fraudHandler(
   sql: Sql,
   setup: ScoringSetup,
-  unitOfWork?: Parameters<typeof fraudConsumer>[1],
+  store: (tx: Queryable) => ScoringStore = (tx) => new PostgresFraudSession(tx),
 ) {
   const publisher = new RecordingPublisher();
-  const handler = createSqsHandler(
-    fraudConsumer(async () => setup, unitOfWork),
-    { sql: () => sql, publisher: () => publisher, logger: silentLogger() },
-  );
+  const dependencies = { setup, store };
+  const handler = consumerHandler(fraudConsumer, {
+    sql: () => sql,
+    publisher: () => publisher,
+    logger: silentLogger(),
+    dependencies: () => dependencies,
+  });
   return {
     publisher,
     handler,

@@ -6,13 +6,13 @@
 import type { SQSRecord } from 'aws-lambda';
 import type { AnyEventEnvelope } from '../../../functions/domain/events';
 import { PostgresDeliveryLedger } from '../../../functions/notifications/adapters/postgres-delivery-ledger';
-import { createNotificationsConsumer } from '../../../functions/notifications/consumer';
+import { notificationsConsumer } from '../../../functions/notifications/consumer';
 import { createMaskingLogger } from '../../../functions/notifications/logger';
 import { recipientHash } from '../../../functions/notifications/recipients';
 import { TemplateSet } from '../../../functions/notifications/templates';
 import { notify, RetryLaterError } from '../../../functions/notifications/use-cases/notify';
 import type { NotificationsRuntime } from '../../../functions/notifications/composition';
-import { createSqsHandler, type SqsBatchHandler } from '../../../functions/shared/consumer/runtime';
+import { consumerHandler, type SqsBatchHandler } from '../../../functions/shared/consumer/runtime';
 import { onServer, startTestDatabase, type TestDatabase } from '../../support/database';
 import { RecordingPublisher, sqsEvent, sqsRecord } from '../shared/consumer/fixtures';
 import {
@@ -46,14 +46,12 @@ function build(config: Partial<NotificationsRuntime['config']> = {}, logger = si
     config: { leaseSeconds: 60, hashKey: HASH_KEY, fraudOpsAddress: 'fraud-ops@rampay.example', ...config },
     independentLedger: (db.sql.options.max ?? 1) > 1,
   };
-  handler = createSqsHandler(
-    createNotificationsConsumer(() => runtime),
-    {
-      sql: () => db.sql,
-      publisher: () => new RecordingPublisher(),
-      logger,
-    },
-  );
+  handler = consumerHandler(notificationsConsumer, {
+    sql: () => db.sql,
+    publisher: () => new RecordingPublisher(),
+    logger,
+    dependencies: () => runtime,
+  });
 }
 
 beforeEach(() => build());

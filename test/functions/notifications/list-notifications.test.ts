@@ -5,9 +5,9 @@
 import { useSharedSql } from '../../../functions/shared/db/connection';
 import { handler as createPayment } from '../../../functions/payments/handlers/create-payment';
 import { handler as listNotifications } from '../../../functions/notifications/handlers/list-notifications';
-import { createNotificationsConsumer } from '../../../functions/notifications/consumer';
+import { notificationsConsumer } from '../../../functions/notifications/consumer';
 import { TemplateSet } from '../../../functions/notifications/templates';
-import { createSqsHandler } from '../../../functions/shared/consumer/runtime';
+import { consumerHandler } from '../../../functions/shared/consumer/runtime';
 import { useSharedPublisher } from '../../../functions/shared/outbox/publisher';
 import { buildEvent } from '../../../functions/shared/outbox/outbox';
 import type { EventEnvelope } from '../../../functions/domain/events';
@@ -30,17 +30,18 @@ beforeAll(async () => {
   });
   expect(created.status).toBe(201);
   payment = created.body as { id: string };
-  const consumer = createNotificationsConsumer(() => ({
+  const runtime = {
     sql: db.sql,
     notifier: new RecordingNotifier(),
     templates: new TemplateSet(),
     config: { leaseSeconds: 60, hashKey: HASH_KEY },
     independentLedger: (db.sql.options.max ?? 1) > 1,
-  }));
-  const handler = createSqsHandler(consumer, {
+  };
+  const handler = consumerHandler(notificationsConsumer, {
     sql: () => db.sql,
     publisher: () => new RecordingPublisher(),
     logger: silentLogger(),
+    dependencies: () => runtime,
   });
   // The PaymentCreated the payments service wrote to its outbox, and the approval fraud would send.
   const [row] = await db.sql<{ envelope: EventEnvelope<'PaymentCreated'> }[]>`

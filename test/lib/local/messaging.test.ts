@@ -4,7 +4,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { EVENT_TYPES, type EventType } from '../../../functions/domain/events';
 import { defineConsumer } from '../../../functions/shared/consumer/consumer';
 import { wasProcessed } from '../../../functions/shared/consumer/inbox';
-import { createSqsHandler } from '../../../functions/shared/consumer/runtime';
+import { consumerHandler } from '../../../functions/shared/consumer/runtime';
 import { CONSUMER_NAMES, CONSUMERS, type ConsumerName } from '../../../functions/shared/events/topology';
 import { startLocalMessaging, type LocalMessaging } from '../../../lib/local/messaging';
 import { startTestDatabase, type TestDatabase } from '../../support/database';
@@ -55,13 +55,14 @@ function effectsConsumer(name: ConsumerName, failFor = new Set<string>()) {
   const seen: string[] = [];
   const consumer = defineConsumer({
     name,
+    handles: CONSUMERS[name].events,
     handle: async (event, ctx) => {
       seen.push(event.id);
       await ctx.tx`insert into test_effects (event_id, consumer) values (${event.id}, ${name})`;
       if (failFor.has(event.id)) throw new Error('boom');
     },
   });
-  const handler = createSqsHandler(consumer, {
+  const handler = consumerHandler(consumer, {
     sql: () => db.sql,
     publisher: () => messaging!.publisher,
     logger: quiet,

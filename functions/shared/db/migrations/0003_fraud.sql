@@ -1,4 +1,4 @@
--- Fraud detection (issue 5): the online feature store, the model's assessments, fraud labels and the manual
+-- Fraud detection: the online feature store, the model's assessments, fraud labels and the manual
 -- review queue. See functions/fraud.
 
 -- Feature store: one row per (merchant, card) and per (merchant, terminal) per UTC day (the day number of

@@ -1,4 +1,4 @@
--- Analytics (issue 7): rollups per period, merchant and currency, folded from every event by the analytics consumer.
+-- Analytics: rollups per period, merchant and currency, folded from every event by the analytics consumer.
 -- The consumer appends each event's changes to analytics_pending in its batch transaction (next to its inbox row);
 -- right after the batch commits, compaction moves them into the rollups in key order. Updating the rollups in the
 -- batch transaction instead would hold a busy merchant's hour and day rows for the whole batch, in whatever order

@@ -1,4 +1,4 @@
--- Fraud feature store in hour buckets (issue 5): the handbook's windows are continuous, (t - n days, t] for a card
+-- Fraud feature store in hour buckets: the handbook's windows are continuous, (t - n days, t] for a card
 -- and (t - (n+7) days, t - 7 days] for a terminal; day buckets could only follow them to within a day, and lost up
 -- to a day of terminal labels that were already 7 days old. Hour buckets follow them to within the hour (see
 -- functions/fraud/features/windows.ts). Hour numbers are UTC hours since 1970-01-01T00:00Z.

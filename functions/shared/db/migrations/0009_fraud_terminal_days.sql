@@ -1,4 +1,4 @@
--- Terminal day buckets (issue 5, scoring latency): a terminal's windows span up to 720 hour buckets (hours H-888
+-- Terminal day buckets, for the scoring read's latency: a terminal's windows span up to 720 hour buckets (hours H-888
 -- to H-169), and reading them was most of the scoring read's time. A day bucket holds the sums of one UTC day's
 -- 24 hour buckets (day = floor(hour / 24)); a window now reads its whole days from here and only the hours at its
 -- edges from fraud_terminal_hours: at most 30 day and 70 hour buckets for the three windows. Both tables are

@@ -1,5 +1,5 @@
 /**
- * The fraud consumer's two calls per payment (migration 0011): fraud_read_for_scoring (payment, window sums, or
+ * The fraud consumer's two calls per payment (functions/fraud/adapters/sql/fraud-scoring.sql): fraud_read_for_scoring (payment, window sums, or
  * a duplicate) and fraud_record_assessment (inbox claim, assessment, review, transition, events, buckets, all or
  * nothing), through the session that calls them. They run here as a single event runs them: each alone, on the
  * pool, as its own transaction.
@@ -103,7 +103,7 @@ it('the read claims nothing: it finds an event already in the inbox (a duplicate
   expect(await read()).toMatchObject({ payment: { id: payment.id, status: 'pending', version: 1 } });
   expect(await read()).toMatchObject({ payment: { id: payment.id } });
   expect(await inboxRows(event.id)).toBe(0);
-  expect(await session().recordAssessment(assessmentOf(payment), { claim })).toBe('saved');
+  expect(await session().record(claim, { assessment: assessmentOf(payment), events: [] })).toBe('saved');
   expect(await inboxRows(event.id)).toBe(1);
   expect(await read()).toBe('duplicate');
   const other = {
@@ -126,12 +126,10 @@ it('records an assessment once: a second event for the payment keeps only its cl
     }),
   ];
   const record = (claimed: typeof event) =>
-    session().recordAssessment(assessmentOf(payment), {
-      claim: { consumer: 'fraud', event: claimed },
-      openReview: 'hold',
-      decided,
-      events,
-    });
+    session().record(
+      { consumer: 'fraud', event: claimed },
+      { assessment: assessmentOf(payment), openReview: 'hold', decided, events },
+    );
   expect(await record(event)).toBe('saved');
   const once = { assessments: 1, reviews: 1, events: 1, cards: 1, terminals: 1, days: 1 };
   expect(await written(merchantId, payment.id)).toEqual(once);
@@ -148,10 +146,10 @@ it('two concurrent records of one event: one saves, the other waits for its clai
   const merchantId = 'merchant_concurrent';
   const { payment, event } = await createPendingPayment(db.sql, { merchantId });
   const record = () =>
-    session().recordAssessment(assessmentOf(payment), {
-      claim: { consumer: 'fraud', event },
-      decided: held(payment),
-    });
+    session().record(
+      { consumer: 'fraud', event },
+      { assessment: assessmentOf(payment), decided: held(payment), events: [] },
+    );
   const outcomes = await Promise.all([record(), record()]);
   expect([...outcomes].sort()).toEqual(['duplicate', 'saved']);
   expect(await written(merchantId, payment.id)).toMatchObject({
@@ -167,11 +165,10 @@ it('a payment that changed since the read fails the record, which keeps nothing,
   const { payment, event } = await createPendingPayment(db.sql, { merchantId });
   await db.sql`update payments set version = 2 where id = ${payment.id}`;
   await expect(
-    session().recordAssessment(assessmentOf(payment), {
-      claim: { consumer: 'fraud', event },
-      openReview: 'hold',
-      decided: held(payment),
-    }),
+    session().record(
+      { consumer: 'fraud', event },
+      { assessment: assessmentOf(payment), openReview: 'hold', decided: held(payment), events: [] },
+    ),
   ).rejects.toBeInstanceOf(ConcurrentUpdateError);
   expect(await written(merchantId, payment.id)).toEqual({
     assessments: 0,
@@ -190,7 +187,7 @@ it('a label committed before the record is counted as a fraud in every bucket th
   await db.sql`
     insert into fraud_labels (payment_id, merchant_id, fraud, source, labelled_at)
     values (${payment.id}, ${merchantId}, true, 'fraud-report', now())`;
-  await session().recordAssessment(assessmentOf(payment, { applied: false }), {});
+  await session().record(undefined, { assessment: assessmentOf(payment, { applied: false }), events: [] });
   const frauds = await db.sql`
     select (select sum(fraud_count) from fraud_card_hours where merchant_id = ${merchantId})::int as card,
            (select sum(fraud_count) from fraud_terminal_hours where merchant_id = ${merchantId})::int as terminal,
@@ -211,9 +208,10 @@ it('each call is one short statement in one round trip (every parameter typed), 
       await calls.readForScoring(payment.merchantId, payment.id, hour, claim);
       const readFlights = client.flights.count;
       client.flights.count = 0;
-      await calls.recordAssessment(assessmentOf(payment, { hour }), {
-        claim,
+      await calls.record(claim, {
+        assessment: assessmentOf(payment, { hour }),
         ...(k === 0 ? { openReview: 'hold' as const, decided: held(payment) } : {}),
+        events: [],
       });
       flights.push({ readFlights, recordFlights: client.flights.count });
     }
@@ -239,7 +237,7 @@ it('values of any shape arrive as they were', async () => {
   const claim = { consumer: 'fraud' as const, event: { ...event, correlationId: "corr'; select 1; --" } };
   const read = await session().readForScoring(merchantId, payment.id, hourIndex(NOW), claim);
   expect(read).toMatchObject({ payment: { id: payment.id, merchantId } });
-  await session().recordAssessment(assessmentOf(payment), { claim });
+  await session().record(claim, { assessment: assessmentOf(payment), events: [] });
   const [inbox] = await db.sql`select correlation_id from consumer_inbox where event_id = ${event.id}`;
   expect(inbox).toEqual({ correlation_id: "corr'; select 1; --" });
 });

@@ -1,17 +1,20 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSRecord } from 'aws-lambda';
 import { defineConsumer, type ConsumerContext } from '../../../../functions/shared/consumer/consumer';
-import { createSqsHandler, type ConsumerDependencies } from '../../../../functions/shared/consumer/runtime';
+import { consumerHandler, type ConsumerComposition } from '../../../../functions/shared/consumer/runtime';
 import { inboxInsert, wasProcessed } from '../../../../functions/shared/consumer/inbox';
-import type { AnyEventEnvelope } from '../../../../functions/domain/events';
+import { EVENT_TYPES, type AnyEventEnvelope } from '../../../../functions/domain/events';
 import { outboxWrites } from '../../../../functions/shared/outbox/outbox';
 import { onServer, recordingClient, startTestDatabase, type TestDatabase } from '../../../support/database';
 import { captureLogLines } from '../../../support/log-lines';
 import { paymentApproved, paymentCreated, RecordingPublisher, sqsEvent, sqsRecord } from './fixtures';
 
+const FRAUD = ['PaymentCreated'] as const;
+const NOTIFICATIONS = ['PaymentCreated', 'PaymentApproved', 'PaymentFailed', 'AnomalyDetected'] as const;
+
 let db: TestDatabase;
 let publisher: RecordingPublisher;
-let deps: ConsumerDependencies;
+let deps: ConsumerComposition;
 
 beforeAll(async () => {
   db = await startTestDatabase();
@@ -38,6 +41,7 @@ function recordingConsumer(
   const calls: string[] = [];
   const consumer = defineConsumer({
     name: 'notifications',
+    handles: NOTIFICATIONS,
     handle: async (event, ctx) => {
       calls.push(event.id);
       await options.before?.(ctx);
@@ -52,7 +56,7 @@ describe('consumer runtime', () => {
   it('processes a valid event once, with its effects and inbox row in one transaction', async () => {
     const { consumer, calls } = recordingConsumer();
     const event = paymentCreated();
-    const result = await createSqsHandler(consumer, deps)(sqsEvent([sqsRecord(event)]));
+    const result = await consumerHandler(consumer, deps)(sqsEvent([sqsRecord(event)]));
     expect(result.batchItemFailures).toEqual([]);
     expect(calls).toEqual([event.id]);
     expect(await effectsOf(event.id)).toBe(1);
@@ -64,13 +68,13 @@ describe('consumer runtime', () => {
     try {
       const { consumer } = recordingConsumer({ failFor: new Set() });
       const ok = paymentCreated();
-      await createSqsHandler(consumer, { ...deps, sql: () => client.sql })(sqsEvent([sqsRecord(ok)]));
+      await consumerHandler(consumer, { ...deps, sql: () => client.sql })(sqsEvent([sqsRecord(ok)]));
       expect(client.statements.filter((s) => /savepoint/i.test(s))).toEqual([]);
       expect(await effectsOf(ok.id)).toBe(1);
 
       const bad = paymentCreated();
       const { consumer: failing } = recordingConsumer({ failFor: new Set([bad.id]) });
-      const result = await createSqsHandler(failing, { ...deps, sql: () => client.sql })(
+      const result = await consumerHandler(failing, { ...deps, sql: () => client.sql })(
         sqsEvent([sqsRecord(bad)]),
       );
       expect(result.batchItemFailures).toHaveLength(1);
@@ -79,7 +83,7 @@ describe('consumer runtime', () => {
       expect(await wasProcessed(db.sql, 'notifications', bad.id)).toBe(false);
 
       const pair = [paymentCreated(), paymentCreated()];
-      await createSqsHandler(consumer, { ...deps, sql: () => client.sql })(
+      await consumerHandler(consumer, { ...deps, sql: () => client.sql })(
         sqsEvent(pair.map((e) => sqsRecord(e))),
       );
       expect(client.statements.filter((s) => /savepoint/i.test(s)).length).toBeGreaterThan(0);
@@ -90,7 +94,7 @@ describe('consumer runtime', () => {
 
   it('a duplicated delivery changes nothing', async () => {
     const { consumer, calls } = recordingConsumer();
-    const handler = createSqsHandler(consumer, deps);
+    const handler = consumerHandler(consumer, deps);
     const event = paymentCreated();
     await handler(sqsEvent([sqsRecord(event)]));
     // A redelivery (new message id, higher receive count) and the same message twice in one batch.
@@ -108,7 +112,7 @@ describe('consumer runtime', () => {
     const bad = events[4]!;
     const { consumer } = recordingConsumer({ failFor: new Set([bad.id]) });
     const records = events.map((e) => sqsRecord(e));
-    const result = await createSqsHandler(consumer, deps)(sqsEvent(records));
+    const result = await consumerHandler(consumer, deps)(sqsEvent(records));
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: records[4]!.messageId }]);
     for (const event of events) {
       const ok = event.id !== bad.id;
@@ -120,7 +124,7 @@ describe('consumer runtime', () => {
   it('the failed record is processed when it comes back and the consumer is fixed', async () => {
     const failFor = new Set<string>();
     const { consumer, calls } = recordingConsumer({ failFor });
-    const handler = createSqsHandler(consumer, deps);
+    const handler = consumerHandler(consumer, deps);
     const event = paymentCreated();
     failFor.add(event.id);
     expect((await handler(sqsEvent([sqsRecord(event)]))).batchItemFailures).toHaveLength(1);
@@ -142,7 +146,7 @@ describe('consumer runtime', () => {
       sqsRecord(JSON.stringify(refunded)),
       sqsRecord(paymentCreated()),
     ];
-    const result = await createSqsHandler(consumer, deps)(sqsEvent(records));
+    const result = await consumerHandler(consumer, deps)(sqsEvent(records));
     expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(
       records.slice(0, 4).map((r) => r.messageId),
     );
@@ -152,7 +156,7 @@ describe('consumer runtime', () => {
   it('reports every record failed (no throw) when the whole batch fails', async () => {
     const { consumer } = recordingConsumer();
     const records = [sqsRecord('x'), sqsRecord('y')];
-    const result = await createSqsHandler(consumer, deps)(sqsEvent(records));
+    const result = await consumerHandler(consumer, deps)(sqsEvent(records));
     expect(result.batchItemFailures).toHaveLength(2);
   });
 
@@ -161,13 +165,15 @@ describe('consumer runtime', () => {
     let emitted: AnyEventEnvelope | undefined;
     const consumer = defineConsumer({
       name: 'fraud',
+      handles: FRAUD,
       handle: async (event, ctx) => {
-        emitted = ctx.emit('PaymentApproved', {
+        emitted = ctx.event('PaymentApproved', {
           data: { payment: { ...event.data.payment, status: 'approved' }, decidedBy: 'fraud-model' },
         });
+        return [emitted];
       },
     });
-    const result = await createSqsHandler(consumer, deps)(sqsEvent([sqsRecord(incoming)]));
+    const result = await consumerHandler(consumer, deps)(sqsEvent([sqsRecord(incoming)]));
     expect(result.batchItemFailures).toEqual([]);
     expect(emitted).toMatchObject({
       type: 'PaymentApproved',
@@ -181,17 +187,33 @@ describe('consumer runtime', () => {
     expect(row).toEqual({ correlation_id: 'corr-emit', published: true });
   });
 
-  it('emitEnvelope takes a prebuilt envelope and gives it the incoming correlation id', async () => {
+  it('an emitted event without the incoming correlation id fails the record, and nothing of it is kept or published', async () => {
     const incoming = paymentCreated('corr-prebuilt');
     const prebuilt = paymentApproved('some-other-correlation');
     const consumer = defineConsumer({
       name: 'fraud',
-      handle: async (_event, ctx) => {
-        ctx.emitEnvelope(prebuilt);
-      },
+      handles: FRAUD,
+      handle: async () => [prebuilt],
     });
-    await createSqsHandler(consumer, deps)(sqsEvent([sqsRecord(incoming)]));
-    expect(publisher.published).toEqual([{ ...prebuilt, correlationId: 'corr-prebuilt' }]);
+    const result = await consumerHandler(consumer, deps)(sqsEvent([sqsRecord(incoming)]));
+    expect(result.batchItemFailures).toHaveLength(1);
+    expect(await db.sql`select 1 from outbox where id = ${prebuilt.id}`).toHaveLength(0);
+    expect(publisher.published).toEqual([]);
+    expect(await wasProcessed(db.sql, 'fraud', incoming.id)).toBe(false);
+    // The same envelope built for the incoming event is emitted.
+    const rebuilt = defineConsumer({
+      name: 'fraud',
+      handles: FRAUD,
+      handle: async (_event, ctx) => [ctx.event('PaymentApproved', { data: prebuilt.data })],
+    });
+    await consumerHandler(rebuilt, deps)(sqsEvent([sqsRecord(incoming)]));
+    expect(publisher.published).toEqual([
+      expect.objectContaining({
+        type: 'PaymentApproved',
+        correlationId: 'corr-prebuilt',
+        data: prebuilt.data,
+      }),
+    ]);
   });
 
   it('nothing emitted by a failing handler reaches the outbox or SNS', async () => {
@@ -199,12 +221,13 @@ describe('consumer runtime', () => {
     let emittedId = '';
     const consumer = defineConsumer({
       name: 'fraud',
+      handles: FRAUD,
       handle: async (event, ctx) => {
-        emittedId = ctx.emit('PaymentFailed', { data: { payment: event.data.payment, reason: 'x' } }).id;
-        throw new Error('after emit');
+        emittedId = ctx.event('PaymentFailed', { data: { payment: event.data.payment, reason: 'x' } }).id;
+        throw new Error('after building its event');
       },
     });
-    const result = await createSqsHandler(consumer, deps)(sqsEvent([sqsRecord(incoming)]));
+    const result = await consumerHandler(consumer, deps)(sqsEvent([sqsRecord(incoming)]));
     expect(result.batchItemFailures).toHaveLength(1);
     expect(await db.sql`select 1 from outbox where id = ${emittedId}`).toHaveLength(0);
     expect(publisher.published).toEqual([]);
@@ -217,11 +240,14 @@ describe('consumer runtime', () => {
     let emittedId = '';
     const consumer = defineConsumer({
       name: 'fraud',
+      handles: FRAUD,
       handle: async (event, ctx) => {
-        emittedId = ctx.emit('PaymentFailed', { data: { payment: event.data.payment, reason: 'x' } }).id;
+        const failed = ctx.event('PaymentFailed', { data: { payment: event.data.payment, reason: 'x' } });
+        emittedId = failed.id;
+        return [failed];
       },
     });
-    const result = await createSqsHandler(consumer, deps)(sqsEvent([sqsRecord(incoming)]));
+    const result = await consumerHandler(consumer, deps)(sqsEvent([sqsRecord(incoming)]));
     expect(result.batchItemFailures).toEqual([]);
     const [row] = await db.sql<{ published: boolean }[]>`
       select not exists (select 1 from outbox_pending where event_id = id) as published from outbox where id = ${emittedId}`;
@@ -237,7 +263,7 @@ describe('consumer runtime', () => {
         await new Promise((resolve) => setTimeout(resolve, 150));
       },
     });
-    const handler = createSqsHandler(consumer, deps);
+    const handler = consumerHandler(consumer, deps);
     const results = await Promise.all([
       handler(sqsEvent([sqsRecord(event)])),
       handler(sqsEvent([sqsRecord(event)])),
@@ -255,13 +281,14 @@ describe('consumer runtime', () => {
     const poisonId = events[1]!.id;
     const consumer = defineConsumer({
       name: 'fraud',
+      handles: FRAUD,
       handle: async (event, ctx) => {
         // Violates a deferred constraint: the statement passes, the COMMIT fails.
         if (event.id === poisonId) await ctx.tx`insert into test_deferred (id) values (1), (1)`;
       },
     });
     const records = events.map((e) => sqsRecord(e));
-    const result = await createSqsHandler(consumer, deps)(sqsEvent(records));
+    const result = await consumerHandler(consumer, deps)(sqsEvent(records));
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: records[1]!.messageId }]);
     for (const event of events)
       expect(await wasProcessed(db.sql, 'fraud', event.id)).toBe(event.id !== poisonId);
@@ -271,13 +298,14 @@ describe('consumer runtime', () => {
     const order: string[] = [];
     const consumer = defineConsumer({
       name: 'analytics',
+      handles: EVENT_TYPES,
       handle: async (event) => {
         await new Promise((resolve) => setTimeout(resolve, event.id.endsWith('0') ? 5 : 0));
         order.push(event.id);
       },
     });
     const events = Array.from({ length: 10 }, () => paymentCreated());
-    await createSqsHandler(consumer, deps)(sqsEvent(events.map((e) => sqsRecord(e))));
+    await consumerHandler(consumer, deps)(sqsEvent(events.map((e) => sqsRecord(e))));
     expect(order).toEqual(events.map((e) => e.id));
   });
 
@@ -287,13 +315,14 @@ describe('consumer runtime', () => {
     try {
       const consumer = defineConsumer({
         name: 'fraud',
+        handles: FRAUD,
         handle: async (_event, ctx) => {
           ctx.logger.info('scoring');
         },
       });
       const event = paymentCreated('corr-logs');
       const record = sqsRecord(event);
-      await createSqsHandler(consumer, { ...deps, logger })(sqsEvent([record]));
+      await consumerHandler(consumer, { ...deps, logger })(sqsEvent([record]));
       const scoring = lines.find((l) => l.message === 'scoring');
       expect(scoring).toMatchObject({
         correlationId: 'corr-logs',
@@ -303,7 +332,7 @@ describe('consumer runtime', () => {
         consumer: 'fraud',
       });
       const bad = sqsRecord('garbage');
-      await createSqsHandler(consumer, { ...deps, logger })(sqsEvent([bad]));
+      await consumerHandler(consumer, { ...deps, logger })(sqsEvent([bad]));
       expect(lines.find((l) => l.level === 'ERROR' && l.messageId === bad.messageId)).toBeDefined();
     } finally {
       restore();
@@ -312,34 +341,36 @@ describe('consumer runtime', () => {
 });
 
 /**
- * A consumer that records the event in the inbox in its own first statement (claimsInbox), together with its
- * effect row, and reports the claim unless told not to.
+ * A consumer that records the event in the inbox in its own one statement (writes: 'one-statement'), together
+ * with its effect row, and reports the claim unless told not to.
  */
 function claimingConsumer(options: { settle?: boolean; emitOnDuplicate?: boolean } = {}) {
   const calls: string[] = [];
   const consumer = defineConsumer({
     name: 'fraud',
-    claimsInbox: true,
+    handles: FRAUD,
+    writes: 'one-statement',
     handle: async (event, ctx) => {
       calls.push(event.id);
       const [row] = await ctx.tx<{ claimed: boolean }[]>`
         with claim as (${inboxInsert(ctx.tx, ctx.inbox!)}),
              effect as (insert into test_effects (event_id, consumer) select ${event.id}, 'fraud' from claim)
         select exists (select 1 from claim) as claimed`;
-      if (options.emitOnDuplicate && !row!.claimed)
-        ctx.emit('PaymentFailed', { data: { payment: event.data.payment, reason: 'x' } });
       if (options.settle !== false) ctx.inbox!.settle(row!.claimed);
+      if (options.emitOnDuplicate && !row!.claimed)
+        return [ctx.event('PaymentFailed', { data: { payment: event.data.payment, reason: 'x' } })];
+      return [];
     },
   });
   return { consumer, calls };
 }
 
-describe('a consumer that claims its events in the inbox itself (claimsInbox)', () => {
+describe("a consumer whose one statement claims its events in the inbox (writes: 'one-statement')", () => {
   it('applies an event once, with no inbox statement of the runtime', async () => {
     const client = recordingClient(db.url);
     try {
       const { consumer, calls } = claimingConsumer();
-      const handler = createSqsHandler(consumer, { ...deps, sql: () => client.sql });
+      const handler = consumerHandler(consumer, { ...deps, sql: () => client.sql });
       const event = paymentCreated();
       expect((await handler(sqsEvent([sqsRecord(event)]))).batchItemFailures).toEqual([]);
       // A redelivery, and the same message twice in one batch: the handler runs and finds its claim taken.
@@ -356,43 +387,55 @@ describe('a consumer that claims its events in the inbox itself (claimsInbox)', 
     }
   });
 
-  it('a handler that does not settle its claim fails the record and keeps nothing', async () => {
+  it("a handler that does not settle its claim fails the record, and in a batch's transaction keeps nothing", async () => {
     const { consumer } = claimingConsumer({ settle: false });
-    const event = paymentCreated();
-    const result = await createSqsHandler(consumer, deps)(sqsEvent([sqsRecord(event)]));
-    expect(result.batchItemFailures).toHaveLength(1);
-    expect(await effectsOf(event.id)).toBe(0);
-    expect(await wasProcessed(db.sql, 'fraud', event.id)).toBe(false);
+    const events = [paymentCreated(), paymentCreated()];
+    const result = await consumerHandler(consumer, deps)(sqsEvent(events.map((e) => sqsRecord(e))));
+    expect(result.batchItemFailures).toHaveLength(2);
+    for (const event of events) {
+      expect(await effectsOf(event.id)).toBe(0);
+      expect(await wasProcessed(db.sql, 'fraud', event.id)).toBe(false);
+    }
+    // Alone, its one statement was its own transaction and has committed: the record still fails.
+    const alone = paymentCreated();
+    expect(
+      (await consumerHandler(consumer, deps)(sqsEvent([sqsRecord(alone)]))).batchItemFailures,
+    ).toHaveLength(1);
   });
 
   it('a handler that emits for a duplicate delivery fails the record, and nothing of it is kept or published', async () => {
     const event = paymentCreated();
-    await createSqsHandler(claimingConsumer().consumer, deps)(sqsEvent([sqsRecord(event)]));
+    await consumerHandler(claimingConsumer().consumer, deps)(sqsEvent([sqsRecord(event)]));
     const { consumer } = claimingConsumer({ emitOnDuplicate: true });
-    const result = await createSqsHandler(consumer, deps)(sqsEvent([sqsRecord(event)]));
+    const result = await consumerHandler(consumer, deps)(sqsEvent([sqsRecord(event)]));
     expect(result.batchItemFailures).toHaveLength(1);
     expect(await db.sql`select 1 from outbox where payment_id = ${event.paymentId}`).toHaveLength(0);
     expect(publisher.published).toEqual([]);
   });
 });
 
-describe('events the handler writes itself (newEvent, outboxWrites, wrote)', () => {
+describe('events a one-statement handler writes itself (outboxWrites) and returns', () => {
   it('are written once, with the incoming correlation id, and published after commit', async () => {
     const incoming = paymentCreated('corr-own-writes');
     let written: AnyEventEnvelope | undefined;
     const consumer = defineConsumer({
       name: 'fraud',
+      handles: FRAUD,
+      writes: 'one-statement',
       handle: async (event, ctx) => {
-        written = ctx.newEvent('PaymentApproved', {
+        written = ctx.event('PaymentApproved', {
           data: { payment: { ...event.data.payment, status: 'approved' }, decidedBy: 'fraud-model' },
         });
-        await ctx.tx`
-          with effect as (insert into test_effects (event_id, consumer) values (${event.id}, 'fraud') returning 1)
-          select ${outboxWrites(ctx.tx, [written], ctx.tx`exists (select 1 from effect)`)}`;
-        ctx.wrote([written]);
+        const [row] = await ctx.tx<{ claimed: boolean }[]>`
+          with claim as (${inboxInsert(ctx.tx, ctx.inbox!)}),
+               effect as (insert into test_effects (event_id, consumer) select ${event.id}, 'fraud' from claim returning 1)
+          select exists (select 1 from claim) as claimed,
+                 ${outboxWrites(ctx.tx, [written], ctx.tx`exists (select 1 from effect)`)}`;
+        ctx.inbox!.settle(row!.claimed);
+        return [written];
       },
     });
-    const result = await createSqsHandler(consumer, deps)(sqsEvent([sqsRecord(incoming)]));
+    const result = await consumerHandler(consumer, deps)(sqsEvent([sqsRecord(incoming)]));
     expect(result.batchItemFailures).toEqual([]);
     expect(written).toMatchObject({ correlationId: 'corr-own-writes', paymentId: incoming.paymentId });
     expect(publisher.published).toEqual([written]);
@@ -402,50 +445,50 @@ describe('events the handler writes itself (newEvent, outboxWrites, wrote)', () 
     expect(rows).toEqual([{ correlation_id: 'corr-own-writes', envelope: written, published: true }]);
   });
 
-  it('built but not handed over, they are neither written by the runtime nor published', async () => {
+  it('built but not returned, they are neither written by the runtime nor published', async () => {
     const incoming = paymentCreated();
     let built: AnyEventEnvelope | undefined;
     const consumer = defineConsumer({
       name: 'fraud',
+      handles: FRAUD,
       handle: async (event, ctx) => {
-        built = ctx.newEvent('PaymentFailed', { data: { payment: event.data.payment, reason: 'x' } });
+        built = ctx.event('PaymentFailed', { data: { payment: event.data.payment, reason: 'x' } });
       },
     });
     expect(
-      (await createSqsHandler(consumer, deps)(sqsEvent([sqsRecord(incoming)]))).batchItemFailures,
+      (await consumerHandler(consumer, deps)(sqsEvent([sqsRecord(incoming)]))).batchItemFailures,
     ).toEqual([]);
     expect(await db.sql`select 1 from outbox where id = ${built!.id}`).toHaveLength(0);
     expect(publisher.published).toEqual([]);
   });
 });
 
-describe('a consumer whose writes are one statement (writesInOneStatement)', () => {
-  function oneStatementConsumer(options: { emit?: boolean } = {}) {
+describe("a consumer whose writes are one statement (writes: 'one-statement')", () => {
+  function oneStatementConsumer() {
     return defineConsumer({
       name: 'fraud',
-      claimsInbox: true,
-      writesInOneStatement: true,
+      handles: FRAUD,
+      writes: 'one-statement',
       handle: async (event, ctx) => {
         const [row] = await ctx.tx<{ claimed: boolean }[]>`
           with claim as (${inboxInsert(ctx.tx, ctx.inbox!)}),
                effect as (insert into test_effects (event_id, consumer) select ${event.id}, 'fraud' from claim)
           select exists (select 1 from claim) as claimed`;
-        if (options.emit) ctx.emit('PaymentFailed', { data: { payment: event.data.payment, reason: 'x' } });
         ctx.inbox!.settle(row!.claimed);
       },
     });
   }
 
-  it('needs claimsInbox', () => {
+  it('handles exactly the event types the topology routes to the consumer', () => {
     expect(() =>
-      defineConsumer({ name: 'fraud', writesInOneStatement: true, handle: async () => undefined }),
-    ).toThrow(/writesInOneStatement needs claimsInbox/);
+      defineConsumer({ name: 'notifications', handles: ['PaymentCreated'], handle: async () => undefined }),
+    ).toThrow(/notifications handles PaymentCreated, but the topology routes it/);
   });
 
   it('runs a record alone without BEGIN or COMMIT, and a batch in one transaction', async () => {
     const client = recordingClient(db.url);
     try {
-      const handler = createSqsHandler(oneStatementConsumer(), { ...deps, sql: () => client.sql });
+      const handler = consumerHandler(oneStatementConsumer(), { ...deps, sql: () => client.sql });
       const alone = paymentCreated();
       client.statements.length = 0;
       expect((await handler(sqsEvent([sqsRecord(alone)]))).batchItemFailures).toEqual([]);
@@ -460,16 +503,5 @@ describe('a consumer whose writes are one statement (writesInOneStatement)', () 
     } finally {
       await client.sql.end();
     }
-  });
-
-  it('a handler that emits fails the record: its events would not commit with its statement', async () => {
-    const event = paymentCreated();
-    const result = await createSqsHandler(
-      oneStatementConsumer({ emit: true }),
-      deps,
-    )(sqsEvent([sqsRecord(event)]));
-    expect(result.batchItemFailures).toHaveLength(1);
-    expect(await db.sql`select 1 from outbox where payment_id = ${event.paymentId}`).toHaveLength(0);
-    expect(publisher.published).toEqual([]);
   });
 });

@@ -12,7 +12,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Template } from 'aws-cdk-lib/assertions';
 import { loadConfig } from '../../../../lib/infra/config';
-import { ServiceFunction } from '../../../../lib/infra/constructs/service-function';
+import { migratorBundle, ServiceFunction } from '../../../../lib/infra/constructs/service-function';
+import { repeatableFiles } from '../../../../functions/shared/db/migrate';
 import { startTestDatabase, type TestDatabase } from '../../../support/database';
 
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'rampay-bundle-'));
@@ -31,8 +32,7 @@ beforeAll(async () => {
     entry: 'functions/shared/db/migrate-handler.ts',
     memoryMb: 256,
     timeout: Duration.minutes(5),
-    environment: { MIGRATIONS_DIR: '/var/task/migrations' },
-    copy: [{ from: 'functions/shared/db/migrations', to: 'migrations' }],
+    ...migratorBundle(),
     database: {
       vpc,
       subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
@@ -76,10 +76,24 @@ describe('ServiceFunction bundling', () => {
     const sources = fs
       .readdirSync(path.resolve(__dirname, '../../../../functions/shared/db/migrations'))
       .sort();
-    expect(fs.readdirSync(path.join(bundleDir, 'migrations')).sort()).toEqual(sources);
+    expect(fs.readdirSync(path.join(bundleDir, 'migrations')).sort()).toEqual(
+      [...sources, 'repeatable'].sort(),
+    );
+    // Every repeatable stored-function file of the sources, collected into one folder.
+    const repeatable = repeatableFiles(path.resolve(__dirname, '../../../../functions/shared/db/migrations'));
+    expect(repeatable.map((f) => path.basename(f))).toEqual(
+      expect.arrayContaining(['fraud-scoring.sql', 'outbox.sql', 'inbox.sql', 'payments.sql']),
+    );
+    expect(fs.readdirSync(path.join(bundleDir, 'migrations', 'repeatable')).sort()).toEqual(
+      repeatable.map((f) => path.basename(f)).sort(),
+    );
+    for (const file of repeatable)
+      expect(
+        fs.readFileSync(path.join(bundleDir, 'migrations', 'repeatable', path.basename(file)), 'utf8'),
+      ).toBe(fs.readFileSync(file, 'utf8'));
   });
 
-  it('runs: the bundled handler finds its migrations and they match what the tests applied', async () => {
+  it('runs: the bundled handler finds its migrations and repeatable files, and they match what the tests applied', async () => {
     await db.sql.end({ timeout: 5 });
     const script = `import(${JSON.stringify(path.join(bundleDir, 'index.mjs'))}).then(async (m) => {
       console.log('RESULT ' + JSON.stringify(await m.handler()));
@@ -102,11 +116,15 @@ describe('ServiceFunction bundling', () => {
     ) as {
       applied: string[];
       alreadyApplied: number;
+      repeatable: string[];
     };
-    // Every file was applied already by the test setup from the source folder: same names, same checksums.
+    // Every file was applied already by the test setup from the sources: same names, same checksums, so
+    // nothing is applied again, repeatable files included.
     expect(result).toEqual({
       applied: [],
-      alreadyApplied: fs.readdirSync(path.join(bundleDir, 'migrations')).length,
+      alreadyApplied: fs.readdirSync(path.join(bundleDir, 'migrations')).filter((f) => f.endsWith('.sql'))
+        .length,
+      repeatable: [],
     });
   });
 

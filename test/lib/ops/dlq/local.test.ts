@@ -4,8 +4,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { AnyEventEnvelope } from '../../../../functions/domain/events';
 import { defineConsumer } from '../../../../functions/shared/consumer/consumer';
 import { wasProcessed } from '../../../../functions/shared/consumer/inbox';
-import { createSqsHandler } from '../../../../functions/shared/consumer/runtime';
-import type { ConsumerName } from '../../../../functions/shared/events/topology';
+import { consumerHandler } from '../../../../functions/shared/consumer/runtime';
+import { CONSUMERS, type ConsumerName } from '../../../../functions/shared/events/topology';
 import { startLocalMessaging, type LocalMessaging } from '../../../../lib/local/messaging';
 import { runDlqCli } from '../../../../lib/ops/dlq/cli';
 import { eventOfType, paymentCreated } from '../../../functions/shared/consumer/fixtures';
@@ -22,9 +22,10 @@ let localUrl: string;
 const poison = { fraud: new Set<string>(), notifications: new Set<string>(), analytics: new Set<string>() };
 
 function consumer(name: ConsumerName) {
-  return createSqsHandler(
+  return consumerHandler(
     defineConsumer({
       name,
+      handles: CONSUMERS[name].events,
       handle: async (event, ctx) => {
         if (poison[name].has(event.id)) throw new Error('bug in the consumer');
         await ctx.tx`insert into test_effects (event_id, consumer) values (${event.id}, ${name})`;

@@ -1,14 +1,20 @@
+import { lambdaComposition } from '../shared/consumer/dependencies';
+import type { ConsumerComposition } from '../shared/consumer/runtime';
+import type { Queryable } from '../shared/db/client';
 import { logger } from '../shared/logger';
+import { PostgresFraudSession } from './adapters/postgres-fraud-store';
+import type { FraudConsumerDependencies } from './consumer';
 import { thresholdsFromEnvironment } from './decision';
 import { getFraudModel, type FraudModel } from './model';
 import { modelDirectory, modelMetadataPath } from './model-location';
 import type { ScoringSetup } from './use-cases/assess-payment';
 
 /**
- * The scoring side's composition (the fraud consumer). The active model (FRAUD_MODEL: a version or metadata file in MODEL_DIR; unset: the only model there), the
- * optional shadow candidate (FRAUD_SHADOW_MODEL, same forms) and the thresholds (FRAUD_THRESHOLDS JSON; unset:
- * the active model's recommended ones). A shadow that does not load is logged and left out: it never acts, so
- * it must never stop scoring.
+ * The fraud consumer's composition: the scoring setup and the Postgres scoring store, on the process's shared
+ * database client and SNS publisher. The setup: the active model (FRAUD_MODEL: a version or metadata file in
+ * MODEL_DIR; unset: the only model there), the optional shadow candidate (FRAUD_SHADOW_MODEL, same forms) and the
+ * thresholds (FRAUD_THRESHOLDS JSON; unset: the active model's recommended ones). A shadow that does not load is
+ * logged and left out: it never acts, so it must never stop scoring.
  */
 export async function loadScoringSetup(env: NodeJS.ProcessEnv = process.env): Promise<ScoringSetup> {
   const dir = modelDirectory(env);
@@ -47,3 +53,18 @@ export function scoringSetup(): Promise<ScoringSetup> {
   setup.catch(() => (setup = undefined));
   return setup;
 }
+
+const scoringStore = (tx: Queryable) => new PostgresFraudSession(tx);
+
+let dependencies: Promise<FraudConsumerDependencies> | undefined;
+
+/** The fraud consumer's dependencies, built once per container (retried on the next event if loading fails). */
+export function fraudConsumerDependencies(): Promise<FraudConsumerDependencies> {
+  dependencies ??= scoringSetup().then((setup) => ({ setup, store: scoringStore }));
+  dependencies.catch(() => (dependencies = undefined));
+  return dependencies;
+}
+
+export const fraudConsumerComposition: ConsumerComposition<FraudConsumerDependencies> = lambdaComposition({
+  dependencies: fraudConsumerDependencies,
+});
