@@ -3,6 +3,7 @@
  * once the batch has committed, compacts the pending changes into the rollups and publishes the business
  * metrics of the records that committed.
  */
+import { errorFacts } from '../shared/error-facts';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { defineConsumer } from '../shared/consumer/consumer';
 import {
@@ -56,7 +57,7 @@ export function analyticsHandler(
         await compactAll(store, deps);
       } catch (error) {
         (deps.logger ?? processLogger).warn('analytics compaction failed; the next batch will retry it', {
-          error,
+          ...errorFacts(error),
         });
       }
       const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));

@@ -1,6 +1,8 @@
 import type { Caller } from '../../shared/http/auth';
 import { problems } from '../../shared/http/problem';
-import type { MerchantScope } from '../ports';
+import { clampInstant } from '../../shared/http/input/dates';
+import { ALL_MERCHANTS, type MerchantScope } from '../ports';
+import { EVERY_MERCHANT } from '../schemas';
 
 export const ADMIN_SCOPE = 'analytics:admin';
 
@@ -12,7 +14,7 @@ export function merchantScope(caller: Caller, requested: string | undefined): Me
       `merchant: reading another merchant's analytics (or *) needs the ${ADMIN_SCOPE} scope`,
     );
   }
-  return requested;
+  return requested === EVERY_MERCHANT ? ALL_MERCHANTS : requested;
 }
 
 export function resolveRange(
@@ -21,7 +23,7 @@ export function resolveRange(
   defaultMs: number,
 ): { from: Date; to: Date } {
   const to = query.to ? new Date(query.to) : now;
-  const from = query.from ? new Date(query.from) : new Date(to.getTime() - defaultMs);
+  const from = query.from ? new Date(query.from) : clampInstant(new Date(to.getTime() - defaultMs));
   if (from >= to) throw problems.validation([{ field: 'query.from', message: 'must be before to' }]);
   return { from, to };
 }

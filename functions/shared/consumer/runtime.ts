@@ -19,6 +19,7 @@ import { logger as processLogger } from '../logger';
 import { consumes, type ConsumedEvent, type ConsumerContext, type ConsumerDefinition } from './consumer';
 import { claimEvent } from './inbox';
 import { recordLogger, type RecordLogger } from './record-logger';
+import { errorFacts } from '../error-facts';
 
 export interface ConsumerDependencies {
   /** The database client (created once per process). */
@@ -42,16 +43,15 @@ export class RejectedMessageError extends Error {
   }
 }
 
-const BODY_EXCERPT = 500;
-
 function decode(consumer: ConsumerDefinition, record: SQSRecord, log: RecordLogger): AnyEventEnvelope {
   let event: AnyEventEnvelope;
   try {
     event = parseEvent(JSON.parse(record.body));
   } catch (error) {
+    // The body and the parser's message may carry customers' data: the message id finds it in the DLQ.
     log.error('rejected a malformed message; it stays failed and reaches the DLQ after maxReceiveCount', {
-      reason: (error as Error).message,
-      body: record.body.slice(0, BODY_EXCERPT),
+      messageId: record.messageId,
+      ...errorFacts(error),
     });
     throw new RejectedMessageError(`message ${record.messageId}: ${(error as Error).message}`);
   }
@@ -166,7 +166,9 @@ export async function processRecord(
     else if ('savepoint' in tx) outcome = await tx.savepoint(run);
     else throw new Error("a record of a batch runs in the batch's transaction");
   } catch (error) {
-    log.error('consumer failed; the message will be redelivered after its visibility timeout', { error });
+    log.error('consumer failed; the message will be redelivered after its visibility timeout', {
+      ...errorFacts(error),
+    });
     throw error;
   }
   if (outcome === 'duplicate') {
@@ -192,7 +194,7 @@ async function publishAfterCommit(
       log.warn('some emitted events were not published; the outbox relay will', { ...result });
   } catch (error) {
     log.warn('publishing emitted events failed; the outbox relay will publish them', {
-      error,
+      ...errorFacts(error),
       eventIds: events.map((e) => e.id),
     });
   }
@@ -251,7 +253,7 @@ export function createSqsHandler(consumer: ConsumerDefinition, deps: ConsumerDep
           'the batch commit failed; running the batch again record by record',
           {
             consumer: consumer.name,
-            error,
+            ...errorFacts(error),
           },
         );
         accepted = [];

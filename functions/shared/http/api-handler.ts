@@ -7,6 +7,7 @@ import type {
 import { logger } from '../logger';
 import { authorize, type Caller, type Scope } from './auth';
 import { header } from './request';
+import { errorFacts } from '../error-facts';
 import { Problem, problemResponse } from './problem';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -28,7 +29,7 @@ export type ApiHandler = (event: ApiEvent, context: Context) => Promise<APIGatew
 
 const CORRELATION_HEADER = 'x-correlation-id';
 
-function correlationIdOf(event: ApiEvent): string {
+export function correlationIdOf(event: ApiEvent): string {
   const given = header(event, CORRELATION_HEADER);
   return given && /^[\w.:-]{1,128}$/.test(given) ? given : event.requestContext.requestId;
 }
@@ -57,7 +58,8 @@ export function apiHandler(
               'Internal error',
               `something went wrong on our side; quote ${correlationId}`,
             );
-      if (!(error instanceof Problem)) logger.error('unhandled error', { error });
+      if (!(error instanceof Problem))
+        logger.error('unhandled error', { ...errorFacts(error), correlationId });
       request.response = problemResponse(problem, request.event.rawPath, {
         [CORRELATION_HEADER]: correlationId,
       });
