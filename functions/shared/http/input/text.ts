@@ -3,9 +3,7 @@ import type { FieldError } from '../problem';
 
 // U+0000 cannot be stored in a PostgreSQL text or jsonb value, and a UTF-16 surrogate without its pair has no
 // UTF-8 encoding: either makes the database refuse the statement.
-const UNSTORABLE = new RegExp(
-  '\\u0000|[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]',
-);
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export const UNSTORABLE_TEXT_RULE = 'must not contain U+0000 or an unpaired UTF-16 surrogate';
 
@@ -13,7 +11,7 @@ export const UNSTORABLE_TEXT_RULE = 'must not contain U+0000 or an unpaired UTF-
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 export function isStorableText(value: string): boolean {
-  return !UNSTORABLE.test(value);
+  return !value.includes('\u0000') && !LONE_SURROGATE.test(value);
 }
 
 /** Free text of at most `max` characters that PostgreSQL can store. */
