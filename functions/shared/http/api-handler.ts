@@ -29,7 +29,7 @@ export type ApiHandler = (event: ApiEvent, context: Context) => Promise<APIGatew
 
 const CORRELATION_HEADER = 'x-correlation-id';
 
-export function correlationIdOf(event: ApiEvent): string {
+function correlationIdOf(event: ApiEvent): string {
   const given = header(event, CORRELATION_HEADER);
   return given && /^[\w.:-]{1,128}$/.test(given) ? given : event.requestContext.requestId;
 }
