@@ -19,6 +19,7 @@ import { summaryResourceSchema, timeseriesResourceSchema } from '../analytics/re
 import { decideReviewRequestSchema, listReviewsQuerySchema } from '../fraud/schemas';
 import { fraudLabelResourceSchema, reviewResourceSchema } from '../fraud/response-schemas';
 import { API_ROUTES } from './routes';
+import { IDEMPOTENCY_KEY_PATTERN } from '../shared/http/input/identifiers';
 
 interface Operation {
   summary: string;
@@ -118,12 +119,14 @@ export function openApiDocument(): Record<string, unknown> {
         name: 'Idempotency-Key',
         in: 'header',
         required: true,
-        schema: { type: 'string', maxLength: 255 },
+        schema: { type: 'string', minLength: 1, maxLength: 255, pattern: IDEMPOTENCY_KEY_PATTERN.source },
       });
     }
-    const query = op.query ? (toJson(op.query) as { properties?: Record<string, unknown> }) : undefined;
+    const query = op.query
+      ? (toJson(op.query) as { properties?: Record<string, unknown>; required?: string[] })
+      : undefined;
     for (const [name, schema] of Object.entries(query?.properties ?? {})) {
-      parameters.push({ name, in: 'query', required: false, schema });
+      parameters.push({ name, in: 'query', required: query?.required?.includes(name) ?? false, schema });
     }
     paths[route.path] ??= {};
     paths[route.path]![route.method.toLowerCase()] = {
