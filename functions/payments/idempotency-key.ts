@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { problems } from '../shared/http/problem';
 import { requiredHeader } from '../shared/http/request';
+import { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_KEY_RULE } from '../shared/http/input/identifiers';
 
 /** The Idempotency-Key header every POST must carry: 1-255 visible ASCII characters. */
 export function idempotencyKeyOf(event: APIGatewayProxyEventV2): string {
@@ -9,8 +10,8 @@ export function idempotencyKeyOf(event: APIGatewayProxyEventV2): string {
     'Idempotency-Key',
     'send a unique key (e.g. a UUID) per intended operation',
   );
-  if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
-    throw problems.badRequest('the Idempotency-Key header must be 1 to 255 visible ASCII characters');
+  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
+    throw problems.badRequest(`the Idempotency-Key header ${IDEMPOTENCY_KEY_RULE}`);
   }
   return key;
 }
