@@ -180,6 +180,18 @@ describe('paths', () => {
   );
 });
 
+describe('query strings', () => {
+  it('refuses query keys that name the prototype, and repeated parameters are one joined value', async () => {
+    const body = await refused(
+      () => call(listPayments, 'GET', '/payments?constructor=x'),
+      400,
+      /not accepted/,
+    );
+    expect(body.errors).toEqual([expect.objectContaining({ field: 'query.constructor' })]);
+    await refused(() => call(listPayments, 'GET', '/payments?limit=1&limit=2'), 400, /^query\.limit: /);
+  });
+});
+
 describe('dates', () => {
   it.each([
     ['/payments?created_gte=0000-01-01T00:00:00Z', listPayments, /^query\.created_gte: must be from 1970/],
