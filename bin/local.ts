@@ -26,7 +26,11 @@ async function main(): Promise<void> {
       `"terminalId":"web-shop"}'`,
   );
   console.log(`\nConsumers polling the local queues: ${platform.consumers.join(', ') || 'none yet'}`);
-  console.log(`OpenAPI: ${platform.url}/openapi.json   Queues: ${platform.url}/local/queues   Ctrl-C stops.`);
+  console.log(`Dashboard (keeps the dev token in the tab): ${platform.url}/#token=${token}`);
+  console.log(
+    `OpenAPI: ${platform.url}/openapi.json   Queues: ${platform.url}/local/queues   ` +
+      `Sent mail and SMS (with the token): ${platform.url}/local/notifications   Ctrl-C stops.`,
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -4,6 +4,7 @@
  * metrics of the records that committed.
  */
 import { EVENT_TYPES } from '../domain/events';
+import { errorFacts } from '../shared/error-facts';
 import { defineConsumer } from '../shared/consumer/consumer';
 import type { Sql } from '../shared/db/client';
 import type { BusinessMetrics } from './metrics';
@@ -44,7 +45,7 @@ export const analyticsConsumer = defineConsumer<'analytics', AnalyticsConsumerDe
       try {
         await compactAll(deps.store, sql);
       } catch (error) {
-        logger.warn('analytics compaction failed; the next batch will retry it', { error });
+        logger.warn('analytics compaction failed; the next batch will retry it', errorFacts(error));
       }
       for (const id of messageIds) if (!failed.has(id)) deps.metrics.record(deps.pending.get(id) ?? []);
       deps.metrics.publish();

@@ -3,9 +3,17 @@ import type { Histogram } from './histogram';
 import type { GrainRange } from './ranges';
 import type { Counted, Counters, MinuteDelta, PaymentFacts, PaymentFactsUpdate } from './rollup';
 
-/** Whose data a query reads: one merchant, or every merchant ('*', analytics:admin only). */
-export type MerchantScope = string;
-export const ALL_MERCHANTS = '*';
+/**
+ * Every merchant at once (analytics:admin only). A symbol, not a string, so that no merchant id, whatever a token
+ * or a query carries, can ever mean it.
+ */
+export const ALL_MERCHANTS: unique symbol = Symbol('every merchant');
+
+/** Whose data a query reads: one merchant (its id), or every merchant. */
+export type MerchantScope = string | typeof ALL_MERCHANTS;
+
+/** How a scope is shown in answers: the merchant id, or * for every merchant. */
+export const scopeLabel = (scope: MerchantScope): string => (scope === ALL_MERCHANTS ? '*' : scope);
 
 /** The consumer's writes. */
 export interface RollupWriter {

@@ -4,6 +4,8 @@
  */
 import * as z from 'zod';
 import { isCurrencyCode } from '../domain/money';
+import { dateTime } from '../shared/http/input/dates';
+import { MERCHANT_ID_RULE, merchantIdSchema } from '../shared/http/input/identifiers';
 
 export const MAX_RANGE_DAYS = 366;
 /** A timeseries answers at most this many points: a year by day, a month by hour, a day by minute. */
@@ -33,19 +35,20 @@ export type Metric = (typeof METRICS)[number];
 /** Amounts are minor units of one currency: these metrics need `currency`. */
 export const AMOUNT_METRICS: readonly Metric[] = ['volume_amount', 'approved_amount', 'refunded_amount'];
 
-const isoDateTime = z.iso.datetime({
-  offset: true,
-  error: 'must be an ISO 8601 date-time, e.g. 2026-11-24T10:00:00Z',
-});
+const isoDateTime = dateTime();
 
 const currency = z
   .string()
   .transform((code) => code.toUpperCase())
   .refine(isCurrencyCode, { error: 'is not an ISO 4217 currency RamPay supports (e.g. USD, EUR, JPY, KWD)' });
 
+/** The `merchant` query value that asks for every merchant's figures (analytics:admin only). */
+export const EVERY_MERCHANT = '*';
+
 const merchant = z
-  .string()
-  .regex(/^(\*|[\w.:-]{1,128})$/, { error: 'must be * (every merchant) or a merchant id' })
+  .union([z.literal(EVERY_MERCHANT), merchantIdSchema], {
+    error: `must be * (every merchant) or a merchant id: ${MERCHANT_ID_RULE}`,
+  })
   .meta({
     description: 'analytics:admin only: * for every merchant, or one merchant id; default the caller',
   });

@@ -7,6 +7,7 @@ import '../analytics/response-schemas';
 import '../fraud/schemas';
 import { reviewResourceSchema } from '../fraud/response-schemas';
 import { API_ROUTES, type ApiRoute } from './routes';
+import { IDEMPOTENCY_KEY_PATTERN } from '../shared/http/input/identifiers';
 
 // The list envelopes and the bodies of /events and /health, registered after the services' schemas (and so
 // listed after them in the document).
@@ -55,12 +56,14 @@ export function openApiDocument(routes: readonly ApiRoute[] = API_ROUTES): Recor
         name: 'Idempotency-Key',
         in: 'header',
         required: true,
-        schema: { type: 'string', maxLength: 255 },
+        schema: { type: 'string', minLength: 1, maxLength: 255, pattern: IDEMPOTENCY_KEY_PATTERN.source },
       });
     }
-    const query = route.query ? (toJson(route.query) as { properties?: Record<string, unknown> }) : undefined;
+    const query = route.query
+      ? (toJson(route.query) as { properties?: Record<string, unknown>; required?: string[] })
+      : undefined;
     for (const [name, schema] of Object.entries(query?.properties ?? {})) {
-      parameters.push({ name, in: 'query', required: false, schema });
+      parameters.push({ name, in: 'query', required: query?.required?.includes(name) ?? false, schema });
     }
     paths[route.path] ??= {};
     paths[route.path]![route.method.toLowerCase()] = {

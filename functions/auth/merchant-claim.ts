@@ -1,4 +1,5 @@
 import { MERCHANT_CLAIM } from '../shared/http/auth';
+import { isMerchantId, MERCHANT_ID_RULE } from '../shared/http/input/identifiers';
 
 /** The parts of Cognito's pre-token-generation (V3) event that decide the merchant. */
 export interface TokenGenerationEvent {
@@ -20,7 +21,12 @@ export const MERCHANT_ATTRIBUTE = `custom:${MERCHANT_CLAIM}`;
  * client (client-credentials tokens have no user). The token can never choose it: both come from Cognito.
  */
 export function merchantOf(event: TokenGenerationEvent): string {
-  return event.request.userAttributes?.[MERCHANT_ATTRIBUTE] || event.callerContext.clientId;
+  const merchant = event.request.userAttributes?.[MERCHANT_ATTRIBUTE] || event.callerContext.clientId;
+  // Throwing makes Cognito refuse the token: better no token than one every API call would refuse.
+  if (!isMerchantId(merchant)) {
+    throw new Error(`the merchant of this user or app client is not a merchant id (${MERCHANT_ID_RULE})`);
+  }
+  return merchant;
 }
 
 export function withMerchantClaim<E extends TokenGenerationEvent>(event: E): E {

@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { pageLimit } from '../shared/http/pagination';
+import { text } from '../shared/http/input/text';
 import { REVIEW_DECISIONS } from './ports';
 
 export const listReviewsQuerySchema = z
@@ -22,7 +23,7 @@ export const decideReviewRequestSchema = z
     decision: z.enum(REVIEW_DECISIONS, {
       error: 'must be approve or reject (for a held payment), or confirm or fraud (for a payment in review)',
     }),
-    note: z.string().max(1000, { error: 'must be at most 1000 characters' }).optional(),
+    note: text(1000).optional(),
   })
   .strict()
   .meta({ id: 'ReviewDecisionRequest' });

@@ -4,6 +4,15 @@
  */
 import * as z from 'zod';
 import { cursorId, pageLimit } from '../shared/http/pagination';
+import { dateTime } from '../shared/http/input/dates';
+import {
+  CUSTOMER_ID_MAX,
+  FINGERPRINT_MAX,
+  FINGERPRINT_MIN,
+  identifier,
+  TERMINAL_ID_MAX,
+} from '../shared/http/input/identifiers';
+import { text } from '../shared/http/input/text';
 import { isCurrencyCode, MAX_AMOUNT_MINOR, type CurrencyCode } from '../domain/money';
 import { PAYMENT_STATUSES } from '../domain/payment-status';
 import { EVENT_TYPES } from '../domain/events';
@@ -29,16 +38,9 @@ const country = z
   .string()
   .regex(/^[A-Z]{2}$/, { error: 'must be an ISO 3166-1 alpha-2 country code in capitals, e.g. GB' });
 
-const identifier = (what: string, max: number) =>
-  z
-    .string({ error: `must be a string naming the ${what}` })
-    .min(1, { error: `must name the ${what}` })
-    .max(max, { error: `must be at most ${max} characters` })
-    .regex(/^[\w.:-]+$/, { error: 'may contain only letters, digits and _ . : -' });
-
 export const customerSchema = z
   .object({
-    id: identifier('customer', 255),
+    id: identifier('customer', { max: CUSTOMER_ID_MAX }),
     email: z.email({ error: 'must be a valid e-mail address' }).max(254).optional(),
     phone: z
       .string()
@@ -54,11 +56,12 @@ export const customerSchema = z
 export const paymentMethodSchema = z
   .object({
     type: z.literal('card', { error: 'must be "card"' }),
-    fingerprint: identifier('card fingerprint (a stable token, never the card number)', 64).min(8, {
-      error: 'must be at least 8 characters',
+    fingerprint: identifier('card fingerprint (a stable token, never the card number)', {
+      min: FINGERPRINT_MIN,
+      max: FINGERPRINT_MAX,
     }),
     last4: z.string().regex(/^\d{4}$/, { error: 'must be the last 4 digits of the card' }),
-    brand: z.string().min(1).max(20).optional(),
+    brand: text(20).min(1, { error: 'must not be empty' }).optional(),
     country: country.optional(),
   })
   .strict()
@@ -66,13 +69,8 @@ export const paymentMethodSchema = z
 
 export const metadataSchema = z
   .record(
-    z
-      .string()
-      .min(1)
-      .max(METADATA_MAX_KEY_LENGTH, { error: `keys must be at most ${METADATA_MAX_KEY_LENGTH} characters` }),
-    z.string({ error: 'values must be strings' }).max(METADATA_MAX_VALUE_LENGTH, {
-      error: `values must be at most ${METADATA_MAX_VALUE_LENGTH} characters`,
-    }),
+    text(METADATA_MAX_KEY_LENGTH).min(1, { error: 'keys must not be empty' }),
+    text(METADATA_MAX_VALUE_LENGTH),
   )
   .refine((m) => Object.keys(m).length <= METADATA_MAX_KEYS, {
     error: `must have at most ${METADATA_MAX_KEYS} keys`,
@@ -85,8 +83,8 @@ export const createPaymentRequestSchema = z
     currency,
     customer: customerSchema,
     paymentMethod: paymentMethodSchema,
-    terminalId: identifier('terminal (point of sale or online store)', 64),
-    description: z.string().max(1000, { error: 'must be at most 1000 characters' }).optional(),
+    terminalId: identifier('terminal (point of sale or online store)', { max: TERMINAL_ID_MAX }),
+    description: text(1000).optional(),
     metadata: metadataSchema.optional(),
   })
   .strict()
@@ -98,25 +96,20 @@ export const createRefundRequestSchema = z
     amount: amountMinor
       .optional()
       .meta({ description: 'minor units; the whole remaining amount when absent' }),
-    reason: z.string().max(500, { error: 'must be at most 500 characters' }).optional(),
+    reason: text(500).optional(),
   })
   .strict()
   .meta({ id: 'CreateRefundRequest' });
 export type CreateRefundRequest = z.infer<typeof createRefundRequestSchema>;
-
-const isoDateTime = z.iso.datetime({
-  offset: true,
-  error: 'must be an ISO 8601 date-time, e.g. 2026-11-24T10:00:00Z',
-});
 
 export const listPaymentsQuerySchema = z
   .object({
     limit: pageLimit(),
     starting_after: cursorId('payment').optional(),
     status: z.enum(PAYMENT_STATUSES, { error: `must be one of ${PAYMENT_STATUSES.join(', ')}` }).optional(),
-    customer: z.string().min(1).max(255).optional(),
-    created_gte: isoDateTime.optional(),
-    created_lt: isoDateTime.optional(),
+    customer: identifier('customer', { max: CUSTOMER_ID_MAX }).optional(),
+    created_gte: dateTime().optional(),
+    created_lt: dateTime().optional(),
   })
   .strict()
   .refine((q) => !q.created_gte || !q.created_lt || Date.parse(q.created_gte) < Date.parse(q.created_lt), {

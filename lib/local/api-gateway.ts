@@ -62,8 +62,9 @@ export function apiGatewayEvent(
 ): APIGatewayProxyEventV2WithJWTAuthorizer {
   const url = new URL(request.url, 'http://localhost');
   const query: Record<string, string> = {};
+  // Repeated parameters are joined with commas, as API Gateway does (an inherited `constructor` is no parameter).
   for (const [key, value] of url.searchParams)
-    query[key] = query[key] === undefined ? value : `${query[key]},${value}`;
+    query[key] = Object.hasOwn(query, key) ? `${query[key]},${value}` : value;
   const now = new Date();
   return {
     version: '2.0',

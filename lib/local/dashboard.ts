@@ -1,13 +1,16 @@
 /**
  * The local platform's dashboard page at `/`: plain HTML, a script and Chart.js served from node_modules, no
- * build step. The page reads GET /local/analytics, a local-only route that reads the dev merchant's analytics
- * (the merchant of the dev token `npm start` prints) straight from the database with the same use cases the
- * API uses, so the page needs no token. Not deployed: the cloud has the CloudWatch dashboard and the API.
+ * build step. The page reads GET /local/analytics, a local-only route that reads a merchant's analytics straight
+ * from the database with the same use cases the API uses. That route needs a local token with analytics:read and
+ * answers for the token's merchant; the page takes the token from its address's fragment (`/#token=...`, as
+ * `npm start` prints it; a fragment never reaches the server's logs) and keeps it for the browser tab. Not
+ * deployed: the cloud has the CloudWatch dashboard and the API.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { analyticsReaderOn, summarize, timeseries, type Metric } from '../../functions/analytics';
 import type { Sql } from '../../functions/shared/db/client';
+import { MERCHANT_CLAIM } from '../../functions/shared/http/auth';
 import type { LocalRoute } from './http-server';
 
 /** The merchant of the dev token bin/local.ts prints. */
@@ -78,7 +81,18 @@ export function dashboardRoutes(options: DashboardOptions): LocalRoute[] {
     {
       method: 'GET',
       path: '/local/analytics',
-      serve: async () => ({ status: 200, body: await dashboardData(options) }),
+      scope: 'analytics:read',
+      // The token's merchant: the page shows whoever's token it is given, and nobody else's figures.
+      serve: async (request) => {
+        const merchantId = request?.claims?.[MERCHANT_CLAIM];
+        return {
+          status: 200,
+          body: await dashboardData({
+            ...options,
+            ...(typeof merchantId === 'string' ? { merchantId } : {}),
+          }),
+        };
+      },
     },
   ];
 }

@@ -1,11 +1,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { JWTPayload } from 'jose';
 import { API_ROUTES, type ApiRoute } from '../../functions/api/routes';
+import { errorFacts } from '../../functions/shared/error-facts';
+import type { Scope } from '../../functions/shared/http/auth';
 import { Problem, problemResponse, problems } from '../../functions/shared/http/problem';
+import { logger } from '../../functions/shared/logger';
 import { apiGatewayEvent, matchPath, matchRoute, type LambdaApiHandler } from './api-gateway';
 import { lambdaContext } from './lambda-context';
-import type { LocalJwtIssuer } from './jwt-issuer';
+import { TokenRejected, type LocalJwtIssuer } from './jwt-issuer';
 
 /** API Gateway's own payload limit is 10 MB; the handlers refuse far smaller bodies themselves. */
 const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
@@ -14,8 +19,12 @@ const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..');
 export interface LocalRoute {
   method: 'GET' | 'POST';
   path: string;
+  /** Pages that show customers' data need a token of the local issuer with this scope. */
+  scope?: Scope;
   /** Serves a platform-only page (not deployed), e.g. /openapi.json or /local/queues. */
-  serve: () => Promise<{ status: number; body: unknown; contentType?: string }>;
+  serve: (request?: {
+    claims?: JWTPayload;
+  }) => Promise<{ status: number; body: unknown; contentType?: string }>;
 }
 
 export interface HttpServerOptions {
@@ -35,12 +44,55 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ ser
   }
   const server = createServer((req, res) => {
     serve(req, res, routes, handlers, options).catch((error: unknown) => {
-      send(res, problemResponse(problems.badRequest(String((error as Error).message)), req.url));
+      const correlationId = randomUUID();
+      logger.error('local platform: unhandled error', { ...errorFacts(error), correlationId });
+      const problem = new Problem(
+        500,
+        'internal',
+        'Internal error',
+        `something went wrong; quote ${correlationId}`,
+      );
+      send(res, problemResponse(problem, undefined, { 'x-correlation-id': correlationId }));
     });
   });
   await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return { server, url: `http://127.0.0.1:${port}` };
+}
+
+const CORRELATION_HEADER = 'x-correlation-id';
+
+/** Every method a path answers, for a 405's Allow header (HEAD wherever GET is). */
+function allowedMethods(
+  routes: readonly ApiRoute[],
+  locals: readonly LocalRoute[],
+  pathname: string,
+): string[] {
+  const methods = new Set<string>();
+  for (const { route } of routes) if (matchPath(route.path, pathname)) methods.add(route.method);
+  for (const r of locals) if (r.path === pathname) methods.add(r.method);
+  if (methods.has('GET')) methods.add('HEAD');
+  return [...methods].sort();
+}
+
+/** The bearer token's claims, or the 401 API Gateway's JWT authorizer would answer. */
+async function bearerClaims(
+  issuer: LocalJwtIssuer,
+  authorization: string | undefined,
+): Promise<{ claims: JWTPayload } | { problem: Problem }> {
+  const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+  if (!token) return { problem: problems.unauthenticated('send a bearer token in the Authorization header') };
+  try {
+    return { claims: await issuer.verify(token) };
+  } catch (error) {
+    const why = error instanceof TokenRejected ? error.message : 'the token is not valid';
+    return { problem: problems.unauthorized(`${why}; get a new one with npm run token`) };
+  }
+}
+
+function scopesOf(claims: JWTPayload): string[] {
+  const listed = (claim: unknown) => (typeof claim === 'string' ? claim.split(' ').filter(Boolean) : []);
+  return [...listed(claims.scope), ...listed(claims.scp)];
 }
 
 async function serve(
@@ -50,65 +102,65 @@ async function serve(
   handlers: Map<string, LambdaApiHandler>,
   options: HttpServerOptions,
 ): Promise<void> {
-  const method = req.method ?? 'GET';
+  const requested = req.method ?? 'GET';
+  // HEAD is answered as GET, without the body (RFC 9110).
+  const head = requested === 'HEAD';
+  const method = head ? 'GET' : requested;
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const local = options.localRoutes?.find((r) => r.method === method && r.path === url.pathname);
+  const given = req.headers[CORRELATION_HEADER];
+  const correlationId = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+  const reply = (result: Parameters<typeof send>[1]) => send(res, result, head);
+  const refuse = (problem: Problem, headers: Record<string, string> = {}) =>
+    reply(problemResponse(problem, url.pathname, { [CORRELATION_HEADER]: correlationId, ...headers }));
+
+  const locals = options.localRoutes ?? [];
+  const local = locals.find((r) => r.method === method && r.path === url.pathname);
   if (local) {
-    const page = await local.serve();
+    let claims: JWTPayload | undefined;
+    if (local.scope) {
+      const verified = await bearerClaims(options.issuer, req.headers.authorization);
+      if ('problem' in verified) return refuse(verified.problem);
+      if (!scopesOf(verified.claims).includes(local.scope))
+        return refuse(problems.insufficientScope(local.scope));
+      claims = verified.claims;
+    }
+    const page = await local.serve({ claims });
     const contentType = page.contentType ?? 'application/json';
-    res.writeHead(page.status, { 'content-type': contentType });
-    res.end(
-      contentType.startsWith('application/json') ? JSON.stringify(page.body, null, 2) : String(page.body),
-    );
-    return;
+    return reply({
+      statusCode: page.status,
+      headers: { 'content-type': contentType },
+      body: contentType.startsWith('application/json')
+        ? JSON.stringify(page.body, null, 2)
+        : String(page.body),
+    });
   }
   const match = matchRoute(routes, method, url.pathname);
   if (!match) {
-    const other = routes.some(({ route }) => matchPath(route.path, url.pathname));
-    const problem = other
-      ? new Problem(
+    const allowed = allowedMethods(routes, locals, url.pathname);
+    if (allowed.length > 0) {
+      return refuse(
+        new Problem(
           405,
           'method-not-allowed',
           'Method not allowed',
-          `${method} is not allowed on ${url.pathname}`,
-        )
-      : problems.notFound(`no route ${method} ${url.pathname}`);
-    return send(res, problemResponse(problem, url.pathname));
+          `${requested} is not allowed on ${url.pathname}; use ${allowed.join(', ')}`,
+        ),
+        { allow: allowed.join(', ') },
+      );
+    }
+    return refuse(problems.notFound(`no route ${requested} ${url.pathname}`));
   }
   const body = await readBody(req);
-  if (body === undefined) {
-    return send(
-      res,
-      problemResponse(problems.payloadTooLarge('the request body is larger than 10 MB'), url.pathname),
-    );
-  }
+  if (body === undefined) return refuse(problems.payloadTooLarge('the request body is larger than 10 MB'));
   const headers = Object.fromEntries(
     Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]),
   );
+  headers[CORRELATION_HEADER] = correlationId;
   let jwt: { claims: Record<string, unknown>; scopes: string[] } | undefined;
   if (match.route.scope !== 'public') {
-    const token = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '')?.[1];
-    if (!token)
-      return send(
-        res,
-        problemResponse(
-          problems.unauthorized('send a bearer token in the Authorization header'),
-          url.pathname,
-        ),
-      );
-    try {
-      const claims = await options.issuer.verify(token);
-      jwt = { claims, scopes: typeof claims.scope === 'string' ? claims.scope.split(' ') : [] };
-    } catch (error) {
-      const why =
-        (error as { code?: string }).code === 'ERR_JWT_EXPIRED'
-          ? 'the token has expired'
-          : 'the token is not valid';
-      return send(
-        res,
-        problemResponse(problems.unauthorized(`${why}; get a new one with npm run token`), url.pathname),
-      );
-    }
+    const verified = await bearerClaims(options.issuer, headers.authorization);
+    if ('problem' in verified) return refuse(verified.problem);
+    jwt = { claims: verified.claims, scopes: scopesOf(verified.claims) };
   }
   const event = apiGatewayEvent(
     { method, url: req.url ?? '/', headers, body: body.length > 0 ? body : undefined },
@@ -116,7 +168,7 @@ async function serve(
     jwt,
   );
   const result = await handlers.get(match.entry)!(event, lambdaContext(match.route.name));
-  send(res, result);
+  reply(result);
 }
 
 function readBody(req: IncomingMessage): Promise<string | undefined> {
@@ -137,7 +189,8 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
 function send(
   res: ServerResponse,
   result: { statusCode?: number; headers?: Record<string, string | number | boolean>; body?: string },
+  head = false,
 ): void {
   res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
-  res.end(result.body ?? '');
+  res.end(head ? undefined : (result.body ?? ''));
 }

@@ -61,6 +61,8 @@ export function useLocalMailSink(dataDir: string, env: NodeJS.ProcessEnv = proce
     route: {
       method: 'GET',
       path: '/local/notifications',
+      // Customers' addresses and messages: only for a holder of a local token with audit:read.
+      scope: 'audit:read',
       serve: async () => {
         const data = await messages();
         return { status: 200, body: { object: 'list', dir, count: data.length, data } };

@@ -3,6 +3,7 @@
  * with the topics, raw-delivery subscriptions (eventType filter policies), queues and DLQs of the topology
  * table, and one poller per consumer queue standing in for Lambda's event source mapping.
  */
+import { errorFacts } from '../../functions/shared/error-facts';
 import { CreateTopicCommand, SNSClient, SubscribeCommand, type SNSClientConfig } from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
@@ -155,7 +156,8 @@ export async function startLocalMessaging(options: LocalMessagingOptions = {}): 
     const pollers = new Map<ConsumerName, SqsPoller>();
     const onError =
       options.onError ??
-      ((consumer: ConsumerName, error: unknown) => console.error(`[local sqs] ${consumer}:`, error));
+      ((consumer: ConsumerName, error: unknown) =>
+        console.error(`[local sqs] ${consumer}:`, JSON.stringify(errorFacts(error))));
     const consume = (consumer: ConsumerName, handler: LocalSqsHandler): void => {
       if (pollers.has(consumer)) throw new Error(`consumer ${consumer} is already polled`);
       const queue = queues[consumer];

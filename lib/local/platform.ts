@@ -15,6 +15,7 @@ import { relayPending } from '../../functions/shared/outbox/use-cases/publish-co
 import { pruneExpired } from '../../functions/housekeeping';
 import { CONSUMER_NAMES, type ConsumerName } from '../../functions/shared/events/topology';
 import { logger } from '../../functions/shared/logger';
+import { errorFacts } from '../../functions/shared/error-facts';
 
 export interface PlatformOptions {
   /** HTTP port; 0 picks a free one. */
@@ -70,12 +71,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   for (const [name, handler] of consumers) messaging.consume(name, handler);
   const relay = setInterval(() => {
     relayPending(sql, messaging.publisher).catch((error: unknown) =>
-      logger.warn('local outbox relay failed', { error }),
+      logger.warn('local outbox relay failed', errorFacts(error)),
     );
   }, RELAY_INTERVAL_MS);
   const housekeeping = setInterval(() => {
     pruneExpired(sql, new Date()).catch((error: unknown) =>
-      logger.warn('local housekeeping failed', { error }),
+      logger.warn('local housekeeping failed', errorFacts(error)),
     );
   }, HOUSEKEEPING_INTERVAL_MS);
 

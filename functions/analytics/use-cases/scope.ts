@@ -1,5 +1,7 @@
 import { ForbiddenError, InvalidInputError } from '../../domain/errors';
-import type { MerchantScope } from '../ports';
+import { clampInstant } from '../../shared/http/input/dates';
+import { ALL_MERCHANTS, type MerchantScope } from '../ports';
+import { EVERY_MERCHANT } from '../schemas';
 
 export const ADMIN_SCOPE = 'analytics:admin';
 
@@ -14,7 +16,7 @@ export function merchantScope(
       `merchant: reading another merchant's analytics (or *) needs the ${ADMIN_SCOPE} scope`,
     );
   }
-  return requested;
+  return requested === EVERY_MERCHANT ? ALL_MERCHANTS : requested;
 }
 
 export function resolveRange(
@@ -23,7 +25,7 @@ export function resolveRange(
   defaultMs: number,
 ): { from: Date; to: Date } {
   const to = query.to ? new Date(query.to) : now;
-  const from = query.from ? new Date(query.from) : new Date(to.getTime() - defaultMs);
+  const from = query.from ? new Date(query.from) : clampInstant(new Date(to.getTime() - defaultMs));
   if (from >= to) throw new InvalidInputError([{ field: 'query.from', message: 'must be before to' }]);
   return { from, to };
 }

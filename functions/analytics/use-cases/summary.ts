@@ -1,5 +1,5 @@
 import { quantile, RELATIVE_ERROR } from '../histogram';
-import type { AnalyticsReader, MerchantScope } from '../ports';
+import { scopeLabel, type AnalyticsReader, type MerchantScope } from '../ports';
 import { coveringRanges, minuteBounds } from '../ranges';
 import { zeroCounters, type Counters } from '../rollup';
 import type { SummaryResource } from '../response-schemas';
@@ -29,7 +29,7 @@ export async function summarize(
     for (const key of Object.keys(all) as (keyof Counters)[]) all[key] += t.counters[key];
   return {
     object: 'analytics.summary',
-    merchant,
+    merchant: scopeLabel(merchant),
     from: from.toISOString(),
     to: to.toISOString(),
     currency: query.currency ?? null,

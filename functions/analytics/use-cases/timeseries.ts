@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../../domain/errors';
 import { quantile } from '../histogram';
-import type { AnalyticsReader, MerchantScope, SeriesPoint } from '../ports';
+import { scopeLabel, type AnalyticsReader, type MerchantScope, type SeriesPoint } from '../ports';
 import { GRAIN_MS, periodStart, zeroCounters, type Counters, type Grain } from '../rollup';
 import type { TimeseriesResource } from '../response-schemas';
 import { DEFAULT_RANGE_MS, MAX_POINTS, type Interval, type Metric } from '../schemas';
@@ -73,7 +73,7 @@ export async function timeseries(
   const zero = zeroCounters();
   return {
     object: 'analytics.timeseries',
-    merchant,
+    merchant: scopeLabel(merchant),
     metric: query.metric,
     interval: query.interval,
     from: from.toISOString(),

@@ -1,6 +1,7 @@
 import { apiHandler } from '../../shared/http/api-handler';
 import { defineRoute } from '../../shared/http/route';
 import { logger } from '../../shared/logger';
+import { errorFacts } from '../../shared/error-facts';
 import { paymentReads } from '../composition';
 
 export const route = defineRoute({
@@ -24,7 +25,7 @@ export const handler = apiHandler(route, async () => {
     await deps.store.ping();
     return { status: 200, body: { status: 'ok', database: 'reachable' } };
   } catch (error) {
-    logger.warn('health check: database unreachable', { error });
+    logger.warn('health check: database unreachable', errorFacts(error));
     return { status: 503, body: { status: 'degraded', database: 'unreachable' } };
   }
 });

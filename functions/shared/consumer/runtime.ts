@@ -27,6 +27,7 @@ import {
 import { claimEvent } from './inbox';
 import { recordLogger, type RecordLogger } from './record-logger';
 import type { ConsumerName } from '../events/topology';
+import { errorFacts } from '../error-facts';
 
 type Resolve<D> = () => Promise<D> | D;
 
@@ -65,8 +66,6 @@ export class RejectedMessageError extends Error {
   }
 }
 
-const BODY_EXCERPT = 500;
-
 /** A definition as the runtime holds it: any consumer, any dependencies. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyDefinition = ConsumerDefinition<any, any>;
@@ -78,9 +77,10 @@ function decode(consumer: AnyDefinition, record: SQSRecord, log: RecordLogger): 
   try {
     event = parseEvent(JSON.parse(record.body));
   } catch (error) {
+    // The body and the parser's message may carry customers' data: the message id finds it in the DLQ.
     log.error('rejected a malformed message; it stays failed and reaches the DLQ after maxReceiveCount', {
-      reason: (error as Error).message,
-      body: record.body.slice(0, BODY_EXCERPT),
+      messageId: record.messageId,
+      ...errorFacts(error),
     });
     throw new RejectedMessageError(`message ${record.messageId}: ${(error as Error).message}`);
   }
@@ -183,7 +183,9 @@ async function processRecord(
     else if ('savepoint' in tx) outcome = await tx.savepoint(run);
     else throw new Error("a record of a batch runs in the batch's transaction");
   } catch (error) {
-    log.error('consumer failed; the message will be redelivered after its visibility timeout', { error });
+    log.error('consumer failed; the message will be redelivered after its visibility timeout', {
+      ...errorFacts(error),
+    });
     throw error;
   }
   if (outcome === 'duplicate') {
@@ -209,7 +211,7 @@ async function publishAfterCommit(
       log.warn('some emitted events were not published; the outbox relay will', { ...result });
   } catch (error) {
     log.warn('publishing emitted events failed; the outbox relay will publish them', {
-      error,
+      ...errorFacts(error),
       eventIds: events.map((e) => e.id),
     });
   }
@@ -275,7 +277,7 @@ export function consumerHandler<N extends ConsumerName, D>(
           'the batch commit failed; running the batch again record by record',
           {
             consumer: definition.name,
-            error,
+            ...errorFacts(error),
           },
         );
         accepted = [];

@@ -7,6 +7,7 @@ import type {
 import { logger } from '../logger';
 import { authorize, type Caller } from './auth';
 import { header } from './request';
+import { errorFacts } from '../error-facts';
 import { Problem, problemFor, problemResponse } from './problem';
 import type { RouteDefinition } from './route';
 
@@ -60,7 +61,8 @@ export function apiHandler(
               'Internal error',
               `something went wrong on our side; quote ${correlationId}`,
             );
-      if (!(error instanceof Problem)) logger.error('unhandled error', { error });
+      if (!(error instanceof Problem))
+        logger.error('unhandled error', { ...errorFacts(error), correlationId });
       request.response = problemResponse(problem, request.event.rawPath, {
         [CORRELATION_HEADER]: correlationId,
       });

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { isMerchantId, MERCHANT_ID_RULE, SUBJECT_PATTERN } from './input/identifiers';
 import { problems } from './problem';
 
 export const SCOPES = [
@@ -38,17 +39,25 @@ export interface Caller {
  */
 export function authorize(event: APIGatewayProxyEventV2WithJWTAuthorizer, scope: Scope): Caller {
   const jwt = event.requestContext.authorizer?.jwt;
-  if (!jwt) throw problems.unauthorized('send a bearer token in the Authorization header');
+  if (!jwt) throw problems.unauthenticated('send a bearer token in the Authorization header');
   const claims = jwt.claims ?? {};
   const merchantId = claims[MERCHANT_CLAIM];
-  if (typeof merchantId !== 'string' || merchantId.length === 0) {
+  if (merchantId === undefined || merchantId === '') {
     throw problems.unauthorized(`the token carries no ${MERCHANT_CLAIM} claim`);
+  }
+  if (!isMerchantId(merchantId)) {
+    throw problems.unauthorized(`the token's ${MERCHANT_CLAIM} claim must be ${MERCHANT_ID_RULE}`);
+  }
+  const subject = claims.sub === undefined ? merchantId : claims.sub;
+  if (typeof subject !== 'string' || !SUBJECT_PATTERN.test(subject)) {
+    throw problems.unauthorized("the token's sub claim must be 1 to 255 visible ASCII characters");
   }
   const granted = [
     ...(jwt.scopes ?? []),
     ...(typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : []),
+    ...(typeof claims.scp === 'string' ? claims.scp.split(' ').filter(Boolean) : []),
   ];
   const scopes = new Set(granted.map(withoutPrefix));
-  if (!scopes.has(scope)) throw problems.forbidden(`this operation needs the ${scope} scope`);
-  return { merchantId, subject: String(claims.sub ?? merchantId), scopes };
+  if (!scopes.has(scope)) throw problems.insufficientScope(scope);
+  return { merchantId, subject, scopes };
 }

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_KEY_RULE } from './input/identifiers';
 import { problems } from './problem';
 import { requiredHeader } from './request';
 
@@ -9,8 +10,8 @@ export function idempotencyKeyOf(event: APIGatewayProxyEventV2): string {
     'Idempotency-Key',
     'send a unique key (e.g. a UUID) per intended operation',
   );
-  if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
-    throw problems.badRequest('the Idempotency-Key header must be 1 to 255 visible ASCII characters');
+  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
+    throw problems.badRequest(`the Idempotency-Key header ${IDEMPOTENCY_KEY_RULE}`);
   }
   return key;
 }

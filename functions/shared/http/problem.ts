@@ -21,6 +21,8 @@ export class Problem extends Error {
     readonly title: string,
     readonly detail: string,
     readonly extensions: Record<string, unknown> = {},
+    /** Response headers the problem needs, e.g. WWW-Authenticate on a 401. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail);
     this.name = 'Problem';
@@ -29,6 +31,24 @@ export class Problem extends Error {
   get type(): string {
     return `https://rampay.dev/problems/${this.slug}`;
   }
+}
+
+/** An RFC 6750 auth-param value: a quoted string of visible ASCII without `"` or `\`. */
+const authParam = (value: string) => `"${value.replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, ' ')}"`;
+
+/**
+ * RFC 6750's challenge: bare `Bearer` when the request carried no token, `error="invalid_token"` with the reason
+ * when it carried one that cannot be accepted.
+ */
+export function bearerChallenge(error?: {
+  code: 'invalid_token' | 'insufficient_scope';
+  detail: string;
+  scope?: string;
+}): string {
+  if (!error) return 'Bearer';
+  const params = [`error=${authParam(error.code)}`, `error_description=${authParam(error.detail)}`];
+  if (error.scope) params.push(`scope=${authParam(error.scope)}`);
+  return `Bearer ${params.join(', ')}`;
 }
 
 export const problems = {
@@ -41,8 +61,40 @@ export const problems = {
       { errors },
     ),
   badRequest: (detail: string) => new Problem(400, 'bad-request', 'The request is malformed', detail),
-  unauthorized: (detail: string) => new Problem(401, 'unauthorized', 'Authentication required', detail),
+  /** 401 for a request without a token. */
+  unauthenticated: (detail: string) =>
+    new Problem(
+      401,
+      'unauthorized',
+      'Authentication required',
+      detail,
+      {},
+      { 'www-authenticate': bearerChallenge() },
+    ),
+  /** 401 for a token that cannot be accepted (bad signature, expired, a claim out of format). */
+  unauthorized: (detail: string) =>
+    new Problem(
+      401,
+      'unauthorized',
+      'Authentication required',
+      detail,
+      {},
+      { 'www-authenticate': bearerChallenge({ code: 'invalid_token', detail }) },
+    ),
   forbidden: (detail: string) => new Problem(403, 'forbidden', 'Not allowed', detail),
+  insufficientScope: (scope: string) => {
+    const detail = `this operation needs the ${scope} scope`;
+    return new Problem(
+      403,
+      'forbidden',
+      'Not allowed',
+      detail,
+      {},
+      {
+        'www-authenticate': bearerChallenge({ code: 'insufficient_scope', detail, scope }),
+      },
+    );
+  },
   notFound: (detail: string) => new Problem(404, 'not-found', 'Not found', detail),
   conflict: (slug: string, detail: string, extensions?: Record<string, unknown>) =>
     new Problem(409, slug, 'Conflict', detail, extensions),
@@ -75,7 +127,7 @@ export function problemResponse(
 ): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode: problem.status,
-    headers: { 'content-type': 'application/problem+json', ...headers },
+    headers: { 'content-type': 'application/problem+json', ...problem.headers, ...headers },
     body: JSON.stringify({
       type: problem.type,
       title: problem.title,

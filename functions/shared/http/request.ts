@@ -1,5 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as z from 'zod';
+import { parseJsonBody } from './input/body';
+import { decodePathSegment } from './input/path';
+import { unacceptableInput } from './input/text';
 import { problems, type FieldError } from './problem';
 
 /** Bodies over this size are refused before parsing. */
@@ -32,21 +35,17 @@ export function parseBody<S extends z.ZodType>(event: APIGatewayProxyEventV2, sc
   if (raw && raw.length > 0 && contentType && !/^application\/(.+\+)?json\b/i.test(contentType)) {
     throw problems.unsupportedMediaType(`send the body as application/json, not ${contentType}`);
   }
-  let value: unknown = {};
-  if (raw && raw.length > 0) {
-    try {
-      value = JSON.parse(raw.toString('utf8'));
-    } catch (error) {
-      throw problems.badRequest(`the body is not valid JSON: ${(error as Error).message}`);
-    }
-  }
+  const value = raw && raw.length > 0 ? parseJsonBody(raw) : {};
   const result = schema.safeParse(value);
   if (!result.success) throw problems.validation(fieldErrors(result.error));
   return result.data;
 }
 
 export function parseQuery<S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S): z.infer<S> {
-  const result = schema.safeParse(event.queryStringParameters ?? {});
+  const query = event.queryStringParameters ?? {};
+  const unacceptable = unacceptableInput(query, ['query'], 'query');
+  if (unacceptable) throw problems.validation([unacceptable]);
+  const result = schema.safeParse(query);
   if (!result.success) throw problems.validation(fieldErrors(result.error, 'query'));
   return result.data;
 }
@@ -54,7 +53,10 @@ export function parseQuery<S extends z.ZodType>(event: APIGatewayProxyEventV2, s
 export function pathParameter(event: APIGatewayProxyEventV2, name: string): string {
   const value = event.pathParameters?.[name];
   if (!value) throw problems.badRequest(`the path has no ${name}`);
-  return decodeURIComponent(value);
+  const decoded = decodePathSegment(value, name);
+  const unacceptable = unacceptableInput(decoded, ['path', name]);
+  if (unacceptable) throw problems.validation([unacceptable]);
+  return decoded;
 }
 
 export function requiredHeader(event: APIGatewayProxyEventV2, name: string, why: string): string {

@@ -109,10 +109,25 @@ function render(data) {
   }
 }
 
+// The token comes in the address's fragment (npm start prints the link); the tab keeps it, the address drops it.
+function devToken() {
+  const given = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (given) {
+    sessionStorage.setItem('rampay-token', given);
+    history.replaceState(null, '', location.pathname);
+  }
+  return sessionStorage.getItem('rampay-token');
+}
+
 async function refresh() {
   const error = document.getElementById('error');
   try {
-    const res = await fetch('/local/analytics', { cache: 'no-store' });
+    const token = devToken();
+    if (!token) throw new Error('no token: open the dashboard link npm start prints (it ends in #token=...)');
+    const res = await fetch('/local/analytics', {
+      cache: 'no-store',
+      headers: { authorization: `Bearer ${token}` },
+    });
     if (!res.ok) throw new Error(`GET /local/analytics answered ${res.status}`);
     render(await res.json());
     error.hidden = true;

@@ -5,6 +5,7 @@
 import { PostgresAnalyticsReader } from '../../../functions/analytics/adapters/postgres-analytics-store';
 import { bucketOf } from '../../../functions/analytics/histogram';
 import { coveringRanges } from '../../../functions/analytics/ranges';
+import { ALL_MERCHANTS } from '../../../functions/analytics/ports';
 import { COUNTERS } from '../../../functions/analytics/rollup';
 import type { AnyEventEnvelope } from '../../../functions/domain/events';
 import { startTestDatabase, type TestDatabase } from '../../support/database';
@@ -215,7 +216,7 @@ it('converges to the same rollups for a random workload delivered shuffled and w
   expect(new Set(byGrain.map((g) => JSON.stringify([g.created, g.approved, g.latency]))).size).toBe(1);
   expect(byGrain[0]).toMatchObject({ created: 60 });
   const totals = await reader.totals(
-    '*',
+    ALL_MERCHANTS,
     coveringRanges(new Date('2026-11-24T09:00:00Z'), new Date('2026-11-25T00:00:00Z')),
   );
   expect(totals.reduce((n, t) => n + t.counters.created_count, 0)).toBe(60);

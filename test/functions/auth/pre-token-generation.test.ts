@@ -40,4 +40,13 @@ describe('pre-token-generation trigger', () => {
       merchant_id: 'merchant_42',
     });
   });
+
+  it.each(['*', 'merchant a', 'm\u0000', 'x'.repeat(65), 'é'])(
+    'refuses to issue a token for a merchant attribute that is not a merchant id (%j)',
+    async (merchant) => {
+      await expect(
+        handler(event({ request: { userAttributes: { 'custom:merchant_id': merchant } } })),
+      ).rejects.toThrow(/not a merchant id/);
+    },
+  );
 });

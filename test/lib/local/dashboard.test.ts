@@ -41,7 +41,10 @@ afterAll(async () => {
 });
 
 async function localAnalytics() {
-  const res = await fetch(`${platform.url}/local/analytics`);
+  const token = await platform.issuer.issue({ merchantId: DEV_MERCHANT, scopes: ['analytics:read'] });
+  const res = await fetch(`${platform.url}/local/analytics`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   return (await res.json()) as { summary: { counts: { created: number } }; reviewQueue: number };
 }
 
@@ -76,7 +79,8 @@ it('shows the dev merchant payments in the summary and the charts', async () => 
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(platform.url, { waitUntil: 'load' });
+  const dev = await platform.issuer.issue({ merchantId: DEV_MERCHANT, scopes: ['analytics:read'] });
+  await page.goto(`${platform.url}/#token=${dev}`, { waitUntil: 'load' });
   await page.waitForSelector('body[data-loaded="true"]', { timeout: 15_000 });
 
   expect(await page.textContent('#merchant')).toBe(DEV_MERCHANT);

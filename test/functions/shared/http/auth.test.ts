@@ -50,4 +50,54 @@ describe('authorize', () => {
       ),
     ).toBe(403);
   });
+
+  it.each(['*', '', 'a'.repeat(65), 'a'.repeat(10_000), 'm\u0000', 'm\ud800', 'm.1', 'm 1', 42])(
+    'refuses a merchant_id claim out of format (%j) with 401 invalid_token',
+    (merchantId) => {
+      const event = eventWith({ merchant_id: merchantId, scope: 'payments:read' });
+      expect(statusOf(() => authorize(event, 'payments:read'))).toBe(401);
+      try {
+        authorize(event, 'payments:read');
+      } catch (error) {
+        expect((error as Problem).headers['www-authenticate']).toMatch(/^Bearer error="invalid_token"/);
+      }
+    },
+  );
+
+  it('accepts merchant ids of the documented format, up to 64 characters', () => {
+    for (const merchantId of ['merchant_dev', 'm1', '5r8example0client', 'A-b_9', 'a'.repeat(64)]) {
+      expect(
+        authorize(eventWith({ merchant_id: merchantId, scope: 'payments:read' }), 'payments:read'),
+      ).toMatchObject({
+        merchantId,
+      });
+    }
+  });
+
+  it('refuses a sub claim PostgreSQL could not store, and reads scopes from scp too', () => {
+    expect(
+      statusOf(() =>
+        authorize(eventWith({ merchant_id: 'm1', sub: 'u\u0000', scope: 'payments:read' }), 'payments:read'),
+      ),
+    ).toBe(401);
+    expect(
+      authorize(eventWith({ merchant_id: 'm1', scp: 'payments:read' }), 'payments:read').merchantId,
+    ).toBe('m1');
+  });
+
+  it('challenges with WWW-Authenticate: bare Bearer without a token, insufficient_scope without the scope', () => {
+    try {
+      authorize(eventWith(undefined), 'payments:read');
+    } catch (error) {
+      expect((error as Problem).headers['www-authenticate']).toBe('Bearer');
+    }
+    try {
+      authorize(eventWith({ merchant_id: 'm1', scope: 'payments:read' }), 'payments:write');
+    } catch (error) {
+      expect((error as Problem).headers['www-authenticate']).toMatch(
+        /^Bearer error="insufficient_scope", error_description="[^"]+", scope="payments:write"$/,
+      );
+    }
+    expect.assertions(2);
+  });
 });
