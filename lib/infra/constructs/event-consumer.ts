@@ -121,39 +121,34 @@ export class EventConsumer extends Construct {
     });
     props.handler.addEventSource(this.eventSource);
 
-    this.dlqAlarm = new cloudwatch.Alarm(this, 'DlqAlarm', {
-      alarmDescription:
-        `Messages in the ${consumer} DLQ: events the ${consumer} consumer failed ${settings.maxReceiveCount} ` +
-        'times. Inspect with `npm run dlq -- peek ' +
-        consumer +
-        '`, fix, then `npm run dlq -- replay ' +
-        consumer +
-        '`.',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
-        statistic: 'Maximum',
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    for (const action of props.alarmActions ?? []) this.dlqAlarm.addAlarmAction(action);
-
-    this.subscriptionDlqAlarm = new cloudwatch.Alarm(this, 'SubscriptionDlqAlarm', {
-      alarmDescription:
-        `Events SNS could not deliver to the ${consumer} queue (its key policy or queue policy refused them). ` +
+    /** Alarms on any message in `queue`, to the configured actions. */
+    const anyMessageAlarm = (id: string, queue: sqs.IQueue, alarmDescription: string) => {
+      const alarm = new cloudwatch.Alarm(this, id, {
+        alarmDescription,
+        metric: queue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+          statistic: 'Maximum',
+        }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      for (const action of props.alarmActions ?? []) alarm.addAlarmAction(action);
+      return alarm;
+    };
+    this.dlqAlarm = anyMessageAlarm(
+      'DlqAlarm',
+      this.deadLetterQueue,
+      `Messages in the ${consumer} DLQ: events the ${consumer} consumer failed ${settings.maxReceiveCount} ` +
+        `times. Inspect with \`npm run dlq -- peek ${consumer}\`, fix, then \`npm run dlq -- replay ${consumer}\`.`,
+    );
+    this.subscriptionDlqAlarm = anyMessageAlarm(
+      'SubscriptionDlqAlarm',
+      this.subscriptionDeadLetterQueue,
+      `Events SNS could not deliver to the ${consumer} queue (its key policy or queue policy refused them). ` +
         'Fix the policy, then send the messages of the subscription DLQ to the queue again.',
-      metric: this.subscriptionDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
-        statistic: 'Maximum',
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    for (const action of props.alarmActions ?? []) this.subscriptionDlqAlarm.addAlarmAction(action);
+    );
 
     // Fixed output keys (not hashed logical ids) so that `npm run dlq` finds them in the stack.
     const keys = outputKeys(consumer);
