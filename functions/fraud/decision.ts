@@ -4,10 +4,10 @@
  * until a reviewer decides; from `decline` it fails.
  */
 import * as z from 'zod';
+import type { FraudAction } from '../domain/fraud-actions';
 import type { PaymentStatus } from '../domain/payment-status';
 
-export const FRAUD_ACTIONS = ['approve', 'review', 'hold', 'decline'] as const;
-export type FraudAction = (typeof FRAUD_ACTIONS)[number];
+export { FRAUD_ACTIONS, type FraudAction } from '../domain/fraud-actions';
 
 export interface Thresholds {
   review: number;
