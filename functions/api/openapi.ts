@@ -7,7 +7,7 @@ import '../analytics/response-schemas';
 import '../fraud/schemas';
 import { reviewResourceSchema } from '../fraud/response-schemas';
 import { API_ROUTES, type ApiRoute } from './routes';
-import { IDEMPOTENCY_KEY_PATTERN } from '../shared/http/input/identifiers';
+import { IDEMPOTENCY_KEY_PATTERN } from '../shared/http/input/patterns';
 
 // The list envelopes and the bodies of /events and /health, registered after the services' schemas (and so
 // listed after them in the document).

@@ -1,5 +1,5 @@
 import { MERCHANT_CLAIM } from '../shared/http/auth';
-import { isMerchantId, MERCHANT_ID_RULE } from '../shared/http/input/identifiers';
+import { isMerchantId, MERCHANT_ID_RULE } from '../shared/http/input/patterns';
 
 /** The parts of Cognito's pre-token-generation (V3) event that decide the merchant. */
 export interface TokenGenerationEvent {

@@ -14,7 +14,7 @@ import type { webcrypto } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MERCHANT_CLAIM } from '../../functions/shared/http/auth';
-import { isMerchantId, MERCHANT_ID_RULE } from '../../functions/shared/http/input/identifiers';
+import { isMerchantId, MERCHANT_ID_RULE } from '../../functions/shared/http/input/patterns';
 
 type CryptoKey = webcrypto.CryptoKey;
 

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { isMerchantId, MERCHANT_ID_RULE, SUBJECT_PATTERN } from './input/identifiers';
+import { isMerchantId, MERCHANT_ID_RULE, SUBJECT_PATTERN } from './input/patterns';
 import { problems } from './problem';
 
 export const SCOPES = [
