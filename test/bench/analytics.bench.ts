@@ -17,6 +17,7 @@ import {
 import { analyticsConsumer } from '../../functions/analytics/consumer';
 import { bucketOf } from '../../functions/analytics/histogram';
 import { summarize } from '../../functions/analytics/use-cases/summary';
+import { ALL_MERCHANTS, type MerchantScope } from '../../functions/analytics/ports';
 import type { AnyEventEnvelope } from '../../functions/domain/events';
 import { defineConsumer } from '../../functions/shared/consumer/consumer';
 import { consumerHandler, type SqsBatchHandler } from '../../functions/shared/consumer/runtime';
@@ -194,7 +195,7 @@ async function summaryQueries(db: TestDatabase): Promise<Record<string, unknown>
   console.log(`  seeded in ${round((performance.now() - t0) / 1000, 1)} s: ${JSON.stringify(seeded)}`);
   const reader = new PostgresAnalyticsReader(db.sql);
   const to = new Date(end.getTime() - 17 * 60_000 - 3_600_000 * 5);
-  const cases = [
+  const cases: { name: string; merchant: MerchantScope; currency?: string; from: Date }[] = [
     { name: '30 days, busy merchant', merchant: BUSY, from: new Date(to.getTime() - 29.6 * 86_400_000) },
     {
       name: '30 days, busy merchant, EUR only',
@@ -205,7 +206,7 @@ async function summaryQueries(db: TestDatabase): Promise<Record<string, unknown>
     { name: '24 hours, busy merchant', merchant: BUSY, from: new Date(to.getTime() - 86_400_000) },
     {
       name: '30 days, every merchant (admin)',
-      merchant: '*',
+      merchant: ALL_MERCHANTS,
       from: new Date(to.getTime() - 29.6 * 86_400_000),
     },
   ];
