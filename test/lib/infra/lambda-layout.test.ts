@@ -216,9 +216,17 @@ describe('the synthesized functions, laid out as Lambda runs them', () => {
     expect(fraud.fn.layerDirs).toHaveLength(1);
     const scored = loaded(await call('FraudConsumer', sqsEvent(fraud.fn.functionName, message!.message)));
     expect(scored).toEqual({ batchItemFailures: [] });
-    const assessments = await db.sql<{ model_version: string }[]>`
-      select * from fraud_assessments where payment_id = ${payment.id}`;
-    expect(assessments).toHaveLength(1);
+    // Scored by the model the bundle carries, through the native binding of the layer.
+    const models = path.join(fraud.taskDir, 'models');
+    const metadata = fs.readdirSync(models).filter((f) => /^fraud-[^.]+\.json$/.test(f));
+    expect(metadata).toHaveLength(1);
+    const { version } = JSON.parse(fs.readFileSync(path.join(models, metadata[0]!), 'utf8')) as {
+      version: string;
+    };
+    const assessments = await db.sql<{ model_version: string; probability: number; applied: boolean }[]>`
+      select model_version, probability, applied from fraud_assessments where payment_id = ${payment.id}`;
+    expect(assessments).toEqual([{ model_version: version, probability: expect.any(Number), applied: true }]);
+    expect(aws.published.filter((p) => p.message.includes(payment.id)).length).toBeGreaterThan(1);
   });
 
   it.each(['FraudConsumer', 'NotificationsConsumer', 'AnalyticsConsumer'])(
@@ -257,6 +265,10 @@ describe('the synthesized functions, laid out as Lambda runs them', () => {
         },
       },
     });
+  });
+
+  it('made no AWS call the stub does not answer', () => {
+    expect(aws.unanswered).toEqual([]);
   });
 
   it("CDK's own provider functions load", async () => {
