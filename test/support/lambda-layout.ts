@@ -111,7 +111,8 @@ export interface LaidOutFunction {
 /**
  * The bootstrap: loads the handler module named by _HANDLER from the task root (index.mjs, index.js or
  * index.cjs, as the Node.js runtime looks for them), calls the handler with the event and a context, and writes
- * the result (or the error) to the result file. It exits at once, as a frozen container would never get to.
+ * the result (or the error) to the result file, and exits: a container is frozen between invocations rather than
+ * left to drain its event loop, so open database connections must not keep the process waiting.
  */
 const BOOTSTRAP = `
 import fs from 'node:fs';

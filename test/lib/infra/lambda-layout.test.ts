@@ -153,6 +153,20 @@ describe('the synthesized functions, laid out as Lambda runs them', () => {
     expect(functions.filter((f) => f.layerDirs.length > 0).map((f) => f.id)).toEqual(['FraudConsumer']);
   });
 
+  it('only the fraud consumer asks for onnxruntime-node, through require', () => {
+    const asking = [...laid.values()]
+      .filter(({ taskDir }) => fs.existsSync(path.join(taskDir, 'index.mjs')))
+      .filter(({ taskDir }) =>
+        fs.readFileSync(path.join(taskDir, 'index.mjs'), 'utf8').includes('onnxruntime'),
+      );
+    expect(asking.map(({ fn }) => fn.id)).toEqual(['FraudConsumer']);
+    const bundle = fs.readFileSync(path.join(asking[0]!.taskDir, 'index.mjs'), 'utf8');
+    // No ES import of the layer's packages (it would not search NODE_PATH), one call of the banner's require
+    // (esbuild's minified name for it).
+    expect(bundle.match(/(import|from)\s*["']onnxruntime-(node|common)["']/g)).toBeNull();
+    expect(bundle.match(/[\w$]+\("onnxruntime-node"\)/g)).toHaveLength(1);
+  });
+
   it('the migrator migrates an empty database (no event)', async () => {
     const result = loaded(await call('Migrator')) as MigrationResult;
     expect(result.applied).toEqual(MIGRATIONS);
