@@ -19,7 +19,9 @@ export const onServer = Boolean(process.env.DATABASE_URL);
  * A fresh, migrated database for one test file: a new database on the DATABASE_URL server, or an embedded
  * PGlite when DATABASE_URL is not set.
  */
-export async function startTestDatabase(options: { max?: number } = {}): Promise<TestDatabase> {
+export async function startTestDatabase(
+  options: { max?: number; /** false: left empty, for a test of the migrator */ migrate?: boolean } = {},
+): Promise<TestDatabase> {
   const serverUrl = process.env.DATABASE_URL;
   if (serverUrl) {
     const name = `rampay_test_${randomBytes(6).toString('hex')}`;
@@ -28,7 +30,7 @@ export async function startTestDatabase(options: { max?: number } = {}): Promise
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;
     const sql = createSql({ url: url.toString(), max: options.max ?? 10 });
-    await migrate(sql);
+    if (options.migrate !== false) await migrate(sql);
     return {
       sql,
       url: url.toString(),
@@ -42,7 +44,7 @@ export async function startTestDatabase(options: { max?: number } = {}): Promise
   }
   const embedded = await startEmbeddedPostgres();
   const sql = createSql({ url: embedded.url, max: EMBEDDED_POOL_SIZE });
-  await migrate(sql);
+  if (options.migrate !== false) await migrate(sql);
   return {
     sql,
     url: embedded.url,

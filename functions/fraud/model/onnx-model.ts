@@ -1,9 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
 import { FEATURE_COUNT, FEATURE_NAMES } from '../features';
 import { readModelMetadata, type ModelMetadata } from './metadata';
 import type { FraudModel } from './port';
+
+/**
+ * Loaded with `require`, not an ES import: on Lambda the package comes from the onnxruntime layer
+ * (/opt/nodejs/node_modules), which Node finds through NODE_PATH, and an ES import of a bare name ignores
+ * NODE_PATH. In the ESM bundle this is the bundle banner's require; under tsx and jest, CommonJS's own.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const ort = require('onnxruntime-node') as typeof Ort;
 
 export interface OnnxModelLocation {
   /** the metadata JSON; the .onnx it names is read from the same folder */
@@ -21,7 +29,7 @@ export class OnnxFraudModel implements FraudModel {
 
   private constructor(
     readonly metadata: ModelMetadata,
-    private readonly session: ort.InferenceSession,
+    private readonly session: Ort.InferenceSession,
   ) {
     this.version = metadata.version;
     this.columns = Int32Array.from(
