@@ -42,7 +42,7 @@ const PER_PAYMENT = {
   },
 };
 
-/** List prices (USD, us-east-1, Lambda on arm64), written down from AWS's pricing pages; check them before use. */
+/** List prices (USD, us-east-1, Lambda on arm64) as known when this was written, not checked from here. */
 const PRICE = {
   lambdaGbSecond: 0.0000133334,
   lambdaRequest: 0.2 / 1e6,
