@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Sql } from './client';
+import type { Sql, TransactionSql } from './client';
 import { RELEASED_MIGRATIONS } from './released-migrations';
 import { REPEATABLE_FOLDER, repeatableFolders } from './sql-layout';
 import { sha256, statementsChecksum } from './sql-text';
@@ -26,6 +26,15 @@ export function repeatableFiles(dir: string = MIGRATIONS_DIR): string[] {
   const twice = names.find((name, k) => names.indexOf(name) !== k);
   if (twice) throw new Error(`two repeatable SQL files are named ${twice}`);
   return files;
+}
+
+/** What a bookkeeping table records: each applied file's checksum by name. */
+async function recordedChecksums(
+  tx: TransactionSql,
+  table: 'schema_migrations' | 'schema_repeatables',
+): Promise<Map<string, string>> {
+  const rows = await tx<{ name: string; checksum: string }[]>`select name, checksum from ${tx(table)}`;
+  return new Map(rows.map((row) => [row.name, row.checksum]));
 }
 
 // Any constant works; it only has to be the same for every process that migrates this database.
@@ -66,12 +75,7 @@ export async function migrate(sql: Sql, dir: string = MIGRATIONS_DIR): Promise<M
         checksum text not null,
         applied_at timestamptz not null default now()
       )`;
-    const done = new Map<string, string>();
-    for (const row of await tx<
-      { name: string; checksum: string }[]
-    >`select name, checksum from schema_migrations`) {
-      done.set(row.name, row.checksum);
-    }
+    const done = await recordedChecksums(tx, 'schema_migrations');
     const applied: string[] = [];
     for (const file of files) {
       const text = await readFile(path.join(dir, file), 'utf8');
@@ -90,12 +94,7 @@ export async function migrate(sql: Sql, dir: string = MIGRATIONS_DIR): Promise<M
       await tx`insert into schema_migrations (name, checksum) values (${file}, ${checksum})`;
       applied.push(file);
     }
-    const current = new Map<string, string>();
-    for (const row of await tx<
-      { name: string; checksum: string }[]
-    >`select name, checksum from schema_repeatables`) {
-      current.set(row.name, row.checksum);
-    }
+    const current = await recordedChecksums(tx, 'schema_repeatables');
     const reapplied: string[] = [];
     for (const file of repeatable) {
       const name = path.basename(file);
