@@ -7,6 +7,7 @@
 import * as z from 'zod';
 import { EVENT_TYPES, InvalidEventError, type EventType } from './event-types';
 import { PAYMENT_STATUSES } from './payment-status';
+import { TRACEPARENT_PATTERN } from './traceparent';
 
 const customerSchema = z.object({
   id: z.string(),
@@ -81,6 +82,11 @@ export interface EventEnvelope<T extends EventType = EventType> {
   merchantId: string;
   paymentId: string;
   correlationId: string;
+  /**
+   * The W3C trace context of the work that wrote the event (the request or the consumer's record), so that what
+   * it causes, however late the outbox publishes it, joins the same trace. Absent where nothing was traced.
+   */
+  traceparent?: string;
   data: EventData<T>;
 }
 
@@ -93,6 +99,11 @@ const envelopeBase = {
   merchantId: z.string().min(1),
   paymentId: z.string().min(1),
   correlationId: z.string().min(1),
+  traceparent: z
+    .string()
+    .regex(TRACEPARENT_PATTERN, 'must be a W3C traceparent: 00-<32 hex>-<16 hex>-<2 hex>, lowercase')
+    .refine((value) => !/^00-0{32}-|-0{16}-/.test(value), 'must not have an all-zero trace or parent id')
+    .optional(),
 };
 
 export const eventEnvelopeSchema = z.discriminatedUnion(

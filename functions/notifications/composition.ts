@@ -25,6 +25,7 @@ import type { ConsumerComposition } from '../shared/consumer/runtime';
 import type { Sql } from '../shared/db/client';
 import { sharedSql } from '../shared/db/connection';
 import { memo } from '../shared/memo';
+import { tracedClient } from '../shared/tracing';
 import { paymentReads } from '../payments';
 import { ChannelNotifier } from './adapters/channel-notifier';
 import { FileSinkNotifier } from './adapters/file-sink-notifier';
@@ -61,11 +62,11 @@ export function notifierFromEnvironment(env: NodeJS.ProcessEnv): Notifier {
     throw new Error(`unknown NOTIFIER ${env.NOTIFIER}: aws or sink`);
   if (!env.SES_FROM_ADDRESS) throw new Error('SES_FROM_ADDRESS must be set to send e-mail');
   return new ChannelNotifier({
-    email: new SesNotifier(new SESv2Client({ requestHandler: SDK_TIMEOUTS }), {
+    email: new SesNotifier(tracedClient(new SESv2Client({ requestHandler: SDK_TIMEOUTS })), {
       fromAddress: env.SES_FROM_ADDRESS,
       ...(env.SES_CONFIGURATION_SET ? { configurationSetName: env.SES_CONFIGURATION_SET } : {}),
     }),
-    sms: new SnsSmsNotifier(new SNSClient({ requestHandler: SDK_TIMEOUTS }), {
+    sms: new SnsSmsNotifier(tracedClient(new SNSClient({ requestHandler: SDK_TIMEOUTS })), {
       ...(env.SMS_SENDER_ID ? { senderId: env.SMS_SENDER_ID } : {}),
     }),
   });

@@ -24,6 +24,8 @@ export interface LocalRoute {
   /** Serves a platform-only page (not deployed), e.g. /openapi.json or /local/queues. */
   serve: (request?: {
     claims?: JWTPayload;
+    /** The request's address, for pages that take query parameters. */
+    url?: URL;
   }) => Promise<{ status: number; body: unknown; contentType?: string }>;
 }
 
@@ -124,7 +126,7 @@ async function serve(
         return refuse(problems.insufficientScope(local.scope));
       claims = verified.claims;
     }
-    const page = await local.serve({ claims });
+    const page = await local.serve({ claims, url });
     const contentType = page.contentType ?? 'application/json';
     return reply({
       statusCode: page.status,

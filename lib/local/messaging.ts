@@ -11,6 +11,7 @@ import {
   SQSClient,
   type SQSClientConfig,
 } from '@aws-sdk/client-sqs';
+import { tracedClient } from '../../functions/shared/tracing';
 import { SnsEventPublisher } from '../../functions/shared/outbox/adapters/sns-event-publisher';
 import type { EventPublisher } from '../../functions/shared/outbox/ports';
 import {
@@ -124,7 +125,7 @@ export async function startLocalMessaging(options: LocalMessagingOptions = {}): 
   const { startFauxqs } = await loadFauxqs();
   const server = await startFauxqs({ port: options.port ?? 0, logger: false, defaultRegion: region });
   const clientConfig = { endpoint: server.address, region, credentials: CREDENTIALS };
-  const sns = new SNSClient(clientConfig);
+  const sns = tracedClient(new SNSClient(clientConfig));
   const sqs = new SQSClient(clientConfig);
   try {
     const topicArns = {} as Record<TopicName, string>;

@@ -9,6 +9,7 @@ import { migrate } from '../../functions/shared/db/migrate';
 import { EMBEDDED_POOL_SIZE, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 import { startHttpServer, type LocalRoute } from './http-server';
 import { LocalJwtIssuer } from './jwt-issuer';
+import type { LocalTraceStore } from './traces';
 import { startLocalMessaging, type LocalMessaging, type LocalSqsHandler } from './messaging';
 import { useSharedPublisher } from '../../functions/shared/outbox/publisher';
 import { relayPending } from '../../functions/shared/outbox/use-cases/publish-committed';
@@ -38,6 +39,8 @@ export interface Platform {
   sql: Sql;
   issuer: LocalJwtIssuer;
   messaging: LocalMessaging;
+  /** The spans recorded in process, by trace. */
+  traces: LocalTraceStore;
   /** The consumers being polled. */
   consumers: ConsumerName[];
   stop(): Promise<void>;
@@ -60,6 +63,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   }
   const sql = createSql({ url: databaseUrl, max: embedded ? EMBEDDED_POOL_SIZE : 10 });
   await migrate(sql);
+  // Spans recorded in process, a payment's trace at /local/traces/timeline?payment=<id> (lib/local/traces.ts).
+  const tracing = (await import('./traces')).startLocalTracing({ sql });
   useSharedSql(sql);
 
   // Local SNS/SQS with the topology's topics, filters, queues and DLQs; the outbox publishes to it.
@@ -91,6 +96,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     },
     // The dashboard page at / and its data.
     ...(await import('./dashboard')).dashboardRoutes({ sql }),
+    ...tracing.routes,
   ];
   const { server, url } = await startHttpServer({ port: options.port ?? 3000, issuer, localRoutes });
 
@@ -101,6 +107,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     sql,
     issuer,
     messaging,
+    traces: tracing.store,
     consumers: [...consumers.keys()],
     async stop() {
       clearInterval(relay);
@@ -110,6 +117,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       useSharedPublisher(undefined);
       await sql.end({ timeout: 5 });
       await embedded?.stop();
+      tracing.stop();
     },
   };
 }

@@ -28,6 +28,8 @@ import { claimEvent } from './inbox';
 import { recordLogger, type RecordLogger } from './record-logger';
 import type { ConsumerName } from '../events/topology';
 import { errorFacts } from '../error-facts';
+import { inSpan, setSpanAttributes } from '../tracing/tracer';
+import { parseTraceparent, parseXRayHeader } from '../tracing/trace-context';
 
 type Resolve<D> = () => Promise<D> | D;
 
@@ -99,6 +101,54 @@ function decode(consumer: AnyDefinition, record: SQSRecord, log: RecordLogger): 
   return event;
 }
 
+/** The record's envelope, validated; a message that is none is rejected (and reaches the DLQ). */
+function decodeRecord(
+  consumer: AnyDefinition,
+  composition: AnyComposition,
+  record: SQSRecord,
+): AnyEventEnvelope {
+  const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
+  const parent = composition.logger ?? processLogger;
+  return decode(
+    consumer,
+    record,
+    recordLogger(parent, { consumer: consumer.name, messageId: record.messageId, receiveCount }),
+  );
+}
+
+/**
+ * Runs a record's work as its span: in the trace of the request (or record) that wrote the event, named by the
+ * envelope's traceparent, or by the AWSTraceHeader SQS took from the sender when the envelope has none.
+ */
+function inRecordSpan<T>(
+  consumer: AnyDefinition,
+  record: SQSRecord,
+  event: AnyEventEnvelope,
+  work: () => Promise<T>,
+): Promise<T> {
+  const parent = parseTraceparent(event.traceparent) ?? parseXRayHeader(record.attributes?.AWSTraceHeader);
+  return inSpan(
+    `${consumer.name} ${event.type}`,
+    {
+      kind: 'consumer',
+      ...(parent ? { parent } : {}),
+      attributes: {
+        consumer: consumer.name,
+        'event.type': event.type,
+        'event.id': event.id,
+        'payment.id': event.paymentId,
+        'messaging.system': 'aws_sqs',
+        receive_count: Number(record.attributes?.ApproximateReceiveCount ?? 1),
+      },
+    },
+    async () => {
+      const outcome = await work();
+      if (typeof outcome === 'string') setSpanAttributes({ outcome });
+      return outcome;
+    },
+  );
+}
+
 /**
  * Runs one SQS record through the consumer inside the batch's transaction, under its own savepoint: validate,
  * claim the event id in the inbox (or let the handler's one statement claim it, `writes: 'one-statement'`), run
@@ -114,13 +164,13 @@ async function processRecord(
   composition: AnyComposition,
   tx: Queryable,
   record: SQSRecord,
+  event: AnyEventEnvelope,
   accepted: AnyEventEnvelope[],
   alone = false,
 ): Promise<RecordOutcome> {
   const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
   const parent = composition.logger ?? processLogger;
   const recordKeys = { consumer: consumer.name, messageId: record.messageId, receiveCount };
-  const event = decode(consumer, record, recordLogger(parent, recordKeys));
   const log = recordLogger(parent, {
     ...recordKeys,
     correlationId: event.correlationId,
@@ -249,10 +299,12 @@ export function consumerHandler<N extends ConsumerName, D>(
         event,
         async (record: SQSRecord) => {
           const own: AnyEventEnvelope[] = [];
-          const outcome =
+          const event = decodeRecord(definition, composition, record);
+          const outcome = await inRecordSpan(definition, record, event, () =>
             definition.writes === 'one-statement'
-              ? await processRecord(definition, composition, sql, record, own, true)
-              : await sql.begin((tx) => processRecord(definition, composition, tx, record, own, true));
+              ? processRecord(definition, composition, sql, record, event, own, true)
+              : sql.begin((tx) => processRecord(definition, composition, tx, record, event, own, true)),
+          );
           accepted.push(...own);
           return outcome;
         },
@@ -266,7 +318,12 @@ export function consumerHandler<N extends ConsumerName, D>(
         response = await sql.begin((tx) =>
           processPartialResponse(
             event,
-            (record: SQSRecord) => processRecord(definition, composition, tx, record, accepted),
+            (record: SQSRecord) => {
+              const event = decodeRecord(definition, composition, record);
+              return inRecordSpan(definition, record, event, () =>
+                processRecord(definition, composition, tx, record, event, accepted),
+              );
+            },
             // A processor holds one batch's state: one per invocation, so concurrent invocations cannot mix.
             new BatchProcessor(BatchEventType.SQS),
             options(context),

@@ -1,4 +1,5 @@
 import postgres from 'postgres';
+import { tracedSql } from '../tracing/database';
 
 export type Sql = postgres.Sql;
 export type TransactionSql = postgres.TransactionSql;
@@ -64,7 +65,10 @@ export function createSql(settings: DatabaseSettings): Sql {
     types: { int8: int8AsNumber },
     connection: { application_name: 'rampay' },
   };
-  return url ? postgres(url, options) : postgres({ ...options, host, port, database, username, password });
+  // A span for each round trip of a traced request or message (functions/shared/tracing/database.ts).
+  return tracedSql(
+    url ? postgres(url, options) : postgres({ ...options, host, port, database, username, password }),
+  );
 }
 
 /**

@@ -10,6 +10,7 @@ import { header } from './request';
 import { errorFacts } from '../error-facts';
 import { Problem, problemFor, problemResponse } from './problem';
 import type { RouteDefinition } from './route';
+import { inSpan, setSpanAttributes } from '../tracing/tracer';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 
@@ -41,10 +42,13 @@ function correlationIdOf(event: ApiEvent): string {
  * a logged 500 that leaks nothing).
  */
 export function apiHandler(
-  route: Pick<RouteDefinition, 'scope'>,
+  route: Pick<RouteDefinition, 'scope'> & Partial<Pick<RouteDefinition, 'method' | 'path'>>,
   run: (request: ApiRequest) => Promise<ApiResult>,
 ): ApiHandler {
   const { scope } = route;
+  // The request's span: the root of its trace (on Lambda, under the invocation's segment).
+  const spanName = route.method && route.path ? `${route.method} ${route.path}` : 'request';
+  const spanAttributes = { 'http.route': spanName };
   return middy<ApiEvent, APIGatewayProxyStructuredResultV2>()
     .before((request) => {
       logger.appendKeys({ correlationId: correlationIdOf(request.event) });
@@ -73,7 +77,11 @@ export function apiHandler(
         scope === 'public'
           ? { merchantId: '', subject: '', scopes: new Set<string>() }
           : authorize(event, scope);
-      const result = await run({ event, context, caller, correlationId });
+      const result = await inSpan(spanName, { kind: 'server', attributes: spanAttributes }, async () => {
+        const answered = await run({ event, context, caller, correlationId });
+        setSpanAttributes({ 'http.status_code': answered.status, correlation_id: correlationId });
+        return answered;
+      });
       return {
         statusCode: result.status,
         headers: {

@@ -4,6 +4,7 @@ import { newId } from '../../domain/ids';
 import type { PendingQuery, Row } from 'postgres';
 import type { Queryable } from '../db/client';
 import { typed } from '../db/typed';
+import { currentTraceparent } from '../tracing/tracer';
 
 export interface EventFields<T extends EventType> {
   merchantId: string;
@@ -13,7 +14,9 @@ export interface EventFields<T extends EventType> {
   occurredAt?: Date;
 }
 
+/** Builds an envelope; it carries the current span's trace context, so that what it causes joins the trace. */
 export function buildEvent<T extends EventType>(type: T, fields: EventFields<T>): EventEnvelope<T> {
+  const traceparent = currentTraceparent();
   return {
     id: newId(),
     type,
@@ -22,6 +25,7 @@ export function buildEvent<T extends EventType>(type: T, fields: EventFields<T>)
     merchantId: fields.merchantId,
     paymentId: fields.paymentId,
     correlationId: fields.correlationId,
+    ...(traceparent ? { traceparent } : {}),
     data: fields.data,
   };
 }

@@ -1,4 +1,5 @@
 import { SNSClient } from '@aws-sdk/client-sns';
+import { tracedClient } from '../tracing/aws-client';
 import { SnsEventPublisher } from './adapters/sns-event-publisher';
 import type { EventPublisher } from './ports';
 
@@ -11,7 +12,7 @@ export function sharedPublisher(): EventPublisher {
     const fraud = process.env.FRAUD_TOPIC_ARN;
     if (!payments || !fraud)
       throw new Error('PAYMENTS_TOPIC_ARN and FRAUD_TOPIC_ARN must be set to publish events');
-    shared = new SnsEventPublisher(new SNSClient({}), { payments, fraud });
+    shared = new SnsEventPublisher(tracedClient(new SNSClient({})), { payments, fraud });
   }
   return shared;
 }

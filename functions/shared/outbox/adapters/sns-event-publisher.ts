@@ -3,11 +3,17 @@ import type { AnyEventEnvelope } from '../../../domain/events';
 import { EVENT_TYPE_ATTRIBUTE, topicFor, type TopicName } from '../../events/topology';
 import type { EventPublisher, PublishResult } from '../ports';
 
+/** The message attribute that carries the event's W3C trace context. */
+export const TRACEPARENT_ATTRIBUTE = 'traceparent';
+
 /** SNS allows 10 entries and 256 KiB per PublishBatch call; stay a little under the byte limit. */
 const MAX_ENTRIES = 10;
 const MAX_BATCH_BYTES = 240 * 1024;
 
-/** Publishes each envelope as raw JSON to its topic, with the event type as the attribute filters match on. */
+/**
+ * Publishes each envelope as raw JSON to its topic, with the event type as the attribute filters match on and its
+ * trace context. Give it a client wrapped by tracedClient (functions/shared/tracing) to trace the calls.
+ */
 export class SnsEventPublisher implements EventPublisher {
   constructor(
     private readonly client: SNSClient,
@@ -53,7 +59,13 @@ export class SnsEventPublisher implements EventPublisher {
       batch.entries.push({
         Id: event.id,
         Message: message,
-        MessageAttributes: { [EVENT_TYPE_ATTRIBUTE]: { DataType: 'String', StringValue: event.type } },
+        MessageAttributes: {
+          [EVENT_TYPE_ATTRIBUTE]: { DataType: 'String', StringValue: event.type },
+          // For any subscriber that reads attributes only; RamPay's consumers read the envelope's.
+          ...(event.traceparent
+            ? { [TRACEPARENT_ATTRIBUTE]: { DataType: 'String', StringValue: event.traceparent } }
+            : {}),
+        },
       });
       batch.bytes += bytes;
     }

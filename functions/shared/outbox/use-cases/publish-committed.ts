@@ -2,6 +2,8 @@ import type { AnyEventEnvelope } from '../../../domain/events';
 import type { Sql } from '../../db/client';
 import { deferPublicationMarks, markPublishedStatement } from '../publication-marks';
 import type { EventPublisher, PublishResult } from '../ports';
+import { currentTraceContext, inSpan, spanInEachTrace } from '../../tracing/tracer';
+import { parseTraceparent, type TraceContext } from '../../tracing/trace-context';
 
 export interface PublishOutcome {
   published: number;
@@ -20,12 +22,12 @@ async function publishAndRecord(
   sql: Sql,
   publisher: EventPublisher,
   events: readonly AnyEventEnvelope[],
-  options: { deferMarks: boolean },
+  options: { deferMarks: boolean; spanName: string },
 ): Promise<PublishOutcome> {
   if (events.length === 0) return { published: 0, failed: 0 };
   let result: PublishResult;
   try {
-    result = await publisher.publish(events);
+    result = await publishTraced(publisher, events, options.spanName);
   } catch (error) {
     result = { published: [], failed: events.map((e) => ({ id: e.id, error: (error as Error).message })) };
   }
@@ -40,6 +42,30 @@ async function publishAndRecord(
 }
 
 /**
+ * The publication as a span: under the current one (the request that wrote the events publishing them), or, when
+ * the publisher follows no trace (the relay, a consumer after its batch committed), in the trace of each event,
+ * under the span that wrote it, so that every trace shows its events leaving however late they do.
+ */
+function publishTraced(
+  publisher: EventPublisher,
+  events: readonly AnyEventEnvelope[],
+  name: string,
+): Promise<PublishResult> {
+  const options = {
+    kind: 'producer' as const,
+    attributes: { 'messaging.system': 'aws_sns', 'messaging.batch.message_count': events.length },
+  };
+  const publish = () => publisher.publish(events);
+  if (currentTraceContext()) return inSpan(name, options, publish);
+  const writers = new Map<string, TraceContext>();
+  for (const event of events) {
+    const context = parseTraceparent(event.traceparent);
+    if (context) writers.set(`${context.traceId}-${context.spanId}`, context);
+  }
+  return spanInEachTrace(name, options, [...writers.values()], publish);
+}
+
+/**
  * Right after a state change commits, its writer publishes the events it wrote (they are leased to it by
  * appendEvents), without waiting for the relay. Inside withDeferredPublicationMarks the marks ride on the
  * request's last statement.
@@ -49,7 +75,7 @@ export function publishCommitted(
   publisher: EventPublisher,
   events: readonly AnyEventEnvelope[],
 ): Promise<PublishOutcome> {
-  return publishAndRecord(sql, publisher, events, { deferMarks: true });
+  return publishAndRecord(sql, publisher, events, { deferMarks: true, spanName: 'outbox publish' });
 }
 
 /**
@@ -76,7 +102,10 @@ export async function relayPending(
         returning event_id)
       select o.seq, o.envelope from claimed c join outbox o on o.id = c.event_id`;
     const events = claimed.sort((a, b) => a.seq - b.seq).map((r) => r.envelope);
-    const outcome = await publishAndRecord(sql, publisher, events, { deferMarks: false });
+    const outcome = await publishAndRecord(sql, publisher, events, {
+      deferMarks: false,
+      spanName: 'outbox relay publish',
+    });
     total.published += outcome.published;
     total.failed += outcome.failed;
     if (claimed.length < batchSize || outcome.published === 0) break;
