@@ -3,6 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { TOPIC_NAMES, type TopicName } from '../../../functions/shared/events/topology';
+import { SnsTracingPolicy } from '../constructs/active-tracing';
 import { plainRemovalPolicy, type RamPayStackProps } from './names';
 
 /**
@@ -56,5 +57,6 @@ export class MessagingStack extends Stack {
         return [name, topic];
       }),
     ) as Record<TopicName, sns.Topic>;
+    new SnsTracingPolicy(this, 'SnsTracing', { environment: config.name });
   }
 }

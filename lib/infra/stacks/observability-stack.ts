@@ -55,6 +55,7 @@ export class ObservabilityStack extends Stack {
       displayName: `RamPay ${config.name} alarms`,
       masterKey: key,
       enforceSSL: true,
+      tracingConfig: sns.TracingConfig.ACTIVE,
     });
     for (const email of config.alarms.emails) {
       this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(email));

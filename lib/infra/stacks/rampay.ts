@@ -1,4 +1,5 @@
-import { Tags, type App, type Environment } from 'aws-cdk-lib';
+import { Aspects, Tags, type App, type Environment } from 'aws-cdk-lib';
+import { ActiveTracing } from '../constructs/active-tracing';
 import { planConcurrency } from '../config/concurrency';
 import { checkedFunctions } from '../config/functions';
 import type { EnvironmentConfig } from '../config/schema';
@@ -76,6 +77,7 @@ export function createRamPay(
   });
 
   for (const stack of [network, data, messaging, api, services, observability]) {
+    Aspects.of(stack).add(new ActiveTracing());
     Tags.of(stack).add('project', 'rampay');
     Tags.of(stack).add('environment', config.name);
   }
