@@ -6,19 +6,34 @@
  * the bundle, and with `@aws-sdk/*` left external (what relying on the runtime's SDK would mean). Cold init = a fresh Node process importing the bundle, which runs its module-level initialisation;
  * the import is timed inside the child (process start-up excluded), median of 10 runs, once with
  * `--enable-source-maps` as deployed and once without. Targets for API functions: under 500 KB and 150 ms.
+ *
+ * Tracing, before and after in the same run: each function is bundled a third time with the tracing port replaced
+ * by a pass-through (support/without-tracing.ts), and what tracing adds to its size and init is reported against
+ * its budget of 15 ms. The tracer candidates (support/tracing-candidates: none, RamPay's X-Ray recorder, the
+ * Powertools tracer, the OpenTelemetry SDK with the OTLP exporter) are bundled alone and timed the same way
+ * (docs/adr/0005-tracing.md).
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { esbuildOptions, ONNX_EXTERNALS } from '../../lib/infra/config/bundling';
 import { FUNCTIONS, REPO_ROOT } from '../../lib/infra/config/functions';
 import { trimSourceMapFile } from '../../lib/infra/config/source-map';
 import { percentile, round } from './support/stats';
 
 const RUNS = 10;
+const TRACING_INIT_BUDGET_MS = 15;
+const TRACING_DIR = path.join(REPO_ROOT, 'functions', 'shared', 'tracing');
+/** The modules of the tracing port that the "before" bundles replace (the trace context's parsing stays). */
+const TRACING_MODULES = ['index', 'tracer', 'database', 'aws-client', 'xray-recorder'].map((m) =>
+  path.join(TRACING_DIR, m),
+);
+const WITHOUT_TRACING = path.join(REPO_ROOT, 'test', 'bench', 'support', 'without-tracing.ts');
+const CANDIDATES_DIR = path.join(REPO_ROOT, 'test', 'bench', 'support', 'tracing-candidates');
+const CANDIDATES = ['none', 'rampay', 'powertools', 'opentelemetry'];
 const SIZE_TARGET_BYTES = 500 * 1024;
 const INIT_TARGET_MS = 150;
 // Under the repository so that the SDK-external variant resolves @aws-sdk/* from node_modules.
@@ -34,7 +49,17 @@ interface Target {
   env?: Record<string, string | undefined>;
 }
 
-type Variant = 'bundled' | 'external';
+type Variant = 'bundled' | 'external' | 'untraced';
+
+const withoutTracing: Plugin = {
+  name: 'without-tracing',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const resolved = path.resolve(args.resolveDir, args.path).replace(/\.ts$/, '');
+      return TRACING_MODULES.includes(resolved) ? { path: WITHOUT_TRACING } : undefined;
+    });
+  },
+};
 
 async function bundle(target: Target, variant: Variant): Promise<{ file: string; bytes: number }> {
   const file = path.join(OUT_DIR, target.id, variant, 'index.mjs');
@@ -43,6 +68,7 @@ async function bundle(target: Target, variant: Variant): Promise<{ file: string;
     outfile: file,
     ...esbuildOptions(REPO_ROOT),
     external: [...target.external, ...(variant === 'external' ? ['@aws-sdk/*'] : [])],
+    plugins: variant === 'untraced' ? [withoutTracing] : [],
     logLevel: 'error',
   });
   trimSourceMapFile(`${file}.map`); // as NodejsFunction's afterBundling hook does
@@ -168,13 +194,23 @@ export default async function main(): Promise<Record<string, unknown>> {
       target: t,
       bundled: await bundle(t, 'bundled'),
       external: await bundle(t, 'external'),
+      untraced: await bundle(t, 'untraced'),
     })),
   );
+  const candidates = await Promise.all(
+    CANDIDATES.map(async (name) => {
+      const entry = path.relative(REPO_ROOT, path.join(CANDIDATES_DIR, `${name}.ts`));
+      const target: Target = { id: `tracer-${name}`, kind: 'candidate', entry, external: [] };
+      return { name, target, bundled: await bundle(target, 'bundled') };
+    }),
+  );
 
-  const bar = progress(targets.length * RUNS * 3);
+  const bar = progress(targets.length * RUNS * 4 + candidates.length * RUNS);
   const rows = [];
-  for (const { target, bundled, external } of bundles) {
+  for (const { target, bundled, external, untraced } of bundles) {
     const tick = () => bar.tick(target.id);
+    // Before and after alternate within the function's turn, so that the machine's load weighs on both alike.
+    const initUntraced = await medianInit(target, untraced.file, true, tick);
     const initBundled = await medianInit(target, bundled.file, true, tick);
     const initBundledNoMaps = await medianInit(target, bundled.file, false, tick);
     const initExternal = await medianInit(target, external.file, true, tick);
@@ -184,13 +220,21 @@ export default async function main(): Promise<Record<string, unknown>> {
       kind: target.kind,
       bundledBytes: bundled.bytes,
       externalBytes: external.bytes,
+      untracedBytes: untraced.bytes,
       initMedianMs: {
         bundled: initBundled,
         bundledWithoutSourceMaps: initBundledNoMaps,
         sdkExternal: initExternal,
+        withoutTracing: initUntraced,
       },
+      tracingAddedInitMs: round(initBundled - initUntraced, 1),
       meetsTargets: isApi ? bundled.bytes < SIZE_TARGET_BYTES && initBundled < INIT_TARGET_MS : null,
     });
+  }
+  const candidateRows = [];
+  for (const { name, target, bundled } of candidates) {
+    const initMs = await medianInit(target, bundled.file, true, () => bar.tick(target.id));
+    candidateRows.push({ tracer: name, bytes: bundled.bytes, initMedianMs: initMs });
   }
   bar.stop();
 
@@ -209,6 +253,31 @@ export default async function main(): Promise<Record<string, unknown>> {
       'API target': r.meetsTargets === null ? '-' : r.meetsTargets ? 'met' : 'MISSED',
     })),
   );
+  console.log(
+    `\ntracing: each function with the tracing port (as deployed) against the same function without it, same run`,
+  );
+  console.table(
+    rows.map((r) => ({
+      function: r.function,
+      'size without': kb(r.untracedBytes),
+      'size with': kb(r.bundledBytes),
+      'added size': `${((r.bundledBytes - r.untracedBytes) / 1024).toFixed(1)} KB`,
+      'init ms without': r.initMedianMs.withoutTracing,
+      'init ms with': r.initMedianMs.bundled,
+      'added init ms': r.tracingAddedInitMs,
+      [`under ${TRACING_INIT_BUDGET_MS} ms`]: r.tracingAddedInitMs < TRACING_INIT_BUDGET_MS ? 'yes' : 'NO',
+    })),
+  );
+  const baseline = candidateRows.find((c) => c.tracer === 'none')!;
+  console.log('tracer candidates alone (an entry that sets the tracer up and records one span)');
+  console.table(
+    candidateRows.map((c) => ({
+      tracer: c.tracer,
+      size: kb(c.bytes),
+      'init ms': c.initMedianMs,
+      'added to an empty entry (ms)': round(c.initMedianMs - baseline.initMedianMs, 1),
+    })),
+  );
   const api = rows.filter((r) => r.kind === 'api');
   const small = api.filter((r) => r.bundledBytes < SIZE_TARGET_BYTES).length;
   const fast = api.filter((r) => r.initMedianMs.bundled < INIT_TARGET_MS).length;
@@ -221,7 +290,12 @@ export default async function main(): Promise<Record<string, unknown>> {
   );
   return {
     runs: RUNS,
-    targets: { apiBundleBytes: SIZE_TARGET_BYTES, apiInitMs: INIT_TARGET_MS },
+    targets: {
+      apiBundleBytes: SIZE_TARGET_BYTES,
+      apiInitMs: INIT_TARGET_MS,
+      tracingAddedInitMs: TRACING_INIT_BUDGET_MS,
+    },
     functions: rows,
+    tracerCandidates: candidateRows,
   };
 }
