@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     `OpenAPI: ${platform.url}/openapi.json   Queues: ${platform.url}/local/queues   ` +
       `Sent mail and SMS (with the token): ${platform.url}/local/notifications   Ctrl-C stops.`,
   );
+  console.log(`Traces (a payment's as a timeline: ?payment=<id>): ${platform.url}/local/traces/timeline`);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -4,6 +4,9 @@
  * emit in turn into theirs; a reviewer's decision is a trace of its own that reaches the consumers of what it
  * emits. Found by the payment id at GET /local/traces and shown as a timeline at /local/traces/timeline.
  */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
 import type { Platform } from '../../lib/local/platform';
 import type { TimelineSpan, TraceTimeline } from '../../lib/local/traces';
 import { paymentRequest } from '../support/api';
@@ -145,7 +148,44 @@ it("follows a payment's request through the outbox, SNS, SQS and every consumer 
   expect(page.contentType).toMatch(/^text\/html/);
   for (const name of consumed) expect(page.text).toContain(name);
   expect(page.text).toContain(trace.traceId);
-}, 60_000);
+  await inBrowser(`/local/traces/timeline?payment=${paymentId}`, trace);
+}, 90_000);
+
+/** The timeline in headless Chromium: one row per span, in order, each bar inside the request's time line. */
+async function inBrowser(url: string, trace: TraceTimeline): Promise<void> {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+    ],
+  });
+  try {
+    const tab = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await tab.goto(`${platform.url}${url}`);
+    const rows = tab.locator('tbody tr');
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-span-id')))).toEqual(
+      trace.spans.map((s) => s.spanId),
+    );
+    const consumer = tab.locator('tr[data-kind="consumer"]', { hasText: 'analytics AnomalyDetected' });
+    expect(await consumer.count()).toBe(1);
+    const [cell, bar] = await Promise.all([
+      consumer.locator('td.bar').boundingBox(),
+      consumer.locator('td.bar span').boundingBox(),
+    ]);
+    expect(bar!.width).toBeGreaterThan(0);
+    expect(bar!.x).toBeGreaterThanOrEqual(cell!.x);
+    expect(bar!.x + bar!.width).toBeLessThanOrEqual(cell!.x + cell!.width + 1);
+    const shots = path.resolve(__dirname, '..', '..', 'screenshots');
+    await mkdir(shots, { recursive: true });
+    await tab.screenshot({ path: path.join(shots, 'trace-timeline.png'), fullPage: true });
+  } finally {
+    await browser.close();
+  }
+}
 
 it("follows a reviewer's decision to the consumers of the events it causes", async () => {
   const created = await http(
