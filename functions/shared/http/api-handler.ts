@@ -10,6 +10,9 @@ import { header } from './request';
 import { errorFacts } from '../error-facts';
 import { Problem, problemFor, problemResponse } from './problem';
 import type { RouteDefinition } from './route';
+import { sharedCache } from '../cache/connection';
+import { checkRateLimit } from './rate-limit';
+import { rateLimitSettingsFromEnvironment, type RateLimitSettings } from './rate-limit-settings';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 
@@ -30,6 +33,19 @@ export type ApiHandler = (event: ApiEvent, context: Context) => Promise<APIGatew
 
 const CORRELATION_HEADER = 'x-correlation-id';
 
+/** The RateLimit headers of a request once its merchant was charged: errors after the check carry them too. */
+const rateLimitHeaders = new WeakMap<ApiEvent, Record<string, string>>();
+
+let rateLimitSource: { value: string | undefined; settings: RateLimitSettings } | undefined;
+/** RATE_LIMITS, parsed once per value. */
+function rateLimitSettings(): RateLimitSettings {
+  const value = process.env.RATE_LIMITS;
+  if (!rateLimitSource || rateLimitSource.value !== value) {
+    rateLimitSource = { value, settings: rateLimitSettingsFromEnvironment(value) };
+  }
+  return rateLimitSource.settings;
+}
+
 function correlationIdOf(event: ApiEvent): string {
   const given = header(event, CORRELATION_HEADER);
   return given && /^[\w.:-]{1,128}$/.test(given) ? given : event.requestContext.requestId;
@@ -37,11 +53,12 @@ function correlationIdOf(event: ApiEvent): string {
 
 /**
  * Wraps an API use-case call as the Lambda handler of a route: correlation id, authorization with the route's
- * scope, JSON responses, and every error turned into problem+json (a Problem keeps its status; anything else is
- * a logged 500 that leaks nothing).
+ * scope, the merchant's rate limit for the route's class (rate-limit.ts; before any database work), JSON
+ * responses, and every error turned into problem+json (a Problem keeps its status; anything else is a logged 500
+ * that leaks nothing).
  */
 export function apiHandler(
-  route: Pick<RouteDefinition, 'scope'>,
+  route: Pick<RouteDefinition, 'scope' | 'name' | 'method' | 'idempotent' | 'rateLimit'>,
   run: (request: ApiRequest) => Promise<ApiResult>,
 ): ApiHandler {
   const { scope } = route;
@@ -64,6 +81,7 @@ export function apiHandler(
       if (!(error instanceof Problem))
         logger.error('unhandled error', { ...errorFacts(error), correlationId });
       request.response = problemResponse(problem, request.event.rawPath, {
+        ...rateLimitHeaders.get(request.event),
         [CORRELATION_HEADER]: correlationId,
       });
     })
@@ -73,11 +91,24 @@ export function apiHandler(
         scope === 'public'
           ? { merchantId: '', subject: '', scopes: new Set<string>() }
           : authorize(event, scope);
+      const limit =
+        scope === 'public'
+          ? undefined
+          : await checkRateLimit({
+              route,
+              merchantId: caller.merchantId,
+              event,
+              settings: rateLimitSettings(),
+              cache: sharedCache,
+            });
+      if (limit) rateLimitHeaders.set(event, limit.headers);
       const result = await run({ event, context, caller, correlationId });
+      await limit?.completed(result.status);
       return {
         statusCode: result.status,
         headers: {
           'content-type': 'application/json',
+          ...limit?.headers,
           [CORRELATION_HEADER]: correlationId,
           ...result.headers,
         },
