@@ -1,6 +1,10 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { resourcesOf, synthesize } from '../synth';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+const propertiesOf = (r: { resource: { Properties?: unknown } }): Json => r.resource.Properties;
+
 const dev = synthesize('dev');
 const prod = synthesize('prod');
 const data = dev.templates.data;
@@ -50,37 +54,37 @@ describe('the Valkey cache', () => {
         JSON.stringify({ 'Fn::GetAtt': [cacheGroup[0], 'GroupId'] }),
     );
     expect(ingress).toHaveLength(1);
-    expect(ingress[0]!.resource.Properties).toMatchObject({
+    expect(propertiesOf(ingress[0]!)).toMatchObject({
       IpProtocol: 'tcp',
       FromPort: 6379,
       ToPort: 6380,
       SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/^ClientSecurityGroup/), 'GroupId'] },
     });
     // No CIDR ingress at all on the cache's group.
-    const group = data.findResources('AWS::EC2::SecurityGroup')[cacheGroup[0]!]!;
+    const group: Json = data.findResources('AWS::EC2::SecurityGroup')[cacheGroup[0]!];
     expect(group.Properties.SecurityGroupIngress).toBeUndefined();
   });
 
   it('hands every API function its endpoint, its secret (readable) and the rate limits', () => {
     const functions = resourcesOf([dev.templates.api], 'AWS::Lambda::Function').filter(
-      (f) => f.resource.Properties?.Environment?.Variables?.AUTH_SCOPE_PREFIX !== undefined,
+      (f) => propertiesOf(f)?.Environment?.Variables?.AUTH_SCOPE_PREFIX !== undefined,
     );
     expect(functions.length).toBeGreaterThan(5);
     for (const f of functions) {
-      const vars = f.resource.Properties.Environment.Variables;
+      const vars = propertiesOf(f).Environment.Variables;
       expect(vars.CACHE_ENDPOINT).toBeDefined();
       expect(vars.CACHE_SECRET_ARN).toBeDefined();
       expect(JSON.parse(vars.RATE_LIMITS)).toEqual(dev.config.rateLimits);
     }
     const policies = resourcesOf([dev.templates.api], 'AWS::IAM::Policy').filter((p) =>
-      JSON.stringify(p.resource.Properties.PolicyDocument).includes('CacheUserSecret'),
+      JSON.stringify(propertiesOf(p).PolicyDocument).includes('CacheUserSecret'),
     );
     expect(policies.length).toBe(functions.length);
   });
 
   it('alarms on errors (served without limits, refused sign-ins), throttles and latency, and has widgets', () => {
-    const alarms = resourcesOf([dev.templates.observability], 'AWS::CloudWatch::Alarm').map(
-      (a) => a.resource.Properties,
+    const alarms = resourcesOf([dev.templates.observability], 'AWS::CloudWatch::Alarm').map((a) =>
+      propertiesOf(a),
     );
     const byName = (suffix: string) => alarms.find((a) => a.AlarmName === `rampay-dev-cache-${suffix}`);
     // A metric with a label is written in the Metrics (math) form: read the one metric either way.
