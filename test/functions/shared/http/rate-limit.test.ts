@@ -196,3 +196,37 @@ describe('when the cache does not answer', () => {
     expect(emf[0]).toMatchObject({ environment: 'test', RateLimitCacheUnavailable: 1 });
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('declares the RateLimit headers on every merchant route, and the 429 with Retry-After', async () => {
+    const { openApiDocument } = await import('../../../../functions/api/openapi');
+    const doc = openApiDocument() as {
+      paths: Record<
+        string,
+        Record<
+          string,
+          { security: unknown[]; responses: Record<string, { headers?: Record<string, unknown> }> }
+        >
+      >;
+      components: { headers: Record<string, unknown> };
+    };
+    expect(Object.keys(doc.components.headers)).toEqual(['RateLimit-Policy', 'RateLimit', 'Retry-After']);
+    let limited = 0;
+    for (const operations of Object.values(doc.paths)) {
+      for (const operation of Object.values(operations)) {
+        if (operation.security.length === 0) {
+          expect(operation.responses['429']).toBeUndefined();
+          continue;
+        }
+        limited++;
+        for (const response of Object.values(operation.responses)) {
+          expect(Object.keys(response.headers ?? {})).toEqual(
+            expect.arrayContaining(['RateLimit-Policy', 'RateLimit']),
+          );
+        }
+        expect(Object.keys(operation.responses['429']!.headers!)).toContain('Retry-After');
+      }
+    }
+    expect(limited).toBeGreaterThan(5);
+  });
+});
