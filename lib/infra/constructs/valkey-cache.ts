@@ -74,7 +74,7 @@ export class ValkeyCache extends Construct {
       userGroupId: `rampay-${config.name}`,
       userIds: [user.userId],
     });
-    userGroup.addDependency(user);
+    userGroup.node.addDependency(user);
 
     this.cache = new elasticache.CfnServerlessCache(this, 'Cache', {
       serverlessCacheName: this.cacheName,
@@ -89,7 +89,7 @@ export class ValkeyCache extends Construct {
         ecpuPerSecond: { maximum: config.cache.maxEcpuPerSecond },
       },
     });
-    this.cache.addDependency(userGroup);
+    this.cache.node.addDependency(userGroup);
     this.endpoint = `${this.cache.attrEndpointAddress}:${this.cache.attrEndpointPort}`;
   }
 }
