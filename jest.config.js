@@ -11,4 +11,6 @@ module.exports = {
   moduleNameMapper: { '^fauxqs$': '<rootDir>/node_modules/fauxqs/dist/app.js' },
   testTimeout: 30000,
   maxWorkers: 2,
+  // Each test file's own key prefix on REDIS_URL, and its cache connection closed after it.
+  setupFilesAfterEnv: ['<rootDir>/test/support/cache-setup.ts'],
 };

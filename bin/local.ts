@@ -25,6 +25,9 @@ async function main(): Promise<void> {
       `"email":"ada@example.com"},"paymentMethod":{"type":"card","fingerprint":"fp_4242abcd","last4":"4242"},` +
       `"terminalId":"web-shop"}'`,
   );
+  console.log(
+    `Rate limits and hot reads: ${process.env.REDIS_URL ? 'REDIS_URL' : 'in process (set REDIS_URL for a Valkey/Redis server)'}`,
+  );
   console.log(`\nConsumers polling the local queues: ${platform.consumers.join(', ') || 'none yet'}`);
   console.log(`Dashboard (keeps the dev token in the tab): ${platform.url}/#token=${token}`);
   console.log(

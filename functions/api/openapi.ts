@@ -65,6 +65,8 @@ export function openApiDocument(routes: readonly ApiRoute[] = API_ROUTES): Recor
     for (const [name, schema] of Object.entries(query?.properties ?? {})) {
       parameters.push({ name, in: 'query', required: query?.required?.includes(name) ?? false, schema });
     }
+    // Every merchant's request is charged to a rate limit (functions/shared/http/rate-limit.ts); public ones are not.
+    const limited = route.scope !== 'public';
     paths[route.path] ??= {};
     paths[route.path]![route.method.toLowerCase()] = {
       operationId: route.name.charAt(0).toLowerCase() + route.name.slice(1),
@@ -77,9 +79,27 @@ export function openApiDocument(routes: readonly ApiRoute[] = API_ROUTES): Recor
       responses: {
         [route.response.status]: {
           description: 'OK',
+          ...(limited ? { headers: RATE_LIMIT_HEADERS } : {}),
           content: { 'application/json': { schema: component(route.response.schema) } },
         },
-        '4XX': { description: 'The request cannot be served as sent (RFC 9457 problem)', ...problem },
+        ...(limited
+          ? {
+              '429': {
+                description:
+                  "The merchant's limit for this class of route is used up: the problem names the limit; retry after Retry-After seconds",
+                headers: {
+                  ...RATE_LIMIT_HEADERS,
+                  'Retry-After': { $ref: '#/components/headers/Retry-After' },
+                },
+                ...problem,
+              },
+            }
+          : {}),
+        '4XX': {
+          description: 'The request cannot be served as sent (RFC 9457 problem)',
+          ...(limited ? { headers: RATE_LIMIT_HEADERS } : {}),
+          ...problem,
+        },
       },
     };
   }
@@ -94,10 +114,31 @@ export function openApiDocument(routes: readonly ApiRoute[] = API_ROUTES): Recor
     components: {
       schemas,
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      headers: {
+        'RateLimit-Policy': {
+          description:
+            'The limit the request was charged to (IETF RateLimit header fields): its name (reads, writes, refunds, reviews), quota q and window w in seconds, e.g. "writes";q=100;w=1',
+          schema: { type: 'string' },
+        },
+        RateLimit: {
+          description:
+            'What is left of that limit: remaining requests r and seconds t until it is whole again (until one request fits, on a 429), e.g. "writes";r=42;t=1',
+          schema: { type: 'string' },
+        },
+        'Retry-After': {
+          description: 'Seconds to wait before retrying',
+          schema: { type: 'integer', minimum: 1 },
+        },
+      },
     },
     paths,
   };
 }
+
+const RATE_LIMIT_HEADERS = {
+  'RateLimit-Policy': { $ref: '#/components/headers/RateLimit-Policy' },
+  RateLimit: { $ref: '#/components/headers/RateLimit' },
+};
 
 function toJson(schema: z.ZodType): unknown {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;

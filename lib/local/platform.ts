@@ -17,6 +17,7 @@ import { pruneExpired } from '../../functions/housekeeping';
 import { CONSUMER_NAMES, type ConsumerName } from '../../functions/shared/events/topology';
 import { logger } from '../../functions/shared/logger';
 import { errorFacts } from '../../functions/shared/error-facts';
+import { closeSharedCache } from '../../functions/shared/cache/connection';
 
 export interface PlatformOptions {
   /** HTTP port; 0 picks a free one. */
@@ -115,6 +116,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       await closeServer(server);
       await messaging.stop();
       useSharedPublisher(undefined);
+      await closeSharedCache();
       await sql.end({ timeout: 5 });
       await embedded?.stop();
       tracing.stop();

@@ -35,6 +35,7 @@ export const route = defineRoute({
   request: decideReviewRequestSchema,
   response: { status: 200, schema: 'Review' },
   idempotent: true,
+  rateLimit: 'reviews',
   function: { database: true, publishes: ['payments'] },
 });
 

@@ -13,6 +13,7 @@ export const route = defineRoute({
   method: 'POST',
   path: '/payments/{id}/fraud-reports',
   scope: 'reviews:write',
+  rateLimit: 'reviews',
   summary:
     "Report a payment as fraud (a chargeback, the card holder's claim): the label reaches the fraud model's " +
     'feature store. No body; repeating it changes nothing and answers the same label',

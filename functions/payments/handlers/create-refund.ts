@@ -32,6 +32,7 @@ export const route = defineRoute({
   request: createRefundRequestSchema,
   response: { status: 201, schema: 'Refund' },
   idempotent: true,
+  rateLimit: 'refunds',
   function: { database: true, publishes: ['payments'] },
 });
 

@@ -1,6 +1,7 @@
 import type * as z from 'zod';
 import type { TopicName } from '../events/topology';
 import type { Scope } from './auth';
+import type { RateLimitClass } from './rate-limit-settings';
 
 /**
  * One HTTP route, declared next to its handler. The handler checks `scope` with it (apiHandler); the route list
@@ -28,6 +29,8 @@ export interface RouteDefinition {
   response: { status: number; schema: string };
   /** The request needs an Idempotency-Key header. */
   idempotent?: boolean;
+  /** The merchant's budget the route spends (functions/shared/http/rate-limit.ts); unset: reads for GET, writes for POST. */
+  rateLimit?: RateLimitClass;
   /** What the function serving the route needs on AWS. */
   function: {
     /** Runs in the VPC with database access. */

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { CONSUMER_NAMES, type ConsumerName } from '../../../functions/shared/events/topology';
+import { rateLimitSettingsSchema } from '../../../functions/shared/http/rate-limit-settings';
 
 // CloudWatch Logs accepts only these retention periods (days).
 const LOG_RETENTION_DAYS = [
@@ -219,6 +220,19 @@ export const environmentConfigSchema = z
       }),
     }),
     auth: z.discriminatedUnion('kind', [cognitoAuth, externalAuth]),
+    /** ElastiCache Serverless for Valkey (lib/infra/constructs/valkey-cache.ts): the ceilings it may scale to. */
+    cache: z
+      .object({
+        maxDataStorageGiB: z.number().int().min(1).max(5000),
+        /** ElastiCache Processing Units per second. */
+        maxEcpuPerSecond: z.number().int().min(1000).max(15_000_000),
+      })
+      .default({ maxDataStorageGiB: 1, maxEcpuPerSecond: 5000 }),
+    /**
+     * Each merchant's budget per class of route, and per-merchant overrides (docs/rate-limits.md); the API
+     * functions get it as RATE_LIMITS.
+     */
+    rateLimits: rateLimitSettingsSchema,
     alarms: z.object({
       /** Addresses subscribed to the alarm topic (each confirms by e-mail once). */
       emails: z.array(z.email()),

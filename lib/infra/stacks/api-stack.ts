@@ -182,8 +182,15 @@ export class ApiStack extends Stack {
         database: props.data.access,
         topics: props.messaging.topics,
         concurrency: props.concurrency,
-        environment: { AUTH_SCOPE_PREFIX: this.scopePrefix },
+        environment: {
+          AUTH_SCOPE_PREFIX: this.scopePrefix,
+          // Per-merchant rate limits (functions/shared/http/rate-limit.ts) in the cache.
+          RATE_LIMITS: JSON.stringify(config.rateLimits),
+          CACHE_ENDPOINT: props.data.cache.endpoint,
+          CACHE_SECRET_ARN: props.data.cache.secret.secretArn,
+        },
       });
+      props.data.cache.secret.grantRead(fn.function);
       this.functions[spec.id] = fn;
       const integration = new HttpLambdaIntegration(`${spec.id}Integration`, fn.function);
       const { route } = spec.trigger;

@@ -5,6 +5,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as triggers from 'aws-cdk-lib/triggers';
 import type { Construct } from 'constructs';
+import { ValkeyCache } from '../constructs/valkey-cache';
 import { migratorBundle, ServiceFunction, type DatabaseAccess } from '../constructs/service-function';
 import { dataRemovalPolicy, plainRemovalPolicy, stackSuffix, type RamPayStackProps } from './names';
 import type { NetworkStack } from './network-stack';
@@ -34,6 +35,8 @@ export class DataStack extends Stack {
   /** What a ServiceFunction needs to reach the database through the proxy. */
   readonly access: DatabaseAccess;
   readonly migrator: ServiceFunction;
+  /** Valkey for rate limits and hot reads, reachable from the same functions as the database. */
+  readonly cache: ValkeyCache;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -159,6 +162,13 @@ export class DataStack extends Stack {
       port: PROXY_PORT,
       databaseName: db.databaseName,
     };
+
+    this.cache = new ValkeyCache(this, 'Cache', {
+      config,
+      vpc,
+      subnets: network.dataSubnets,
+      clientSecurityGroup: this.clientSecurityGroup,
+    });
 
     // Migrations go straight to the instance: a new proxy's target can take minutes to register, and DDL pins
     // proxy sessions anyway. The instance's IAM authentication stays off, so the migrator alone reads the secret.

@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import type { ConsumerName } from '../../../functions/shared/events/topology';
 import type { EventConsumer } from '../constructs/event-consumer';
 import { OperationsDashboard } from '../constructs/operations-dashboard';
+import { CacheMonitoring } from '../constructs/cache-monitoring';
 import type { ServiceFunction } from '../constructs/service-function';
 import type { DataStack } from './data-stack';
 import type { ApiStack } from './api-stack';
@@ -30,6 +31,7 @@ export class ObservabilityStack extends Stack {
   readonly alarmTopic: sns.Topic;
   readonly dashboard: cloudwatch.Dashboard;
   readonly operations: OperationsDashboard;
+  readonly cache: CacheMonitoring;
 
   constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
     super(scope, id, props);
@@ -87,6 +89,12 @@ export class ObservabilityStack extends Stack {
       database: { instance: props.data.instance, proxy: props.data.proxy },
       dashboard: this.dashboard,
       thresholds: config.alarms.thresholds,
+    });
+    this.cache = new CacheMonitoring(this, 'Cache', {
+      environment: config.name,
+      cacheName: props.data.cache.cacheName,
+      alarmTopic: this.alarmTopic,
+      dashboard: this.dashboard,
     });
     // The fraud rate is a 15-minute ratio of per-minute counts: the expression's period replacing its metrics'
     // is the intent, not an accident.

@@ -46,5 +46,14 @@ export const dev: EnvironmentConfigInput = {
     cors: { allowOrigins: ['http://localhost:3000'] },
   },
   auth: { kind: 'cognito', resourceServerId: 'rampay', domainPrefix: 'rampay-dev' },
+  cache: { maxDataStorageGiB: 1, maxEcpuPerSecond: 5000 },
+  rateLimits: {
+    defaults: {
+      reads: { limit: 50, periodSeconds: 1 },
+      writes: { limit: 20, periodSeconds: 1 },
+      refunds: { limit: 5, periodSeconds: 1 },
+      reviews: { limit: 5, periodSeconds: 1 },
+    },
+  },
   alarms: { emails: [] },
 };

@@ -55,6 +55,18 @@ export const prod: EnvironmentConfigInput = {
     cors: { allowOrigins: ['https://dashboard.rampay.example'] },
   },
   auth: { kind: 'cognito', resourceServerId: 'rampay', domainPrefix: 'rampay-prod' },
+  cache: { maxDataStorageGiB: 10, maxEcpuPerSecond: 200000 },
+  // A merchant's share of the stage-wide throttle: no single merchant can take more than a fifth of it.
+  rateLimits: {
+    defaults: {
+      reads: { limit: 200, periodSeconds: 1 },
+      writes: { limit: 100, periodSeconds: 1 },
+      refunds: { limit: 20, periodSeconds: 1 },
+      reviews: { limit: 20, periodSeconds: 1 },
+    },
+    // Per-merchant overrides, by merchant id, e.g. { merchant_big: { writes: { limit: 400, periodSeconds: 1 } } }.
+    merchants: {},
+  },
   alarms: {
     emails: ['platform-oncall@rampay.example', 'payments-leads@rampay.example'],
     thresholds: { api5xxRatePercent: 0.5, apiLatencyP99Ms: 800, rdsFreeStorageGiB: 20 },

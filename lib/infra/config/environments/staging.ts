@@ -46,5 +46,14 @@ export const staging: EnvironmentConfigInput = {
     cors: { allowOrigins: ['https://dashboard.staging.rampay.example'] },
   },
   auth: { kind: 'cognito', resourceServerId: 'rampay', domainPrefix: 'rampay-staging' },
+  cache: { maxDataStorageGiB: 2, maxEcpuPerSecond: 20000 },
+  rateLimits: {
+    defaults: {
+      reads: { limit: 100, periodSeconds: 1 },
+      writes: { limit: 50, periodSeconds: 1 },
+      refunds: { limit: 10, periodSeconds: 1 },
+      reviews: { limit: 10, periodSeconds: 1 },
+    },
+  },
   alarms: { emails: ['platform-oncall@rampay.example'] },
 };

@@ -575,7 +575,7 @@ describe('api stack', () => {
     });
   });
 
-  it('gives each payment function only the topic it publishes to, and rds-db:connect on the proxy, no secret', () => {
+  it('gives each payment function only the topic it publishes to, and rds-db:connect on the proxy, no database secret', () => {
     const policies = resourcesOf([api], 'AWS::IAM::Policy');
     const statementsOf = (fn: string) =>
       JSON.stringify(policies.find((p) => p.id.startsWith(`${fn}Role`))?.resource.Properties?.PolicyDocument);
@@ -587,14 +587,20 @@ describe('api stack', () => {
       expect(statementsOf(fn)).toContain('rds-db:connect');
       expect(statementsOf(fn)).toContain('/rampay_admin');
     }
-    // No API function reads any secret: the SDK's Secrets Manager client is not even in their bundles.
+    // No API function reads any secret but the cache user's (the database is IAM authentication).
     const apiFunctions = resourcesOf([api], 'AWS::Lambda::Function').filter((fn) =>
       String(fn.resource.Properties?.FunctionName).startsWith(`rampay-${config.name}-`),
     );
     expect(apiFunctions.length).toBeGreaterThan(5);
     for (const fn of apiFunctions) {
-      const actions = actionsOf(roleStatements(api, fn)).filter((a) => a.startsWith('secretsmanager:'));
-      expect({ id: fn.id, actions }).toEqual({ id: fn.id, actions: [] });
+      const secretStatements = roleStatements(api, fn).filter((s) =>
+        actionsOf([s]).some((a) => a.startsWith('secretsmanager:')),
+      );
+      const resources = secretStatements.map((s) => JSON.stringify(s.Resource));
+      expect({ id: fn.id, resources }).toEqual({
+        id: fn.id,
+        resources: resources.length === 0 ? [] : [expect.stringContaining('CacheUserSecret')],
+      });
     }
   });
 
