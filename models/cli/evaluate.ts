@@ -3,7 +3,8 @@ import path from 'node:path';
 import { FEATURE_COUNT } from '../../functions/fraud/features';
 import { randomInt } from 'node:crypto';
 import { bundledFxRates } from '../../functions/fraud/fx-rates';
-import { OnnxFraudModel, riskScore } from '../../functions/fraud/model';
+import { calibrate, OnnxFraudModel, riskScore } from '../../functions/fraud/model';
+import { brierScore, reliability, thresholdBands } from '../evaluation/calibration';
 import { localCurrencies, type LocalCurrencies } from '../simulator/currencies';
 import { activeModel, MODELS_DIR } from '../artifact';
 import { rankedFirst, visibleFrauds } from '../evaluation/bounds';
@@ -192,6 +193,8 @@ interface SeedEvaluation {
   retrained?: FoldResult[];
   retrainedSummary?: Summary;
   currencies?: CurrencyResult[];
+  /** every fold's test rows: calibrated probability, risk score, label, reference amount (held-out days) */
+  heldOut: { calibrated: number[]; scores: number[]; labels: number[]; amounts: number[] };
   scoredRows: number;
   scoreMs: number;
 }
@@ -285,6 +288,7 @@ async function evaluateSimulation(
     bounds: { perfect: bound('perfect'), visible: bound('visible') },
     ...(retrained && { retrained, retrainedSummary: summarize(retrained) }),
     ...(local && { currencies: perCurrency(model, table, results, local) }),
+    heldOut: heldOutOf(model, table, results),
     scoredRows: totalRows,
     scoreMs,
   };
@@ -374,6 +378,52 @@ function multiTables(version: string, all: SeedEvaluation[]): string[] {
       ),
     ].join('\n'),
   ];
+}
+
+function heldOutOf(model: OnnxFraudModel, table: FeatureTable, folds: readonly FoldResult[]) {
+  const out = {
+    calibrated: [] as number[],
+    scores: [] as number[],
+    labels: [] as number[],
+    amounts: [] as number[],
+  };
+  for (const f of folds) {
+    f.rows.forEach((row, i) => {
+      const p = f.probabilities[i] as number;
+      out.calibrated.push(calibrate(p, model.metadata.calibration));
+      out.scores.push(riskScore(p, model.metadata));
+      out.labels.push(table.labels[row] as number);
+      out.amounts.push(table.values[row * FEATURE_COUNT] as number);
+    });
+  }
+  return out;
+}
+
+/** Calibration (reliability, Brier) and the threshold bands, on every simulation's held-out test days pooled. */
+function calibrationTables(model: OnnxFraudModel, all: SeedEvaluation[]): string {
+  const calibrated = all.flatMap((e) => e.heldOut.calibrated);
+  const labels = all.flatMap((e) => e.heldOut.labels);
+  const scores = all.flatMap((e) => e.heldOut.scores);
+  const amounts = all.flatMap((e) => e.heldOut.amounts);
+  const bins = reliability(calibrated, labels);
+  const bands = thresholdBands(scores, labels, amounts, {
+    review: model.metadata.thresholds.review,
+    hold: model.metadata.thresholds.hold,
+    decline: model.metadata.thresholds.decline,
+  });
+  return `
+Calibration on held-out days (the test days above, ${labels.length.toLocaleString('en-US')} payments; the isotonic table was fitted on the training simulation's validation window): Brier score ${brierScore(calibrated, labels).toFixed(5)}
+
+| calibrated probability | payments | mean predicted | observed fraud rate |
+| --- | --- | --- | --- |
+${bins.map((b) => `| ${b.from.toFixed(2)}-${b.to.toFixed(2)} | ${b.payments.toLocaleString('en-US')} | ${b.predicted.toFixed(3)} | ${b.payments > 0 ? b.observed.toFixed(3) : '-'} |`).join('\n')}
+
+Threshold bands on the same held-out days (the model's recommended thresholds):
+
+| band | score >= | share of payments | precision | recall | fraud amount caught |
+| --- | --- | --- | --- | --- | --- |
+${bands.map((b) => `| ${b.name} | ${b.scoreAtLeast} | ${pct(b.shareOfPayments)} | ${b.precision === null ? '-' : b.precision.toFixed(2)} | ${b.recall.toFixed(2)} | ${b.amountRecall.toFixed(2)} |`).join('\n')}
+`;
 }
 
 /** Per currency, over every simulation's test folds pooled: mean of the per-simulation figures. */
@@ -469,6 +519,7 @@ runCli(USAGE, async () => {
     `on ${name}: ${beats[metric] ? 'yes' : 'NO'} (${score[metric].toFixed(3)} vs ${bestPublished[metric]}` +
     (many ? `; above it on ${over(metric)} of ${evaluations.length} simulations)` : ')');
   const currencyTable = currencies ? currencyTableOf(model.metadata.thresholds.hold, evaluations) : '';
+  const calibrationTable = calibrationTables(model, evaluations);
   const scoredRows = evaluations.reduce((a, e) => a + e.scoredRows, 0);
   const scoreMs = evaluations.reduce((a, e) => a + e.scoreMs, 0);
   console.log(`
@@ -477,7 +528,7 @@ evaluation of ${model.version} (handbook protocol, chapter 5.3) on fresh data: $
 ${summaryTable}
 
 ${detailTable}
-${currencyTable}
+${currencyTable}${calibrationTable}
   beats the best published row ${verdict('averagePrecision', 'AP')}, ${verdict('cardPrecisionAt100', 'CP@100')}
   time: model load ${loadTime.toFixed(0)} ms, scoring ${scoredRows.toLocaleString('en-US')} rows ${(scoreMs / 1000).toFixed(1)} s, total ${seconds(started)}`);
 
@@ -489,7 +540,8 @@ ${currencyTable}
     reportPath,
     JSON.stringify(
       { model: model.version, data, score, beats, evaluations },
-      (key, value: unknown) => (key === 'rows' || key === 'probabilities' ? undefined : value),
+      (key, value: unknown) =>
+        key === 'rows' || key === 'probabilities' || key === 'heldOut' ? undefined : value,
       2,
     ),
   );
@@ -508,7 +560,7 @@ ${currencyTable}
       retrainPerFold && '--retrain-per-fold',
       '--update-card',
     ].filter(Boolean);
-    const section = `${BEGIN}\nMeasured by \`npm run model:eval -- ${flags.join(' ')}\` on ${new Date().toISOString().slice(0, 10)}; data: ${data}.\n\n${summaryTable}\n\n${many ? 'Per simulation' : 'Per fold'}:\n\n${detailTable}\n${currencyTable}${END}`;
+    const section = `${BEGIN}\nMeasured by \`npm run model:eval -- ${flags.join(' ')}\` on ${new Date().toISOString().slice(0, 10)}; data: ${data}.\n\n${summaryTable}\n\n${many ? 'Per simulation' : 'Per fold'}:\n\n${detailTable}\n${currencyTable}${calibrationTable}${END}`;
     // formatted as `npm run lint` expects (prettier aligns the tables)
     const prettier = await import('prettier');
     const config = (await prettier.resolveConfig(CARD)) ?? {};

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import { OnnxFraudModel } from '../../functions/fraud/model';
 import { activeModel } from '../artifact';
-import { recommendThresholds, type Recommendation } from '../evaluation/costs';
+import { CAPACITY_STEPS, recommendThresholds, type Recommendation } from '../evaluation/costs';
 import { writeEnvironmentThresholds } from '../evaluation/environment-config';
 import { heldOutScores, pooled } from '../evaluation/held-out';
 import { parseSeedList } from '../evaluation/protocol';
@@ -38,8 +38,8 @@ function number(name: string, text: string | undefined, fallback?: number): numb
   return n;
 }
 
-const row = (r: Recommendation) =>
-  `| ${r.review} / ${r.hold} / ${r.decline} | ${r.reviewsPerDay.toFixed(1)} | ${r.falseDeclinesPerDay.toFixed(1)} | ${(100 * r.fraudsCaughtShare).toFixed(1)}% | ${r.missedFraudPerDay.toFixed(0)} | ${r.costPerDay.toFixed(0)} |`;
+const row = (capacity: number, r: Recommendation) =>
+  `| ${capacity.toFixed(0)} | ${r.review} / ${r.hold} / ${r.decline} | ${r.reviewsPerDay.toFixed(1)} | ${r.falseDeclinesPerDay.toFixed(1)} | ${(100 * r.fraudsCaughtShare).toFixed(1)}% | ${r.missedFraudPerDay.toFixed(0)} | ${r.costPerDay.toFixed(0)} |`;
 
 runCli(USAGE, async () => {
   const values = parseCli(USAGE, {
@@ -81,9 +81,9 @@ runCli(USAGE, async () => {
 thresholds for ${model.version} from ${data.scores.length.toLocaleString('en-US')} held-out payments (${data.days} days; seeds ${seeds.join(',')})
 costs: missed fraud ${costs.missedFraudPerUnit} per euro, review ${costs.review}, false decline ${costs.falseDecline}; capacity ${capacity} reviews a day
 
-| review / hold / decline | reviews a day | false declines a day | frauds caught | missed fraud a day (EUR) | cost a day |
-| --- | --- | --- | --- | --- | --- |
-${table.map((r, k) => `${row(r)} capacity x${[0.5, 0.75, 1, 1.5, 2][k]}`).join('\n')}
+| review capacity a day | review / hold / decline | reviews a day | false declines a day | frauds caught | missed fraud a day (EUR) | cost a day |
+| --- | --- | --- | --- | --- | --- | --- |
+${table.map((r, k) => row(capacity * CAPACITY_STEPS[k]!, r)).join('\n')}
 
 recommended: review ${best.review}, hold ${best.hold}, decline ${best.decline} (cost ${best.costPerDay.toFixed(0)} a day); ${seconds(started)}`);
   if (values.env !== undefined) {

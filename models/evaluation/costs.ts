@@ -37,6 +37,9 @@ export interface Recommendation {
 
 const SCORES = 100;
 
+/** The trade-off table's review capacities, as multiples of the given one. */
+export const CAPACITY_STEPS = [0.5, 0.75, 1, 1.5, 2] as const;
+
 export function recommendThresholds(
   data: HeldOutScores,
   costs: Costs,
@@ -90,7 +93,7 @@ export function recommendThresholds(
     }
   }
   if (!best) throw new Error(`no thresholds keep reviews within ${reviewCapacityPerDay} a day`);
-  const table = [0.5, 0.75, 1, 1.5, 2].map((k) => {
+  const table = CAPACITY_STEPS.map((k) => {
     let pick: Recommendation | undefined;
     for (let review = 0; review <= 97; review++) {
       for (let decline = review + 2; decline <= 99; decline++) {
