@@ -1,8 +1,8 @@
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { recommendThresholds } from '../../models/evaluation/costs';
-import { writeEnvironmentThresholds } from '../../models/evaluation/environment-config';
+import { promoteShadowModel, writeEnvironmentThresholds } from '../../models/evaluation/environment-config';
 
 /** 1,000 payments over 10 days: genuine ones score low, frauds high, a few of each in between. */
 function heldOut() {
@@ -70,6 +70,24 @@ describe('thresholds from cost', () => {
       expect(await readFile(file, 'utf8')).toContain(
         `fraud: { thresholds: { review: ${best.review}, hold: ${best.hold}, decline: ${best.decline} } }`,
       );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('promotes the shadow model to active in an environment config file, keeping the thresholds', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'rampay-env-'));
+    try {
+      const file = path.join(dir, 'prod.ts');
+      await writeFile(
+        file,
+        "export const x = {\n  fraud: { thresholds: { review: 65, hold: 85, decline: 97 }, model: 'hgb-old', shadowModel: 'hgb-new' },\n};\n",
+      );
+      expect(await promoteShadowModel(file)).toBe('hgb-new');
+      expect(await readFile(file, 'utf8')).toContain(
+        "fraud: { thresholds: { review: 65, hold: 85, decline: 97 }, model: 'hgb-new' },",
+      );
+      await expect(promoteShadowModel(file)).rejects.toThrow(/no shadowModel/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
