@@ -5,6 +5,7 @@ import { logger } from '../shared/logger';
 import { PostgresFraudSession } from './adapters/postgres-fraud-store';
 import type { FraudConsumerDependencies } from './consumer';
 import { thresholdsFromEnvironment } from './decision';
+import { bundledFxRates } from './fx-rates';
 import { getFraudModel, type FraudModel } from './model';
 import { modelDirectory, modelMetadataPath } from './model-location';
 import type { ScoringSetup } from './use-cases/assess-payment';
@@ -40,9 +41,11 @@ export async function loadScoringSetup(env: NodeJS.ProcessEnv = process.env): Pr
     shadowModel: shadow?.version,
     thresholds,
     thresholdsFrom: env.FRAUD_THRESHOLDS ? 'FRAUD_THRESHOLDS' : 'model metadata',
+    fxRatesVersion: bundledFxRates().version,
     loadMs: Math.round(loadMs * 10) / 10,
   });
-  return { model, ...(shadow ? { shadow } : {}), thresholds };
+  const rates = bundledFxRates();
+  return { model, ...(shadow ? { shadow } : {}), thresholds, rates };
 }
 
 let setup: Promise<ScoringSetup> | undefined;

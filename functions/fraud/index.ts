@@ -9,3 +9,4 @@ export { decideReview, listReviews, type DecideReviewCommand, type ReviewDeps } 
 export { reportFraud, type FraudReport } from './use-cases/report-fraud';
 export { fraudAssessments, fraudReportDeps, reviewDeps, reviewReads } from './composition';
 export { pruneExpiredFeatures } from './use-cases/prune-feature-store';
+export { bundledFxRates, parseFxRates, quoteFor, type FxQuote, type FxRates } from './fx-rates';

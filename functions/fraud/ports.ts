@@ -4,6 +4,7 @@ import type { PaymentTransitions } from '../payments';
 import type { InboxEntry } from '../shared/consumer/inbox';
 import type { FraudAction, Thresholds } from './decision';
 import type { Bucket, FeatureName } from './features';
+import type { FxQuote } from './fx-rates';
 
 export const REVIEW_DECISIONS = ['approve', 'reject', 'confirm', 'fraud'] as const;
 export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
@@ -39,6 +40,8 @@ export interface Assessment {
   /** The UTC hour bucket the payment was counted in (features/windows.ts). */
   hour: number;
   amountMilli: number;
+  /** The currency quote the model's amounts were converted with; absent on assessments made before quotes. */
+  fx?: FxQuote;
   assessedAt: string;
 }
 
@@ -69,7 +72,8 @@ export interface FeatureKeys {
   terminalId: string;
 }
 
-export type LabelSource = 'review' | 'fraud-report';
+/** Who labelled a payment: a reviewer, a fraud report (a chargeback), or the model's own decline. */
+export type LabelSource = 'review' | 'fraud-report' | 'decline';
 
 export interface Label {
   merchantId: string;

@@ -32,8 +32,9 @@ export const fraudLabelResourceSchema = z
     object: z.literal('fraud_label'),
     paymentId: z.uuid(),
     fraud: z.literal(true),
-    source: z.enum(['review', 'fraud-report']).meta({
-      description: "what labelled the payment fraud first: a reviewer's decision or a fraud report",
+    source: z.enum(['review', 'fraud-report', 'decline']).meta({
+      description:
+        "what labelled the payment fraud first: a reviewer's decision, a fraud report or the model's decline",
     }),
     labelledAt: z.string(),
   })

@@ -11,6 +11,7 @@ import { snapshotOf } from '../domain/payment-snapshot';
 import type { EventFactory } from '../shared/consumer/consumer';
 import { actionFor, STATUS_AFTER, type FraudAction, type Thresholds } from './decision';
 import { namedFeatures } from './features';
+import type { FxQuote } from './fx-rates';
 import { topReasons } from './model';
 import type { Assessment, ScoringDecision, ShadowOpinion } from './ports';
 
@@ -35,6 +36,8 @@ export interface ScoringFacts {
   /** The UTC hour bucket the payment is counted in, and its amount in thousandths of a major unit. */
   hour: number;
   amountMilli: number;
+  /** The quote the amount was converted to the reference currency with. */
+  fx: FxQuote;
   model: ModelOutput;
   /** The candidate model's opinion, stored beside the decision and never acted on. */
   shadow?: ShadowOpinion;
@@ -69,6 +72,7 @@ export function decide(facts: ScoringFacts, newEvent: EventFactory): ScoringDeci
     terminalId: payment.terminalId,
     hour: facts.hour,
     amountMilli: facts.amountMilli,
+    fx: facts.fx,
     assessedAt: facts.now,
   };
   if (!applied) return { assessment, events: [] };

@@ -1,7 +1,11 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FEATURE_COUNT } from '../../functions/fraud/features';
-import { OnnxFraudModel } from '../../functions/fraud/model';
+import { randomInt } from 'node:crypto';
+import { bundledFxRates } from '../../functions/fraud/fx-rates';
+import { calibrate, OnnxFraudModel, riskScore } from '../../functions/fraud/model';
+import { brierScore, reliability, thresholdBands } from '../evaluation/calibration';
+import { localCurrencies, type LocalCurrencies } from '../simulator/currencies';
 import { activeModel, MODELS_DIR } from '../artifact';
 import { rankedFirst, visibleFrauds } from '../evaluation/bounds';
 import { aucRoc, averagePrecision, cardPrecisionTopK, meanStd } from '../evaluation/metrics';
@@ -42,6 +46,10 @@ ${SIMULATION_USAGE}
   --seeds LIST      simulation seeds, e.g. 2,3,8-15 (default ${EVALUATION_SEEDS.join(',')}: seeds no training
                     run and no modelling choice used; one simulation moves CP@100 by more than the models differ)
   --seed S          a single simulation seed instead
+  --fresh N         N seeds drawn at random now (printed), none of them used before (> 1000)
+  --currencies LIST the multi-currency mode, e.g. JPY,KWD,EUR,USD: each card and its merchants pay in one of
+                    them (amounts at the rates table's quotes, rounded to the currency's minor unit), and the
+                    report adds a table per currency
   --input DIR       read a simulation written by model:simulate instead of simulating
   --model FILE      model metadata JSON (default: the one fraud-<version>.json in models/)
   --retrain-per-fold  also train a HistGradientBoostingClassifier on each fold's own 7 training days, as the
@@ -61,6 +69,55 @@ interface FoldResult {
   cardPrecisionAt100: number;
   /** card precision@100 with every fraud ranked first, and with every visible fraud ranked first (bounds.ts) */
   bounds?: { perfect: number; visible: number };
+  /** the fold's test rows and their probabilities (for the per-currency table) */
+  rows: Int32Array;
+  probabilities: Float64Array;
+}
+
+interface CurrencyResult {
+  currency: string;
+  testRows: number;
+  testFrauds: number;
+  aucRoc: number;
+  averagePrecision: number;
+  /** share of the currency's genuine test payments the recommended hold threshold would hold */
+  genuineHeld: number;
+  /** share of its frauds at or over the hold threshold */
+  fraudHeld: number;
+}
+
+/** Per currency, over every fold's test rows: how the model ranks and how many genuine payments it would hold. */
+function perCurrency(
+  model: OnnxFraudModel,
+  table: FeatureTable,
+  folds: readonly FoldResult[],
+  local: LocalCurrencies,
+): CurrencyResult[] {
+  const hold = model.metadata.thresholds.hold;
+  return local.currencies.map((currency, k) => {
+    const labels: number[] = [];
+    const scores: number[] = [];
+    for (const f of folds) {
+      f.rows.forEach((row, i) => {
+        if (local.currency[row] !== k) return;
+        labels.push(table.labels[row] as number);
+        scores.push(f.probabilities[i] as number);
+      });
+    }
+    const held = (label: number) => {
+      const picked = scores.filter((_, i) => labels[i] === label);
+      return picked.filter((p) => riskScore(p, model.metadata) >= hold).length / Math.max(1, picked.length);
+    };
+    return {
+      currency,
+      testRows: labels.length,
+      testFrauds: labels.reduce((a, b) => a + b, 0),
+      aucRoc: aucRoc(labels, scores),
+      averagePrecision: averagePrecision(labels, scores),
+      genuineHeld: held(0),
+      fraudHeld: held(1),
+    };
+  });
 }
 
 function summarize(results: FoldResult[]) {
@@ -107,6 +164,8 @@ async function evaluateFold(
     aucRoc: aucRoc(labels, probabilities),
     averagePrecision: averagePrecision(labels, probabilities),
     cardPrecisionAt100: cp(probabilities),
+    rows: Int32Array.from(fold.rows),
+    probabilities,
     ...(visible && {
       bounds: {
         perfect: cp(rankedFirst(probabilities, labels)),
@@ -133,6 +192,9 @@ interface SeedEvaluation {
   bounds: { perfect: number; visible: number };
   retrained?: FoldResult[];
   retrainedSummary?: Summary;
+  currencies?: CurrencyResult[];
+  /** every fold's test rows: calibrated probability, risk score, label, reference amount (held-out days) */
+  heldOut: { calibrated: number[]; scores: number[]; labels: number[]; amounts: number[] };
   scoredRows: number;
   scoreMs: number;
 }
@@ -146,9 +208,11 @@ async function evaluateSimulation(
   model: OnnxFraudModel,
   sim: Simulation,
   retrainPerFold: boolean,
+  currencies?: readonly string[],
 ): Promise<SeedEvaluation> {
+  const local = currencies ? localCurrencies(sim, currencies, bundledFxRates()) : undefined;
   const exportBar = progress('exporting features', sim.count);
-  const table = exportFeatures(sim, (done) => exportBar.update(done));
+  const table = exportFeatures(sim, (done) => exportBar.update(done), local);
   exportBar.stop();
 
   const folds = protocolFolds(table, sim.options.startDate);
@@ -223,13 +287,24 @@ async function evaluateSimulation(
     summary: summarize(results),
     bounds: { perfect: bound('perfect'), visible: bound('visible') },
     ...(retrained && { retrained, retrainedSummary: summarize(retrained) }),
+    ...(local && { currencies: perCurrency(model, table, results, local) }),
+    heldOut: heldOutOf(model, table, results),
     scoredRows: totalRows,
     scoreMs,
   };
 }
 
 /** The seeds to simulate, from --seeds / --seed (one or the other), else the default evaluation seeds. */
-function seedsFrom(values: { seed?: string; seeds?: string; input?: string }): number[] {
+function seedsFrom(values: { seed?: string; seeds?: string; input?: string; fresh?: string }): number[] {
+  if (values.fresh !== undefined) {
+    if (values.seed !== undefined || values.seeds !== undefined || values.input !== undefined)
+      throw new UsageError('--fresh draws its own seeds: drop --seed, --seeds and --input');
+    const n = Number(values.fresh);
+    if (!Number.isInteger(n) || n < 1 || n > 100) throw new UsageError('--fresh takes 1 to 100');
+    const drawn = new Set<number>();
+    while (drawn.size < n) drawn.add(randomInt(1001, 2 ** 31 - 1));
+    return [...drawn];
+  }
   if (values.seed !== undefined && values.seeds !== undefined)
     throw new UsageError('give --seed or --seeds, not both');
   if (values.input !== undefined && values.seeds !== undefined)
@@ -305,6 +380,77 @@ function multiTables(version: string, all: SeedEvaluation[]): string[] {
   ];
 }
 
+function heldOutOf(model: OnnxFraudModel, table: FeatureTable, folds: readonly FoldResult[]) {
+  const out = {
+    calibrated: [] as number[],
+    scores: [] as number[],
+    labels: [] as number[],
+    amounts: [] as number[],
+  };
+  for (const f of folds) {
+    f.rows.forEach((row, i) => {
+      const p = f.probabilities[i] as number;
+      out.calibrated.push(calibrate(p, model.metadata.calibration));
+      out.scores.push(riskScore(p, model.metadata));
+      out.labels.push(table.labels[row] as number);
+      out.amounts.push(table.values[row * FEATURE_COUNT] as number);
+    });
+  }
+  return out;
+}
+
+/** Calibration (reliability, Brier) and the threshold bands, on every simulation's held-out test days pooled. */
+function calibrationTables(model: OnnxFraudModel, all: SeedEvaluation[]): string {
+  const calibrated = all.flatMap((e) => e.heldOut.calibrated);
+  const labels = all.flatMap((e) => e.heldOut.labels);
+  const scores = all.flatMap((e) => e.heldOut.scores);
+  const amounts = all.flatMap((e) => e.heldOut.amounts);
+  const bins = reliability(calibrated, labels);
+  const bands = thresholdBands(scores, labels, amounts, {
+    review: model.metadata.thresholds.review,
+    hold: model.metadata.thresholds.hold,
+    decline: model.metadata.thresholds.decline,
+  });
+  return `
+Calibration on held-out days (the test days above, ${labels.length.toLocaleString('en-US')} payments; the isotonic table was fitted on the training simulation's validation window): Brier score ${brierScore(calibrated, labels).toFixed(5)}
+
+| calibrated probability | payments | mean predicted | observed fraud rate |
+| --- | --- | --- | --- |
+${bins.map((b) => `| ${b.from.toFixed(2)}-${b.to.toFixed(2)} | ${b.payments.toLocaleString('en-US')} | ${b.predicted.toFixed(3)} | ${b.payments > 0 ? b.observed.toFixed(3) : '-'} |`).join('\n')}
+
+Threshold bands on the same held-out days (the model's recommended thresholds):
+
+| band | score >= | share of payments | precision | recall | fraud amount caught |
+| --- | --- | --- | --- | --- | --- |
+${bands.map((b) => `| ${b.name} | ${b.scoreAtLeast} | ${pct(b.shareOfPayments)} | ${b.precision === null ? '-' : b.precision.toFixed(2)} | ${b.recall.toFixed(2)} | ${b.amountRecall.toFixed(2)} |`).join('\n')}
+`;
+}
+
+/** Per currency, over every simulation's test folds pooled: mean of the per-simulation figures. */
+function currencyTableOf(hold: number, all: SeedEvaluation[]): string {
+  const first = all[0]?.currencies ?? [];
+  const rows = first.map(({ currency }) => {
+    const of = all.map((e) => e.currencies!.find((c) => c.currency === currency)!);
+    const mean = (pick: (c: CurrencyResult) => number) => meanStd(of.map(pick)).mean;
+    const rowsTotal = of.reduce((a, c) => a + c.testRows, 0);
+    const fraudsTotal = of.reduce((a, c) => a + c.testFrauds, 0);
+    return `| ${currency} | ${rowsTotal.toLocaleString('en-US')} | ${fraudsTotal.toLocaleString('en-US')} | ${mean((c) => c.aucRoc).toFixed(3)} | ${mean((c) => c.averagePrecision).toFixed(3)} | ${pct(
+      mean((c) => c.genuineHeld),
+      3,
+    )} | ${pct(
+      mean((c) => c.fraudHeld),
+      1,
+    )} |`;
+  });
+  return `
+Per currency (every card and its merchants in one currency; test days of all folds; hold = score >= ${hold}):
+
+| currency | test payments | frauds | AUC ROC | AP | genuine payments held | frauds held |
+| --- | --- | --- | --- | --- | --- | --- |
+${rows.join('\n')}
+`;
+}
+
 runCli(USAGE, async () => {
   const values = parseCli(USAGE, {
     ...SIMULATION_FLAGS,
@@ -313,9 +459,15 @@ runCli(USAGE, async () => {
     model: { type: 'string' },
     'update-card': { type: 'boolean' },
     'retrain-per-fold': { type: 'boolean' },
+    fresh: { type: 'string' },
+    currencies: { type: 'string' },
   });
+  const currencies = values.currencies?.split(',').map((c) => c.trim().toUpperCase());
+  if (currencies?.some((c) => bundledFxRates().unitsPerReference[c] === undefined))
+    throw new UsageError(`--currencies: every currency must be in the rates table, got ${values.currencies}`);
   const started = performance.now();
   const seeds = seedsFrom(values);
+  if (values.fresh !== undefined) console.error(`seeds drawn for this run: ${seeds.join(',')}`);
   const metadataPath = values.model ?? activeModel().metadataPath;
   const loadStarted = performance.now();
   const model = await OnnxFraudModel.load({ metadataPath });
@@ -324,7 +476,9 @@ runCli(USAGE, async () => {
 
   const evaluations: SeedEvaluation[] = [];
   if (values.input !== undefined) {
-    evaluations.push(await evaluateSimulation(model, await readSimulation(values.input), retrainPerFold));
+    evaluations.push(
+      await evaluateSimulation(model, await readSimulation(values.input), retrainPerFold, currencies),
+    );
   } else {
     for (const [k, seed] of (seeds.length > 0 ? seeds : [undefined]).entries()) {
       const options = simulationOptions(
@@ -335,7 +489,7 @@ runCli(USAGE, async () => {
       const bar = progress('simulating customers', options.customers);
       const sim = simulate(options, (phase, done) => phase === 'transactions' && bar.update(done));
       bar.stop();
-      evaluations.push(await evaluateSimulation(model, sim, retrainPerFold));
+      evaluations.push(await evaluateSimulation(model, sim, retrainPerFold, currencies));
     }
   }
 
@@ -364,6 +518,8 @@ runCli(USAGE, async () => {
   const verdict = (metric: 'averagePrecision' | 'cardPrecisionAt100', name: string) =>
     `on ${name}: ${beats[metric] ? 'yes' : 'NO'} (${score[metric].toFixed(3)} vs ${bestPublished[metric]}` +
     (many ? `; above it on ${over(metric)} of ${evaluations.length} simulations)` : ')');
+  const currencyTable = currencies ? currencyTableOf(model.metadata.thresholds.hold, evaluations) : '';
+  const calibrationTable = calibrationTables(model, evaluations);
   const scoredRows = evaluations.reduce((a, e) => a + e.scoredRows, 0);
   const scoreMs = evaluations.reduce((a, e) => a + e.scoreMs, 0);
   console.log(`
@@ -372,7 +528,7 @@ evaluation of ${model.version} (handbook protocol, chapter 5.3) on fresh data: $
 ${summaryTable}
 
 ${detailTable}
-
+${currencyTable}${calibrationTable}
   beats the best published row ${verdict('averagePrecision', 'AP')}, ${verdict('cardPrecisionAt100', 'CP@100')}
   time: model load ${loadTime.toFixed(0)} ms, scoring ${scoredRows.toLocaleString('en-US')} rows ${(scoreMs / 1000).toFixed(1)} s, total ${seconds(started)}`);
 
@@ -382,7 +538,12 @@ ${detailTable}
   const reportPath = path.join(reportDir, `eval-${model.version}-${seedsLabel}.json`);
   await writeFile(
     reportPath,
-    JSON.stringify({ model: model.version, data, score, beats, evaluations }, null, 2),
+    JSON.stringify(
+      { model: model.version, data, score, beats, evaluations },
+      (key, value: unknown) =>
+        key === 'rows' || key === 'probabilities' || key === 'heldOut' ? undefined : value,
+      2,
+    ),
   );
   console.log(`  report: ${path.relative(process.cwd(), reportPath)}`);
 
@@ -394,10 +555,12 @@ ${detailTable}
     const flags = [
       values.seeds !== undefined && `--seeds ${values.seeds}`,
       values.seed !== undefined && `--seed ${values.seed}`,
+      values.fresh !== undefined && `--fresh ${values.fresh}`,
+      currencies && `--currencies ${currencies.join(',')}`,
       retrainPerFold && '--retrain-per-fold',
       '--update-card',
     ].filter(Boolean);
-    const section = `${BEGIN}\nMeasured by \`npm run model:eval -- ${flags.join(' ')}\` on ${new Date().toISOString().slice(0, 10)}; data: ${data}.\n\n${summaryTable}\n\n${many ? 'Per simulation' : 'Per fold'}:\n\n${detailTable}\n${END}`;
+    const section = `${BEGIN}\nMeasured by \`npm run model:eval -- ${flags.join(' ')}\` on ${new Date().toISOString().slice(0, 10)}; data: ${data}.\n\n${summaryTable}\n\n${many ? 'Per simulation' : 'Per fold'}:\n\n${detailTable}\n${currencyTable}${calibrationTable}${END}`;
     // formatted as `npm run lint` expects (prettier aligns the tables)
     const prettier = await import('prettier');
     const config = (await prettier.resolveConfig(CARD)) ?? {};

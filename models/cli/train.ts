@@ -10,6 +10,8 @@ import { MODELS_DIR, VERSION_FILE } from '../artifact';
 import { exportFeatures } from '../features/export';
 import { PYTHON, runTraining, type TrainReport } from '../training/run';
 import { writeFeatureTable } from '../features/files';
+import { createSql } from '../../functions/shared/db/client';
+import { trainFromDatabase } from '../database/train-from-database';
 import { readSimulation } from '../simulator/files';
 import { simulate, simulationStats, startMsOf, type Simulation } from '../simulator/simulate';
 import {
@@ -39,7 +41,16 @@ ${SIMULATION_USAGE}
   --valid-days C:D  validation days for the comparison and the calibration (default 169:183, after a 7-day gap)
   --max-iter N      boosting iterations (default: train.py's HGB_PARAMS)
   --out DIR         where the artifact goes (default models/)
-  --keep-previous   keep the other versions' files in the output folder`;
+  --keep-previous   keep the other versions' files in the output folder
+
+From a deployment's own data (instead of a simulation):
+  --from-database   train on the stored assessments (the features the model read) and their labels (reviews,
+                    fraud reports, declines) in the database at --database-url (default DATABASE_URL)
+  --database-url U  postgres://... (the local platform's embedded database while \`npm start\` runs, or RDS)
+  --as-of T         the export's moment, ISO 8601 (default now): labels dated later are not seen, and payments
+                    less than ${LABEL_DELAY_DAYS} days older than it are left out (their labels may still come)
+  --merchant M      one merchant's assessments only
+  --valid-window N  the last N days validate (default 14); training ends ${LABEL_DELAY_DAYS} days before them`;
 
 function parseSpan(name: string, text: string | undefined): [number, number] | undefined {
   if (text === undefined) return undefined;
@@ -67,6 +78,49 @@ function dateOf(sim: Simulation, day: number): string {
   return new Date(startMsOf(sim.options.startDate) + day * 86_400_000).toISOString().slice(0, 10);
 }
 
+/** `--from-database`: the stored assessments and labels of the database at --database-url / DATABASE_URL. */
+async function fromDatabase(values: {
+  'database-url'?: string;
+  'as-of'?: string;
+  merchant?: string;
+  'valid-window'?: string;
+  'max-iter'?: string;
+  out?: string;
+  'keep-previous'?: boolean;
+}): Promise<void> {
+  const url = values['database-url'] ?? process.env.DATABASE_URL;
+  if (!url) throw new UsageError('--from-database needs --database-url or DATABASE_URL');
+  const asOf = values['as-of'] === undefined ? new Date() : new Date(values['as-of']);
+  if (!Number.isFinite(asOf.getTime())) throw new UsageError(`--as-of is not a date: ${values['as-of']}`);
+  const started = performance.now();
+  const sql = createSql({ url, max: 1 });
+  try {
+    const { report, out, training, validation } = await trainFromDatabase(sql, {
+      asOf,
+      ...(values.merchant === undefined ? {} : { merchantId: values.merchant }),
+      validWindow: positiveInt('valid-window', values['valid-window'], 14),
+      ...(values['max-iter'] === undefined
+        ? {}
+        : { maxIter: positiveInt('max-iter', values['max-iter'], 1) }),
+      ...(values.out === undefined ? {} : { out: values.out }),
+      keepPrevious: values['keep-previous'] === true,
+    });
+    await formatJson([
+      path.join(out, report.metadata),
+      path.join(out, report.metadata.replace(/\.json$/, '.parity.json')),
+    ]);
+    const hgb = report.comparison.hist_gradient_boosting!;
+    console.log(`
+model ${report.version} (from the database, as of ${asOf.toISOString()})
+  training      ${training.from} .. ${training.to}; validation ${validation.from} .. ${validation.to}
+  validation    AUC ROC ${hgb.auc_roc.toFixed(3)}, AP ${hgb.average_precision.toFixed(3)}, CP@100 ${hgb.card_precision_at_100.toFixed(3)}
+  time          total ${seconds(started)}
+  written       ${path.join(out, report.metadata)}`);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
 runCli(USAGE, async () => {
   const values = parseCli(USAGE, {
     ...SIMULATION_FLAGS,
@@ -76,7 +130,16 @@ runCli(USAGE, async () => {
     'max-iter': { type: 'string' },
     out: { type: 'string' },
     'keep-previous': { type: 'boolean' },
+    'from-database': { type: 'boolean' },
+    'database-url': { type: 'string' },
+    'as-of': { type: 'string' },
+    merchant: { type: 'string' },
+    'valid-window': { type: 'string' },
   });
+  if (values['from-database']) {
+    await fromDatabase(values);
+    return;
+  }
   const trainSpan = parseSpan('train-days', values['train-days']);
   const validSpan = parseSpan('valid-days', values['valid-days']);
   const maxIter =

@@ -1,5 +1,6 @@
 import {
   amountMilliFromMajor,
+  amountMilliFromMinor,
   cardWindows,
   computeFeatures,
   dayIndex,
@@ -10,6 +11,7 @@ import {
   type Bucket,
   type HourRange,
 } from '../../functions/fraud/features';
+import type { LocalCurrencies } from '../simulator/currencies';
 import type { Simulation } from '../simulator/simulate';
 
 /**
@@ -51,7 +53,15 @@ function sumRange(
   return total;
 }
 
-export function exportFeatures(sim: Simulation, progress: ExportProgress = () => {}): FeatureTable {
+/**
+ * Features of every transaction of `sim`; with `local` (the multi-currency mode) amounts are the local ones,
+ * converted for the model at their currency's quote, as serving converts them.
+ */
+export function exportFeatures(
+  sim: Simulation,
+  progress: ExportProgress = () => {},
+  local?: LocalCurrencies,
+): FeatureTable {
   const { days, customers, terminals } = sim.options;
   const firstDay = dayIndex(sim.startMs);
   const firstHour = hourIndex(sim.startMs);
@@ -69,7 +79,15 @@ export function exportFeatures(sim: Simulation, progress: ExportProgress = () =>
   for (let i = 0; i < sim.count; i++) {
     if (i % step === 0) progress(i, sim.count);
     const atMs = sim.startMs + (sim.timeSeconds[i] as number) * 1000;
-    const amountMilli = amountMilliFromMajor((sim.amountCents[i] as number) / 100);
+    let amountMilli: number;
+    let unitsPerReference = 1;
+    if (local) {
+      const k = local.currency[i] as number;
+      amountMilli = amountMilliFromMinor(local.amountMinor[i] as number, local.currencies[k]!);
+      unitsPerReference = local.unitsPerReference[k] as number;
+    } else {
+      amountMilli = amountMilliFromMajor((sim.amountCents[i] as number) / 100);
+    }
     const hour = hourIndex(atMs);
     const c = sim.customer[i] as number;
     const t = sim.terminal[i] as number;
@@ -79,7 +97,7 @@ export function exportFeatures(sim: Simulation, progress: ExportProgress = () =>
     const terminal = terminalWindows(hour).map((range) =>
       sumRange(range, firstHour, lastHour, t * span, termCount, undefined, termFraud),
     );
-    computeFeatures({ atMs, amountMilli }, card, terminal, values, i * FEATURE_COUNT);
+    computeFeatures({ atMs, amountMilli, unitsPerReference }, card, terminal, values, i * FEATURE_COUNT);
     dayOut[i] = dayIndex(atMs) - firstDay;
 
     const ck = c * span + (hour - firstHour);

@@ -144,7 +144,7 @@ export default async function main(): Promise<Record<string, unknown>> {
 
     // Inference alone: one row per call, as the consumer scores.
     const row = computeFeatures(
-      { atMs: Date.now(), amountMilli: 123_450 },
+      { atMs: Date.now(), amountMilli: 123_450, unitsPerReference: 1 },
       [emptyBucket(), emptyBucket(), emptyBucket()],
       [emptyBucket(), emptyBucket(), emptyBucket()],
     );

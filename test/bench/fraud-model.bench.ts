@@ -98,6 +98,7 @@ export default async function main(): Promise<Record<string, unknown>> {
     coldLoadRangeMs: { min: Math.min(...coldLoads), max: Math.max(...coldLoads) },
     coldLoads: COLD_LOADS,
     moduleImportMs: median(cold.map((c) => c.moduleImportMs)),
+    importAndColdLoadMs: median(cold.map((c) => c.moduleImportMs + c.coldLoadMs)),
     firstLoadInThisProcessMs: inProcessLoadMs,
     warmReloadMs: { p50: stats(reloads).p50 / 1000, p99: stats(reloads).p99 / 1000 },
     inferenceSingleUs: stats(single),
@@ -108,6 +109,7 @@ export default async function main(): Promise<Record<string, unknown>> {
   };
   console.log(`model ${model.version} (${result.trees} trees)
   cold load            ${result.coldLoadMs.toFixed(1)} ms median of ${COLD_LOADS} fresh processes (${result.coldLoadRangeMs.min.toFixed(1)}-${result.coldLoadRangeMs.max.toFixed(1)} ms; metadata + session; module import before it ${result.moduleImportMs.toFixed(1)} ms)
+  import + cold load   ${result.importAndColdLoadMs.toFixed(1)} ms median (onnxruntime's import is most of it; the function's whole cold start: npm run bench -- fraud-cold-start)
   loads in this process first ${result.firstLoadInThisProcessMs.toFixed(1)} ms (warm if another benchmark ran first), reload p50 ${result.warmReloadMs.p50.toFixed(1)} ms
   inference, 1 row     ${fmt(result.inferenceSingleUs)}   (5000 runs)
   inference, 10 rows   ${fmt(result.inferenceBatch10Us)} per batch, p50 ${result.inferenceBatch10PerRowUs.p50.toFixed(1)} µs per row   (2000 runs)

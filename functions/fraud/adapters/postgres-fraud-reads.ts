@@ -4,6 +4,7 @@
  */
 import type { FraudAction, Thresholds } from '../decision';
 import type { FeatureName } from '../features';
+import type { FxQuote } from '../fx-rates';
 import { toPayment, type PaymentRow } from '../../payments';
 import type { Sql } from '../../shared/db/client';
 import type {
@@ -33,6 +34,7 @@ export interface AssessmentRow {
   terminal_id: string;
   hour: number;
   amount_milli: number;
+  fx_quote: FxQuote | null;
   assessed_at: Date;
 }
 
@@ -76,6 +78,7 @@ function toAssessment(row: AssessmentRow): Assessment {
     terminalId: row.terminal_id,
     hour: row.hour,
     amountMilli: row.amount_milli,
+    ...(row.fx_quote ? { fx: row.fx_quote } : {}),
     assessedAt: row.assessed_at.toISOString(),
   };
 }

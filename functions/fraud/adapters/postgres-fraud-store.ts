@@ -107,6 +107,7 @@ export class PostgresFraudSession implements FraudWriteSession, ScoringStore {
       terminal_id: a.terminalId,
       hour: a.hour,
       amount_milli: a.amountMilli,
+      fx_quote: a.fx ?? null,
       assessed_at: a.assessedAt,
     };
     const decided = p

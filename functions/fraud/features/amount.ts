@@ -1,9 +1,9 @@
 import { currencyExponent, type CurrencyCode } from '../../domain/money';
 
 /**
- * The model's amount feature is the payment amount in MAJOR units of its currency (12.34 for 1234 USD cents,
- * 1234 for 1234 JPY, 1.234 for 1234 KWD fils), the unit the simulator and the handbook use. No conversion
- * between currencies: the model sees the number a card holder sees.
+ * Amounts are kept in MAJOR units of the payment's currency (12.34 for 1234 USD cents, 1234 for 1234 JPY, 1.234
+ * for 1234 KWD fils: the currency's minor-unit exponent decides), and converted to the reference currency only
+ * where the model reads them (currency.ts).
  *
  * Sums are kept exact as integers in thousandths of a major unit ("milli"): every supported exponent (0, 2, 3)
  * maps to an integer there, so the offline export and the online store add integers and agree bit for bit.

@@ -1,5 +1,6 @@
 import { isNight, isWeekend } from './clock';
 import { majorFromMilli } from './amount';
+import { referenceMajor } from './currency';
 import {
   CARD_WINDOW_DAYS,
   cardTotals,
@@ -50,8 +51,10 @@ export const FEATURE_COUNT = FEATURE_NAMES.length;
 export interface ScoredTransaction {
   /** the payment's instant, epoch milliseconds (features read it in UTC) */
   readonly atMs: number;
-  /** integer thousandths of a major unit (amount.ts) */
+  /** integer thousandths of a major unit of the payment's currency (amount.ts) */
   readonly amountMilli: number;
+  /** the rates table's quote for the payment's currency: its units per reference unit (currency.ts), 1 for EUR */
+  readonly unitsPerReference: number;
 }
 
 /**
@@ -67,20 +70,24 @@ export function computeFeatures(
   offset = 0,
 ): Float64Array {
   let i = offset;
-  out[i++] = majorFromMilli(tx.amountMilli);
+  const units = tx.unitsPerReference;
+  if (!(units > 0) || !Number.isFinite(units)) throw new Error(`not a currency quote: ${units}`);
+  out[i++] = referenceMajor(tx.amountMilli, units);
   out[i++] = isWeekend(tx.atMs) ? 1 : 0;
   out[i++] = isNight(tx.atMs) ? 1 : 0;
   for (let w = 0; w < CARD_WINDOW_DAYS.length; w++) {
     const totals = card[w] ?? emptyBucket();
     const count = totals.count + 1;
     out[i++] = count;
-    out[i++] = majorFromMilli(totals.amountMilli + tx.amountMilli) / count;
+    // The card's sums are in the payment's currency: its average is converted at today's quote.
+    out[i++] = majorFromMilli(totals.amountMilli + tx.amountMilli) / count / units;
   }
   for (let w = 0; w < TERMINAL_WINDOW_DAYS.length; w++) {
     const totals = terminal[w] ?? emptyBucket();
     out[i++] = totals.count;
     out[i++] = totals.count > 0 ? totals.fraudCount / totals.count : 0;
   }
+  // Ratios within the card's own currency: no rate enters them.
   for (let w = 0; w < CARD_WINDOW_DAYS.length; w++) {
     const totals = card[w] ?? emptyBucket();
     out[i++] =
@@ -115,7 +122,10 @@ export function featuresFromBuckets(
   );
 }
 
-export interface HistoryTransaction extends ScoredTransaction {
+export interface HistoryTransaction {
+  readonly atMs: number;
+  /** integer thousandths of a major unit of the card's (or terminal's) currency */
+  readonly amountMilli: number;
   /** true when the transaction is known to be fraud (a reviewer's decision or a fraud report) */
   readonly fraud: boolean;
 }

@@ -4,6 +4,7 @@ import type { InboxEntry } from '../../shared/consumer/inbox';
 import type { RecordLogger } from '../../shared/consumer/record-logger';
 import { actionFor, type Thresholds } from '../decision';
 import { amountMilliFromMinor, computeFeatures, hourIndex, instantMs } from '../features';
+import { quoteFor, type FxRates } from '../fx-rates';
 import { riskScore, type FraudModel } from '../model';
 import type { Assessment, ScoringStore, ShadowOpinion } from '../ports';
 import { decide } from '../scoring-decision';
@@ -14,6 +15,8 @@ export interface ScoringSetup {
   /** A candidate scored beside the active model and logged; never acts. */
   shadow?: FraudModel;
   thresholds: Thresholds;
+  /** The rates table amounts are converted with (fx-rates.ts). */
+  rates: FxRates;
 }
 
 export interface AssessContext {
@@ -68,7 +71,12 @@ export async function assessPayment(
   }
   const { payment, inputs } = read;
   const amountMilli = amountMilliFromMinor(payment.amount, payment.currency);
-  const features = computeFeatures({ atMs, amountMilli }, inputs.card, inputs.terminal);
+  const fx = quoteFor(setup.rates, payment.currency);
+  const features = computeFeatures(
+    { atMs, amountMilli, unitsPerReference: fx.unitsPerReference },
+    inputs.card,
+    inputs.terminal,
+  );
   const [probability] = await setup.model.score([features]);
   const score = riskScore(probability as number, setup.model.metadata);
   const shadow = setup.shadow
@@ -81,6 +89,7 @@ export async function assessPayment(
       features,
       hour,
       amountMilli,
+      fx,
       model: { modelVersion: setup.model.version, probability: probability as number, score },
       ...(shadow ? { shadow } : {}),
       thresholds: setup.thresholds,

@@ -10,6 +10,7 @@ import { reportFraud } from '../../../functions/fraud/use-cases/report-fraud';
 import { findAssessment } from '../../../functions/fraud/assessments';
 import { PostgresFraudSession } from '../../../functions/fraud/adapters/postgres-fraud-store';
 import type { ScoringStore } from '../../../functions/fraud/ports';
+import { bundledFxRates } from '../../../functions/fraud/fx-rates';
 import { wasProcessed } from '../../../functions/shared/consumer/inbox';
 import type { Queryable, Sql } from '../../../functions/shared/db/client';
 import { recordingClient, startTestDatabase, type TestDatabase } from '../../support/database';
@@ -108,6 +109,61 @@ describe('decision bands (thresholds review 60, hold 80, decline 95)', () => {
       expect(outbox.map((r) => r.type)).toEqual(events);
     },
   );
+});
+
+describe('labels and currency quotes', () => {
+  const setup = { model: amountCodedModel(), thresholds: TEST_THRESHOLDS };
+
+  it('labels a declined payment fraud, dated at the decision, and counts it a fraud in its hour buckets', async () => {
+    const merchantId = freshMerchant();
+    const { payment, event } = await createPendingPayment(db.sql, { merchantId, amount: 1297 });
+    expect((await fraudHandler(db.sql, setup).deliver([event])).batchItemFailures).toEqual([]);
+    const [label] = await db.sql<{ fraud: boolean; source: string; labelled_at: Date; assessed_at: Date }[]>`
+      select l.fraud, l.source, l.labelled_at, a.assessed_at from fraud_labels l
+        join fraud_assessments a using (payment_id) where l.payment_id = ${payment.id}`;
+    expect(label).toMatchObject({ fraud: true, source: 'decline' });
+    expect(label!.labelled_at.getTime()).toBe(label!.assessed_at.getTime());
+    const hour = hourIndex(Date.parse(payment.createdAt));
+    expect(await bucket('terminal', merchantId, payment.terminalId, hour)).toMatchObject({ fraud_count: 1 });
+    expect(await bucket('card', merchantId, payment.paymentMethod.fingerprint, hour)).toMatchObject({
+      fraud_count: 1,
+    });
+  });
+
+  it('labels nothing for a payment it approves, reviews or holds', async () => {
+    const merchantId = freshMerchant();
+    for (const amount of [1210, 1265, 1285]) {
+      const { payment, event } = await createPendingPayment(db.sql, { merchantId, amount });
+      await fraudHandler(db.sql, setup).deliver([event]);
+      expect(await db.sql`select 1 from fraud_labels where payment_id = ${payment.id}`).toHaveLength(0);
+    }
+  });
+
+  it('stores the currency quote the amount was converted with, and converts yen for the model', async () => {
+    const merchantId = freshMerchant();
+    const seen: number[] = [];
+    const model = stubModel((f) => {
+      seen.push(f.amount);
+      return 0.1;
+    });
+    const { payment, event } = await createPendingPayment(db.sql, {
+      merchantId,
+      amount: 18_000,
+      currency: 'JPY',
+    });
+    await fraudHandler(db.sql, { model, thresholds: TEST_THRESHOLDS }).deliver([event]);
+    const rates = bundledFxRates();
+    const [row] = await db.sql<{ fx_quote: unknown; amount_milli: string }[]>`
+      select fx_quote, amount_milli from fraud_assessments where payment_id = ${payment.id}`;
+    expect(row!.fx_quote).toEqual({
+      currency: 'JPY',
+      reference: 'EUR',
+      unitsPerReference: rates.unitsPerReference.JPY,
+      ratesVersion: rates.version,
+    });
+    expect(Number(row!.amount_milli)).toBe(18_000_000); // stored in the payment's own currency
+    expect(seen[0]).toBeCloseTo(18_000 / rates.unitsPerReference.JPY!, 9);
+  });
 });
 
 describe('feature store', () => {

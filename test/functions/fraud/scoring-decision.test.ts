@@ -38,6 +38,7 @@ function facts(score: number, overrides: Partial<ScoringFacts> = {}): ScoringFac
     features: new Float64Array(FEATURE_COUNT).fill(1),
     hour: 493_452,
     amountMilli: 12_500,
+    fx: { currency: 'EUR', reference: 'EUR', unitsPerReference: 1, ratesVersion: '2025-11-28.1' },
     model: { modelVersion: 'm-1', probability: score / 100, score },
     thresholds: THRESHOLDS,
     now: NOW,

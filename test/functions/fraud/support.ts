@@ -10,6 +10,7 @@ import type { Thresholds } from '../../../functions/fraud/decision';
 import { FEATURE_NAMES, namedFeatures, type FeatureName } from '../../../functions/fraud/features';
 import type { FraudModel, ModelMetadata } from '../../../functions/fraud/model';
 import type { ScoringSetup } from '../../../functions/fraud/use-cases/assess-payment';
+import { bundledFxRates } from '../../../functions/fraud/fx-rates';
 import { buildEvent } from '../../../functions/shared/outbox/outbox';
 import { PostgresPaymentStore } from '../../../functions/payments/adapters/postgres-payment-store';
 import { snapshotOf } from '../../../functions/domain/payment-snapshot';
@@ -100,14 +101,17 @@ export async function createPendingPayment(
   return { payment, event };
 }
 
-/** The fraud consumer's Lambda handler on a test database, with a recording publisher. */
+/**
+ * The fraud consumer's Lambda handler on a test database, with a recording publisher; the rates table is the
+ * bundled one unless the setup names another.
+ */
 export function fraudHandler(
   sql: Sql,
-  setup: ScoringSetup,
+  setup: Omit<ScoringSetup, 'rates'> & Partial<Pick<ScoringSetup, 'rates'>>,
   store: (tx: Queryable) => ScoringStore = (tx) => new PostgresFraudSession(tx),
 ) {
   const publisher = new RecordingPublisher();
-  const dependencies = { setup, store };
+  const dependencies = { setup: { rates: bundledFxRates(), ...setup }, store };
   const handler = consumerHandler(fraudConsumer, {
     sql: () => sql,
     publisher: () => publisher,

@@ -109,7 +109,8 @@ end $$;
 -- review item (p_open_review: 'review', 'hold' or null), moves the payment (p_decided: id, status,
 -- amount_refunded, version, updated_at, or null) only from the version before p_decided's, writes the events to
 -- the outbox and counts the payment in its card and terminal hour buckets and its terminal day bucket (as a
--- fraud when it is labelled fraud), and answers 'saved'. A payment that changed since the read (its version
+-- fraud when it is labelled fraud, or declined: a decline stores a fraud label with source 'decline'), and
+-- answers 'saved'. A payment that changed since the read (its version
 -- moved) raises serialization_failure (40001), so that nothing of the call is kept and the event is scored again.
 -- The payment's lock orders the call against a fraud report or a review decision on the same payment, which
 -- take it first too: a label committed before it is counted here, and a label after it finds the assessment and
@@ -140,6 +141,16 @@ begin
   returning * into a;
   if not found then
     return 'already-assessed';
+  end if;
+  -- A decline is a label: the payment never goes through, so no chargeback or reviewer will ever label it.
+  -- Dated at the decision, counted in the payment's hour like every label (read once 7 days old).
+  if a.action = 'decline' and a.applied then
+    insert into fraud_labels (payment_id, merchant_id, fraud, source, labelled_at)
+    values (a.payment_id, a.merchant_id, true, 'decline', a.assessed_at)
+    on conflict (payment_id) do update
+       set fraud = true, source = excluded.source, labelled_at = excluded.labelled_at
+     where not fraud_labels.fraud;
+    fraud := 1;
   end if;
   if p_decided is not null then
     update payments

@@ -64,7 +64,7 @@ describe('amount feature', () => {
     expect(amountMilliFromMajor(0.29)).toBe(290); // 0.29 * 100 is 28.999999999999996
     const f = namedFeatures(
       featuresFromHistory(
-        { atMs: NOW, amountMilli: amountMilliFromMinor(1234, 'KWD' as CurrencyCode) },
+        { atMs: NOW, amountMilli: amountMilliFromMinor(1234, 'KWD' as CurrencyCode), unitsPerReference: 1 },
         [],
         [],
       ),
@@ -105,7 +105,11 @@ describe('features from a hand-built history', () => {
       tx(AT + 1000, 999), // later than the current transaction: ignored
     ];
     const f = namedFeatures(
-      featuresFromHistory({ atMs: AT, amountMilli: amountMilliFromMajor(100) }, card, []),
+      featuresFromHistory(
+        { atMs: AT, amountMilli: amountMilliFromMajor(100), unitsPerReference: 1 },
+        card,
+        [],
+      ),
     );
     expect(f.amount).toBe(100);
     expect(f.card_tx_count_1d).toBe(3);
@@ -131,7 +135,9 @@ describe('features from a hand-built history', () => {
       tx(AT - 37 * DAY + HOUR, 10, false), // hour H-887: in 30d
       tx(AT - 37 * DAY - HOUR, 10, true), // hour H-889: outside
     ];
-    const f = namedFeatures(featuresFromHistory({ atMs: AT, amountMilli: 5000 }, [], terminal));
+    const f = namedFeatures(
+      featuresFromHistory({ atMs: AT, amountMilli: 5000, unitsPerReference: 1 }, [], terminal),
+    );
     expect(f.terminal_tx_count_1d).toBe(2);
     expect(f.terminal_risk_1d).toBe(0.5);
     expect(f.terminal_tx_count_7d).toBe(3);
@@ -142,7 +148,7 @@ describe('features from a hand-built history', () => {
 
   it('gives a first transaction neutral values', () => {
     const values = featuresFromHistory(
-      { atMs: Date.parse('2018-06-16T03:00:00Z'), amountMilli: 42_000 },
+      { atMs: Date.parse('2018-06-16T03:00:00Z'), amountMilli: 42_000, unitsPerReference: 1 },
       [],
       [],
     );
@@ -189,7 +195,7 @@ describe('offline export', () => {
       const card = byCard.get(c) ?? [];
       const terminal = byTerminal.get(t) ?? [];
       if (i % 7 === 0) {
-        const expected = featuresFromHistory(h, card, terminal);
+        const expected = featuresFromHistory({ ...h, unitsPerReference: 1 }, card, terminal);
         const got = table.values.subarray(i * FEATURE_NAMES.length, (i + 1) * FEATURE_NAMES.length);
         // same second, same card: the export counts the earlier row, the history path cannot order them
         if (!card.some((x) => x.atMs === h.atMs)) {

@@ -71,8 +71,16 @@ describe('the committed ONNX model through onnxruntime-node', () => {
       amountMilli: amountMilliFromMajor(20 + (k % 5)),
       fraud: false,
     }));
-    const usual = featuresFromHistory({ atMs: day(30), amountMilli: amountMilliFromMajor(22) }, history, []);
-    const odd = featuresFromHistory({ atMs: day(30), amountMilli: amountMilliFromMajor(200) }, history, []);
+    const usual = featuresFromHistory(
+      { atMs: day(30), amountMilli: amountMilliFromMajor(22), unitsPerReference: 1 },
+      history,
+      [],
+    );
+    const odd = featuresFromHistory(
+      { atMs: day(30), amountMilli: amountMilliFromMajor(200), unitsPerReference: 1 },
+      history,
+      [],
+    );
     const [pUsual, pOdd] = await model.score([usual, odd]);
     expect(pOdd!).toBeGreaterThan(pUsual! + 0.3);
     expect(riskScore(pOdd!, model.metadata)).toBeGreaterThan(riskScore(pUsual!, model.metadata));
