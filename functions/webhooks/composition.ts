@@ -25,7 +25,7 @@ import { settingsFromEnvironment } from './settings';
 import type { AttemptDeps } from './use-cases/attempt-delivery';
 import type { DeliveryLogDeps } from './use-cases/deliveries';
 import type { EndpointDeps } from './use-cases/endpoints';
-import type { SweepDeps } from './use-cases/sweep';
+import { sweepDueDeliveries, type SweepDeps, type SweepResult } from './use-cases/sweep';
 
 const SDK_TIMEOUTS = { connectionTimeout: 3000, requestTimeout: 10_000 };
 
@@ -95,3 +95,8 @@ export const deliveryLogDeps = /* @__PURE__ */ memo(async (): Promise<DeliveryLo
     deliveries: new PostgresDeliveryStore(sql),
   };
 });
+
+/** One sweep on the runtime's adapters (the scheduled function; the local platform's timer). */
+export async function sweepWebhooks(): Promise<SweepResult> {
+  return sweepDueDeliveries(await webhooksRuntime());
+}

@@ -41,4 +41,4 @@ export {
   type EndpointDeps,
 } from './use-cases/endpoints';
 export { sweepDueDeliveries, type SweepDeps } from './use-cases/sweep';
-export { resetWebhooksRuntime, useWebhooksQueue, type WebhooksRuntime } from './composition';
+export { resetWebhooksRuntime, sweepWebhooks, useWebhooksQueue, type WebhooksRuntime } from './composition';

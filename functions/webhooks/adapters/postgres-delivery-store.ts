@@ -101,7 +101,7 @@ export class PostgresDeliveryStore implements DeliveryStore {
     const [row] = await this.sql<DeliveryRow[]>`
       update webhook_deliveries
          set status = 'pending', next_attempt_at = now(), scheduled_via = 'sweep', window_started_at = now(),
-             window_attempts = 0, updated_at = now()
+             window_attempts = 0, window_first_attempt_at = null, updated_at = now()
        where id = ${deliveryId} and endpoint_id = ${endpointId} and merchant_id = ${merchantId}
       returning ${this.sql.unsafe(LISTED)}`;
     return row ? toDelivery(row) : undefined;
@@ -157,12 +157,17 @@ export class PostgresDeliveryStore implements DeliveryStore {
 
   async record(attempt: AttemptRecord): Promise<{ endpointDisabled: boolean }> {
     const status = attempt.succeeded ? 'succeeded' : attempt.next ? 'pending' : 'failed';
+    // Failing everything for the whole window: since before the window (of time) now closing, or, when this
+    // delivery has just failed for good, since before its window's first attempt.
+    const failingThroughout = this.sql`(e.failing_since <= ${attempt.disableIfFailingSince}
+      or (${status === 'failed'} and e.failing_since <= delivery.window_first_attempt_at))`;
     const [row] = await this.sql<{ disabled: boolean | null }[]>`
       with delivery as (
         update webhook_deliveries
            set status = ${status},
                attempts = attempts + 1,
                window_attempts = window_attempts + 1,
+               window_first_attempt_at = coalesce(window_first_attempt_at, now()),
                last_status_code = ${attempt.statusCode},
                last_response_ms = ${attempt.responseMs},
                last_response_body = ${attempt.responseBody},
@@ -173,18 +178,15 @@ export class PostgresDeliveryStore implements DeliveryStore {
                leased_until = null,
                updated_at = now()
          where id = ${attempt.deliveryId}
-        returning endpoint_id
+        returning endpoint_id, window_first_attempt_at
       ), endpoint as (
         update webhook_endpoints e
            set failing_since = ${attempt.succeeded ? null : this.sql`coalesce(e.failing_since, now())`},
-               status = case when ${!attempt.succeeded} and e.status = 'enabled'
-                              and e.failing_since <= ${attempt.disableIfFailingSince}
+               status = case when ${!attempt.succeeded} and e.status = 'enabled' and ${failingThroughout}
                              then 'disabled' else e.status end,
-               disabled_reason = case when ${!attempt.succeeded} and e.status = 'enabled'
-                                       and e.failing_since <= ${attempt.disableIfFailingSince}
+               disabled_reason = case when ${!attempt.succeeded} and e.status = 'enabled' and ${failingThroughout}
                                       then 'failing' else e.disabled_reason end,
-               disabled_at = case when ${!attempt.succeeded} and e.status = 'enabled'
-                                   and e.failing_since <= ${attempt.disableIfFailingSince}
+               disabled_at = case when ${!attempt.succeeded} and e.status = 'enabled' and ${failingThroughout}
                                   then now() else e.disabled_at end
           from delivery
          where e.id = delivery.endpoint_id

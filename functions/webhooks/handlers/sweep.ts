@@ -1,10 +1,9 @@
 import { logger } from '../../shared/logger';
-import { webhooksRuntime } from '../composition';
-import { sweepDueDeliveries } from '../use-cases/sweep';
+import { sweepWebhooks } from '../composition';
 
 /** Every minute (EventBridge): wakes the deliveries due for an attempt that no queue message will wake. */
 export const handler = async (): Promise<{ woken: number; oldestDueSeconds: number }> => {
-  const result = await sweepDueDeliveries(await webhooksRuntime());
+  const result = await sweepWebhooks();
   logger.info('webhook sweep', { ...result });
   return result;
 };

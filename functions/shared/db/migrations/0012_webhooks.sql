@@ -46,8 +46,9 @@ create table webhook_deliveries (
   -- When a pending delivery is due, and who wakes it: a delayed queue message, or the sweep (long waits).
   next_attempt_at     timestamptz default now(),
   scheduled_via       text not null default 'queue' check (scheduled_via in ('queue', 'sweep')),
-  -- The retry window starts here (creation, or a redelivery).
+  -- The retry window starts here (creation, or a redelivery); its first attempt's time.
   window_started_at   timestamptz not null default now(),
+  window_first_attempt_at timestamptz,
   -- An attempt in flight holds the delivery until then (bounds each endpoint's concurrent attempts).
   leased_until        timestamptz,
   created_at          timestamptz not null default now(),
