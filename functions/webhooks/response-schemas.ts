@@ -50,8 +50,10 @@ export const webhookDeliveryResourceSchema = z
   })
   .meta({ id: 'WebhookDelivery' });
 
-z.object({ id: z.uuid(), object: z.literal('webhook_endpoint'), deleted: z.literal(true) }).meta({
-  id: 'DeletedWebhookEndpoint',
-});
-listOf(webhookEndpointResourceSchema, 'WebhookEndpointList');
-listOf(webhookDeliveryResourceSchema, 'WebhookDeliveryList');
+export const deletedWebhookEndpointSchema = z
+  .object({ id: z.uuid(), object: z.literal('webhook_endpoint'), deleted: z.literal(true) })
+  .meta({
+    id: 'DeletedWebhookEndpoint',
+  });
+export const webhookEndpointListSchema = listOf(webhookEndpointResourceSchema, 'WebhookEndpointList');
+export const webhookDeliveryListSchema = listOf(webhookDeliveryResourceSchema, 'WebhookDeliveryList');
