@@ -10,7 +10,8 @@ import { errorFacts } from '../shared/error-facts';
 import { logger } from '../shared/logger';
 import { isDeliveryMessage } from './adapters/sqs-delivery-queue';
 import { webhooksConsumer } from './consumer';
-import { attemptDelivery, type AttemptDeps } from './use-cases/attempt-delivery';
+import { webhookMetrics } from './metrics';
+import { attemptDelivery, type AttemptDeps, type AttemptOutcome } from './use-cases/attempt-delivery';
 import type { WebhooksRuntime } from './composition';
 
 function deliveryIdOf(record: SQSRecord): string | undefined {
@@ -28,6 +29,7 @@ export function webhooksQueueHandler(
   },
 ): SqsBatchHandler {
   const events = consumerHandler(webhooksConsumer, composition);
+  const metrics = webhookMetrics();
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
     const attempts: { record: SQSRecord; deliveryId: string }[] = [];
     const others: SQSRecord[] = [];
@@ -37,12 +39,13 @@ export function webhooksQueueHandler(
       else others.push(record);
     }
     const log = composition.logger ?? logger;
+    const outcomes: AttemptOutcome[] = [];
     const [fannedOut, attempted] = await Promise.all([
       others.length > 0 ? events({ Records: others }, context) : { batchItemFailures: [] },
       Promise.all(
         attempts.map(async ({ record, deliveryId }) => {
           try {
-            await attemptDelivery(await composition.dependencies(), deliveryId, log);
+            outcomes.push(await attemptDelivery(await composition.dependencies(), deliveryId, log));
             return undefined;
           } catch (error) {
             log.error('webhook attempt failed; the message comes back after its visibility timeout', {
@@ -55,6 +58,8 @@ export function webhooksQueueHandler(
         }),
       ),
     ]);
+    metrics.attempted(outcomes);
+    metrics.publish();
     return {
       batchItemFailures: [
         ...fannedOut.batchItemFailures,

@@ -121,6 +121,7 @@ export class ApiStack extends Stack {
         allowMethods: [
           apigwv2.CorsHttpMethod.GET,
           apigwv2.CorsHttpMethod.POST,
+          apigwv2.CorsHttpMethod.DELETE,
           apigwv2.CorsHttpMethod.OPTIONS,
         ],
         allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
@@ -183,6 +184,7 @@ export class ApiStack extends Stack {
         topics: props.messaging.topics,
         concurrency: props.concurrency,
         environment: { AUTH_SCOPE_PREFIX: this.scopePrefix },
+        webhookSecretsKey: props.messaging.webhookSecretsKey,
       });
       this.functions[spec.id] = fn;
       const integration = new HttpLambdaIntegration(`${spec.id}Integration`, fn.function);
