@@ -135,9 +135,13 @@ export default async function main(): Promise<Record<string, unknown>> {
       const limited = deps(new HttpSender(), settings.endpointConcurrency);
       const queued = [...slow, ...fast];
       const t0 = performance.now();
+      // A delivery refused as busy comes back behind the others, as its delayed queue message would.
       await pool(queued, WORKERS, async (id) => {
-        await attemptDelivery(limited, id);
-        if (fast.includes(id)) timings.push(performance.now() - t0);
+        const outcome = await attemptDelivery(limited, id);
+        if (outcome === 'busy') {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          queued.push(id);
+        } else if (fast.includes(id)) timings.push(performance.now() - t0);
       });
       return summarize(timings);
     };
@@ -148,7 +152,7 @@ export default async function main(): Promise<Record<string, unknown>> {
       { case: `beside one answering in ${SLOW_MS} ms`, p50Ms: beside.p50Ms, p99Ms: beside.p99Ms },
     ]);
     console.log(
-      `3. the slow endpoint's attempts refused as busy (its limit is ${settings.endpointConcurrency}) and re-queued: ${requeued}`,
+      `3. attempts refused as busy (each endpoint's limit is ${settings.endpointConcurrency} in flight) and re-queued: ${requeued}`,
     );
     return {
       database: process.env.DATABASE_URL ? 'server' : 'pglite',
