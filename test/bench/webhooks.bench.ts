@@ -53,7 +53,7 @@ export default async function main(): Promise<Record<string, unknown>> {
       allowLoopbackHttp: true,
       retryScale: 1,
       timeoutMs: SLOW_MS + 1000,
-      endpointConcurrency: 2,
+      endpointConcurrency: 4,
     };
     const endpointDeps = {
       endpoints: new PostgresEndpointStore(db.sql),

@@ -26,11 +26,11 @@ afterAll(async () => {
   await receiver?.stop();
 });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function http(
   method: string,
   url: string,
   options: { body?: unknown; key?: string } = {},
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
 ): Promise<{ status: number; body: any }> {
   const res = await fetch(`${platform.url}${url}`, {
     method,
