@@ -6,6 +6,7 @@ import { notificationResourceSchema } from '../notifications/response-schemas';
 import '../analytics/response-schemas';
 import '../fraud/schemas';
 import { reviewResourceSchema } from '../fraud/response-schemas';
+import '../webhooks/response-schemas';
 import { API_ROUTES, type ApiRoute } from './routes';
 import { IDEMPOTENCY_KEY_PATTERN } from '../shared/http/input/patterns';
 

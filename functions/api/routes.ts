@@ -20,6 +20,15 @@ import { route as decideReview } from '../fraud/handlers/decide-review';
 import { route as reportFraud } from '../fraud/handlers/report-fraud';
 import { route as analyticsSummary } from '../analytics/handlers/summary';
 import { route as analyticsTimeseries } from '../analytics/handlers/timeseries';
+import { route as createWebhookEndpoint } from '../webhooks/handlers/create-endpoint';
+import { route as listWebhookEndpoints } from '../webhooks/handlers/list-endpoints';
+import { route as getWebhookEndpoint } from '../webhooks/handlers/get-endpoint';
+import { route as deleteWebhookEndpoint } from '../webhooks/handlers/delete-endpoint';
+import { route as rotateWebhookSecret } from '../webhooks/handlers/rotate-secret';
+import { route as enableWebhookEndpoint } from '../webhooks/handlers/enable-endpoint';
+import { route as disableWebhookEndpoint } from '../webhooks/handlers/disable-endpoint';
+import { route as listWebhookDeliveries } from '../webhooks/handlers/list-deliveries';
+import { route as redeliverWebhook } from '../webhooks/handlers/redeliver';
 
 export interface ApiRoute {
   route: RouteDefinition;
@@ -39,4 +48,13 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { route: reportFraud, entry: 'functions/fraud/handlers/report-fraud.ts' },
   { route: analyticsSummary, entry: 'functions/analytics/handlers/summary.ts' },
   { route: analyticsTimeseries, entry: 'functions/analytics/handlers/timeseries.ts' },
+  { route: createWebhookEndpoint, entry: 'functions/webhooks/handlers/create-endpoint.ts' },
+  { route: listWebhookEndpoints, entry: 'functions/webhooks/handlers/list-endpoints.ts' },
+  { route: getWebhookEndpoint, entry: 'functions/webhooks/handlers/get-endpoint.ts' },
+  { route: deleteWebhookEndpoint, entry: 'functions/webhooks/handlers/delete-endpoint.ts' },
+  { route: rotateWebhookSecret, entry: 'functions/webhooks/handlers/rotate-secret.ts' },
+  { route: enableWebhookEndpoint, entry: 'functions/webhooks/handlers/enable-endpoint.ts' },
+  { route: disableWebhookEndpoint, entry: 'functions/webhooks/handlers/disable-endpoint.ts' },
+  { route: listWebhookDeliveries, entry: 'functions/webhooks/handlers/list-deliveries.ts' },
+  { route: redeliverWebhook, entry: 'functions/webhooks/handlers/redeliver.ts' },
 ];

@@ -52,6 +52,8 @@ export interface LocalMessagingOptions {
   /** fauxqs port (default 0: any free port). */
   port?: number;
   region?: string;
+  /** Parallel poll loops per consumer (default 1), like an event source mapping's concurrency. */
+  pollers?: Partial<Record<ConsumerName, number>>;
   /** Long-poll wait of each ReceiveMessage (default 2 s; stop() aborts a wait in progress). */
   waitTimeSeconds?: number;
   /** Where poller errors go (default: console.error). */
@@ -172,6 +174,7 @@ export async function startLocalMessaging(options: LocalMessagingOptions = {}): 
         batchSize: queue.settings.batchSize,
         maxBatchingWindowSeconds: queue.settings.maxBatchingWindowSeconds,
         waitTimeSeconds: options.waitTimeSeconds ?? 2,
+        concurrency: options.pollers?.[consumer] ?? 1,
         onError: (error) => onError(consumer, error),
       });
       pollers.set(consumer, poller.start());

@@ -69,8 +69,14 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   useSharedSql(sql);
 
   // Local SNS/SQS with the topology's topics, filters, queues and DLQs; the outbox publishes to it.
-  const messaging = await startLocalMessaging({ waitTimeSeconds: options.pollWaitSeconds ?? 2 });
+  const { useLocalWebhooks, WEBHOOK_POLLERS } = await import('./webhooks');
+  const messaging = await startLocalMessaging({
+    waitTimeSeconds: options.pollWaitSeconds ?? 2,
+    pollers: { webhooks: WEBHOOK_POLLERS },
+  });
   useSharedPublisher(messaging.publisher);
+  // Webhook secrets sealed with <dataDir>/webhooks.key, delivery messages on the local queue, the sweep on a timer.
+  const webhooks = useLocalWebhooks(dataDir, messaging);
   // Notifications go to the mail sink (<dataDir>/outbox/, GET /local/notifications) instead of SES and SNS SMS.
   const mailSink = (await import('./mail-sink')).useLocalMailSink(dataDir);
   const consumers = await loadConsumers();
@@ -113,6 +119,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     async stop() {
       clearInterval(relay);
       clearInterval(housekeeping);
+      webhooks.stop();
       await closeServer(server);
       await messaging.stop();
       useSharedPublisher(undefined);

@@ -16,6 +16,8 @@ export const CONSUMERS = {
   fraud: { events: ['PaymentCreated'] },
   notifications: { events: ['PaymentCreated', 'PaymentApproved', 'PaymentFailed', 'AnomalyDetected'] },
   analytics: { events: EVENT_TYPES },
+  // Merchants' endpoints get every event of their feed (GET /events); each endpoint picks its types.
+  webhooks: { events: EVENT_TYPES },
 } as const satisfies Record<string, { events: readonly EventType[] }>;
 
 export type ConsumerName = keyof typeof CONSUMERS;

@@ -11,6 +11,8 @@ export const SCOPES = [
   'analytics:read',
   'analytics:admin',
   'audit:read',
+  'webhooks:read',
+  'webhooks:write',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

@@ -11,7 +11,7 @@ import type { RateLimitClass } from './rate-limit-settings';
 export interface RouteDefinition {
   /** PascalCase: the function's construct id and the base of its logical ids; camelCased, the operationId. */
   name: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /** API Gateway's form: `{param}` segments. */
   path: string;
   scope: Scope | 'public';
@@ -37,6 +37,8 @@ export interface RouteDefinition {
     database: boolean;
     /** Topics it may publish to. */
     publishes: TopicName[];
+    /** Seals or opens webhook secrets (the webhook secrets' KMS key). */
+    webhookSecrets?: boolean;
     /** The function's description; `${method} ${path}` when not given. */
     description?: string;
   };

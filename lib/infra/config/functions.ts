@@ -22,8 +22,10 @@ export type Trigger =
 /**
  * Extra AWS permissions a function needs beyond database access and publishing. 'notify': send e-mail through
  * the environment's SES identity and SMS through SNS (NotificationsResources grants it, with the environment).
+ * 'webhook-secrets': seal and open webhook secrets with their KMS key; 'webhook-queue': send delivery messages to
+ * the webhooks queue (WebhooksResources grants both).
  */
-export type Capability = 'notify';
+export type Capability = 'notify' | 'webhook-secrets' | 'webhook-queue';
 
 /** In the order the table lists them (and the operations dashboard shows their functions). */
 export const SERVICES = [
@@ -34,6 +36,7 @@ export const SERVICES = [
   'fraud',
   'notifications',
   'analytics',
+  'webhooks',
 ] as const;
 export type Service = (typeof SERVICES)[number];
 
@@ -74,6 +77,7 @@ export function routeFunction({ route, entry }: ApiRoute): FunctionSpec {
     trigger: { kind: 'api', route },
     database: route.function.database,
     publishes: route.function.publishes,
+    ...(route.function.webhookSecrets ? { capabilities: ['webhook-secrets' as const] } : {}),
   };
 }
 
@@ -139,6 +143,27 @@ const OTHER_FUNCTIONS: readonly FunctionSpec[] = [
     trigger: { kind: 'consumer', consumer: 'analytics' },
     database: true,
     publishes: [],
+  },
+  {
+    id: 'WebhooksConsumer',
+    service: 'webhooks',
+    entry: 'functions/webhooks/handlers/consumer.ts',
+    description: "Delivers every payment event to the merchant's webhook endpoints, signed, with retries",
+    trigger: { kind: 'consumer', consumer: 'webhooks' },
+    database: true,
+    publishes: [],
+    capabilities: ['webhook-secrets', 'webhook-queue'],
+  },
+  // Wakes the deliveries whose wait was too long for a delayed SQS message (and any whose message was lost).
+  {
+    id: 'WebhooksSweep',
+    service: 'webhooks',
+    entry: 'functions/webhooks/handlers/sweep.ts',
+    description: 'Queues the webhook deliveries due for another attempt (every minute)',
+    trigger: { kind: 'schedule', expression: 'rate(1 minute)' },
+    database: true,
+    publishes: [],
+    capabilities: ['webhook-queue'],
   },
 ];
 

@@ -121,6 +121,7 @@ export class ApiStack extends Stack {
         allowMethods: [
           apigwv2.CorsHttpMethod.GET,
           apigwv2.CorsHttpMethod.POST,
+          apigwv2.CorsHttpMethod.DELETE,
           apigwv2.CorsHttpMethod.OPTIONS,
         ],
         allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
@@ -189,6 +190,7 @@ export class ApiStack extends Stack {
           CACHE_ENDPOINT: props.data.cache.endpoint,
           CACHE_SECRET_ARN: props.data.cache.secret.secretArn,
         },
+        webhookSecretsKey: props.messaging.webhookSecretsKey,
       });
       props.data.cache.secret.grantRead(fn.function);
       this.functions[spec.id] = fn;

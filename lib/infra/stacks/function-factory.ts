@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
@@ -21,6 +22,8 @@ export interface FunctionDeps {
   /** The onnxruntime-node layer, for functions with `onnx`. */
   onnxLayer?: lambda.ILayerVersion;
   concurrency: ConcurrencyPlan;
+  /** The webhook secrets' key, for functions with the 'webhook-secrets' capability. */
+  webhookSecretsKey?: kms.IKey;
 }
 
 /** Per-function additions from the stack that builds it (resources only that stack owns). */
@@ -54,6 +57,9 @@ export function buildFunction(
   };
   Object.assign(environment, extras.environment);
   if (spec.onnx) environment.MODEL_DIR = '/var/task/models';
+  const sealsSecrets = spec.capabilities?.includes('webhook-secrets');
+  if (sealsSecrets && !deps.webhookSecretsKey) throw new Error(`${spec.id} needs the webhook secrets key`);
+  if (sealsSecrets) environment.WEBHOOKS_KMS_KEY_ID = deps.webhookSecretsKey!.keyArn;
   if (spec.onnx && !deps.onnxLayer) throw new Error(`${spec.id} needs the onnxruntime layer`);
   if (spec.service === 'fraud') environment.FRAUD_THRESHOLDS = JSON.stringify(config.fraud.thresholds);
   if (spec.onnx && config.fraud.model) environment.FRAUD_MODEL = config.fraud.model;
@@ -94,6 +100,7 @@ export function buildFunction(
   });
 
   for (const topic of spec.publishes) deps.topics[topic].grantPublish(fn.function);
+  if (sealsSecrets) deps.webhookSecretsKey!.grant(fn.function, 'kms:GenerateDataKey', 'kms:Decrypt');
   if (spec.publishes.length > 0) {
     Validations.of(fn.role).acknowledge({
       id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',

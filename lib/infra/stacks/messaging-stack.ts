@@ -22,6 +22,8 @@ export class MessagingStack extends Stack {
    */
   readonly queueKey: kms.Key;
   readonly topics: Record<TopicName, sns.Topic>;
+  /** Wraps the data key of each merchant's webhook signing secret (functions/webhooks). */
+  readonly webhookSecretsKey: kms.Key;
 
   constructor(scope: Construct, id: string, props: RamPayStackProps) {
     super(scope, id, props);
@@ -38,6 +40,14 @@ export class MessagingStack extends Stack {
     this.queueKey = new kms.Key(this, 'QueuesKey', {
       alias: `alias/rampay-${config.name}-queues`,
       description: 'RamPay consumer queues and DLQs',
+      enableKeyRotation: true,
+      removalPolicy: plainRemovalPolicy(config),
+      pendingWindow: Duration.days(config.removalPolicy === 'destroy' ? 7 : 30),
+    });
+
+    this.webhookSecretsKey = new kms.Key(this, 'WebhookSecretsKey', {
+      alias: `alias/rampay-${config.name}-webhook-secrets`,
+      description: "RamPay merchants' webhook signing secrets (envelope encryption)",
       enableKeyRotation: true,
       removalPolicy: plainRemovalPolicy(config),
       pendingWindow: Duration.days(config.removalPolicy === 'destroy' ? 7 : 30),

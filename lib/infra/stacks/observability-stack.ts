@@ -9,6 +9,7 @@ import type { ConsumerName } from '../../../functions/shared/events/topology';
 import type { EventConsumer } from '../constructs/event-consumer';
 import { OperationsDashboard } from '../constructs/operations-dashboard';
 import { CacheMonitoring } from '../constructs/cache-monitoring';
+import { WebhooksMonitoring } from '../constructs/webhooks-monitoring';
 import type { ServiceFunction } from '../constructs/service-function';
 import type { DataStack } from './data-stack';
 import type { ApiStack } from './api-stack';
@@ -98,6 +99,17 @@ export class ObservabilityStack extends Stack {
     });
     // The fraud rate is a 15-minute ratio of per-minute counts: the expression's period replacing its metrics'
     // is the intent, not an accident.
+    if (props.consumers.webhooks) {
+      const webhooks = new WebhooksMonitoring(this, 'Webhooks', {
+        environment: config.name,
+        alarmTopic: this.alarmTopic,
+        dashboard: this.dashboard,
+      });
+      Validations.of(webhooks).acknowledge({
+        id: 'Annotation::CloudWatch:Math:MetricsPeriodsOverridden',
+        reason: 'The webhook failure share sums attempts over 15 minutes by design.',
+      });
+    }
     for (const scope of [this.dashboard, this.operations]) {
       Validations.of(scope).acknowledge({
         id: 'Annotation::CloudWatch:Math:MetricsPeriodsOverridden',

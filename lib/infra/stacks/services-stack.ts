@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type { Construct } from 'constructs';
@@ -45,6 +45,7 @@ export class ServicesStack extends Stack {
       database: props.data.access,
       topics: props.messaging.topics,
       concurrency: props.concurrency,
+      webhookSecretsKey: props.messaging.webhookSecretsKey,
       onnxLayer: needsOnnx
         ? new OnnxRuntimeLayer(this, 'OnnxRuntime', { removalPolicy: plainRemovalPolicy(config) }).layer
         : undefined,
@@ -111,6 +112,22 @@ export class ServicesStack extends Stack {
           removalPolicy: plainRemovalPolicy(config),
         });
       }
+    }
+
+    // Webhook attempts, retries and the sweep send delivery messages to the webhooks queue.
+    const webhooksQueue = this.consumers.webhooks?.queue;
+    for (const spec of props.functions.filter((f) => f.capabilities?.includes('webhook-queue'))) {
+      if (!webhooksQueue) throw new Error(`${spec.id} needs the webhooks queue`);
+      const fn = this.functions[spec.id]!;
+      fn.function.addEnvironment('WEBHOOKS_QUEUE_URL', webhooksQueue.queueUrl);
+      webhooksQueue.grantSendMessages(fn.function);
+      for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*'])
+        Validations.of(fn.role).acknowledge({
+          id: `AwsSolutions-IAM5[Action::${action}]`,
+          reason:
+            'Sending to the KMS-encrypted webhooks queue needs data keys; the grant is on the queue key alone, and ' +
+            'the wildcard only spans the variants of one action.',
+        });
     }
   }
 }

@@ -9,6 +9,9 @@
  */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import fc from 'fast-check';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openApiDocument } from '../../../functions/api/openapi';
 import { API_ROUTES } from '../../../functions/api/routes';
@@ -31,6 +34,14 @@ import {
   type OpenApiOperation,
 } from '../../support/openapi-arbitraries';
 import { mockSns } from '../../support/sns';
+import { buildEvent } from '../../../functions/shared/outbox/outbox';
+import {
+  EnvelopeSealer,
+  LocalKeyWrapper,
+  PostgresDeliveryStore,
+  PostgresEndpointStore,
+} from '../../../functions/webhooks';
+import { paymentSnapshot } from '../../support/fixtures';
 
 /** Each route's definition with its handler module. */
 type ApiRoute = RouteDefinition & { entry: string };
@@ -41,6 +52,12 @@ const SEED = Number(process.env.RAMPAY_PROPERTY_SEED ?? 20261207);
 const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..', '..');
 
 mockSns();
+// Webhook secrets sealed with a key file of the test's own; endpoints on 127.0.0.1, so no request needs DNS.
+process.env.WEBHOOKS_SECRET_KEY_FILE = path.join(
+  mkdtempSync(path.join(tmpdir(), 'rampay-hostile-')),
+  'webhooks.key',
+);
+process.env.WEBHOOKS_ALLOW_LOOPBACK_HTTP = 'true';
 const doc = openApiDocument() as unknown as OpenApiDocument;
 let db: TestDatabase;
 const handlers = new Map<ApiRoute, LambdaApiHandler>();
@@ -48,10 +65,15 @@ const handlers = new Map<ApiRoute, LambdaApiHandler>();
 /** Two merchants, each with payments whose customer data is marked so that a leak is recognisable. */
 const MERCHANTS = ['merchant_a', 'merchant_b'] as const;
 type Merchant = (typeof MERCHANTS)[number];
-const seeded: Record<Merchant, { paymentIds: string[]; markers: string[] }> = {
-  merchant_a: { paymentIds: [], markers: [] },
-  merchant_b: { paymentIds: [], markers: [] },
+const seeded: Record<
+  Merchant,
+  { paymentIds: string[]; endpointIds: string[]; deliveryIds: string[]; markers: string[] }
+> = {
+  merchant_a: { paymentIds: [], endpointIds: [], deliveryIds: [], markers: [] },
+  merchant_b: { paymentIds: [], endpointIds: [], deliveryIds: [], markers: [] },
 };
+/** Puts the seeded webhook endpoints and deliveries back as they were (a route's run may delete or disable them). */
+let seedWebhooks: () => Promise<void> = async () => undefined;
 const OWN_SCOPES = SCOPES.filter((s) => s !== 'analytics:admin');
 
 // Log lines, raw, as the handlers print them.
@@ -88,6 +110,43 @@ beforeAll(async () => {
     // Refundable and reportable.
     await db.sql`update payments set status = 'approved' where id = ${seeded[merchant].paymentIds[0]!}`;
   }
+  const sealer = new EnvelopeSealer(LocalKeyWrapper.fromFile(process.env.WEBHOOKS_SECRET_KEY_FILE!));
+  const endpoints = new PostgresEndpointStore(db.sql);
+  const deliveries = new PostgresDeliveryStore(db.sql);
+  for (const merchant of MERCHANTS) {
+    // One endpoint each, so that a valid redelivery's endpoint and delivery belong together.
+    for (let i = 0; i < 1; i++) {
+      const id = crypto.randomUUID();
+      const marker = `secret-${merchant}-endpoint-${i}`;
+      await endpoints.create({
+        id,
+        merchantId: merchant,
+        url: `http://127.0.0.1:9/${marker}`,
+        events: null,
+        description: marker,
+        secretSealed: await sealer.seal(`whsec_${randomBytes(32).toString('base64')}`, id),
+      });
+      seeded[merchant].endpointIds.push(id);
+      seeded[merchant].markers.push(marker, id);
+    }
+    const payment = paymentSnapshot({ merchantId: merchant, id: seeded[merchant].paymentIds[0]! });
+    const event = buildEvent('PaymentCreated', {
+      merchantId: merchant,
+      paymentId: payment.id,
+      correlationId: `seed-${merchant}`,
+      data: { payment },
+    });
+    const written = await deliveries.fanOut(db.sql, event, JSON.stringify(event));
+    seeded[merchant].deliveryIds.push(...written);
+    seeded[merchant].markers.push(...written);
+  }
+  const endpointRows = await db.sql`select * from webhook_endpoints`;
+  const deliveryRows = await db.sql`select * from webhook_deliveries`;
+  seedWebhooks = async () => {
+    await db.sql`delete from webhook_endpoints`;
+    await db.sql`insert into webhook_endpoints ${db.sql(endpointRows)}`;
+    await db.sql`insert into webhook_deliveries ${db.sql(deliveryRows)}`;
+  };
   const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
     logged.push(String(chunk));
     return true;
@@ -196,17 +255,30 @@ const hostileCaller: fc.Arbitrary<CallerSpec> = fc.oneof(
 const ownMerchant = (caller: CallerSpec): Merchant =>
   caller !== 'anonymous' && caller.merchantId === 'merchant_b' ? 'merchant_b' : 'merchant_a';
 
-function pathSegment(own: Merchant, hostile: boolean): fc.Arbitrary<string> {
+/** What a path parameter names: a payment, a webhook endpoint or one of its deliveries. */
+type Named = 'paymentIds' | 'endpointIds' | 'deliveryIds';
+function namedBy(route: ApiRoute, parameter: string): Named {
+  if (!route.path.startsWith('/webhook-endpoints')) return 'paymentIds';
+  return parameter === 'deliveryId' ? 'deliveryIds' : 'endpointIds';
+}
+
+function pathSegment(own: Merchant, hostile: boolean, named: Named = 'paymentIds'): fc.Arbitrary<string> {
   const other = own === 'merchant_a' ? 'merchant_b' : 'merchant_a';
-  const ownIds = fc.constantFrom(...seeded[own].paymentIds);
+  const ownIds = fc.constantFrom(...seeded[own][named]);
   if (!hostile) return ownIds;
   return fc.oneof(
     ownIds.map((id) => id.toUpperCase()),
-    fc.constantFrom(...seeded[other].paymentIds),
+    fc.constantFrom(...seeded[other][named]),
     fc.uuid(),
     hostileString.map(percentEncode),
     fc.constantFrom('%', '%E0%A4%A', '%ED%A0%80', '%C0%AF', '%00', '%ZZ', '%25', '..%2F..'),
   );
+}
+
+/** A generated string is no URL a webhook can go to: valid registrations name a local endpoint. */
+function validBodyFor(route: ApiRoute, body: unknown): unknown {
+  if (route.name !== 'CreateWebhookEndpoint') return body;
+  return { ...(body as object), url: `http://127.0.0.1:9/hooks/${crypto.randomUUID()}` };
 }
 
 interface Parts {
@@ -227,12 +299,16 @@ function requestOf(route: ApiRoute, op: OpenApiOperation): fc.Arbitrary<SentRequ
   const queryParameters = op.parameters.filter((p) => p.in === 'query');
   const idempotent = op.parameters.some((p) => p.in === 'header' && p.name === 'Idempotency-Key');
   const bodySchema = op.requestBody?.content['application/json'].schema;
-  const validBody = bodySchema ? validValue(doc, bodySchema) : fc.constant(undefined);
+  const validBody = bodySchema
+    ? validValue(doc, bodySchema).map((body) => validBodyFor(route, body))
+    : fc.constant(undefined);
 
   const valid: fc.Arbitrary<Parts & { bodyValue: unknown }> = ownCaller.chain((caller) =>
     fc.record({
       caller: fc.constant(caller as CallerSpec),
-      segments: fc.tuple(...pathNames.map(() => pathSegment(ownMerchant(caller), false))),
+      segments: fc.tuple(
+        ...pathNames.map((name) => pathSegment(ownMerchant(caller), false, namedBy(route, name))),
+      ),
       // Half the valid requests leave every optional parameter out: a random cursor or date range alone would
       // make most of them refusals, and every route must also be seen to succeed.
       query: fc
@@ -287,7 +363,12 @@ function requestOf(route: ApiRoute, op: OpenApiOperation): fc.Arbitrary<SentRequ
   if (pathNames.length > 0) {
     mutations.push((parts) =>
       fc
-        .tuple(fc.nat(pathNames.length - 1), pathSegment(ownMerchant(parts.caller), true))
+        .nat(pathNames.length - 1)
+        .chain((i) =>
+          pathSegment(ownMerchant(parts.caller), true, namedBy(route, pathNames[i]!)).map(
+            (segment) => [i, segment] as const,
+          ),
+        )
         .map(([i, segment]) => ({
           ...parts,
           segments: parts.segments.map((s, j) => (j === i ? segment : s)),
@@ -381,6 +462,8 @@ describe.each(routesWithOperations.map((r, i) => [`${r.route.method} ${r.route.p
       let succeeded = 0;
       await fc.assert(
         fc.asyncProperty(requestOf(route, op), async (request) => {
+          // Each request finds the endpoints as seeded (the one before may have deleted or disabled them).
+          if (route.path.startsWith('/webhook-endpoints')) await seedWebhooks();
           const before = await snapshot();
           const res = await invoke(handler, route.name, request);
           const status = res.statusCode ?? 200;

@@ -36,4 +36,4 @@ it('bundles no response schema and nothing of functions/api into any API functio
       leaked: [],
     });
   }
-}, 60_000);
+}, 180_000);

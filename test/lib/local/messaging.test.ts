@@ -100,6 +100,7 @@ describe('local SNS/SQS', () => {
       fraud: 1,
       notifications: 1,
       analytics: 1,
+      webhooks: 1,
     });
   });
 
@@ -163,6 +164,7 @@ describe('local SNS/SQS', () => {
       'rampay-local-analytics-dlq',
       'rampay-local-fraud-dlq',
       'rampay-local-notifications-dlq',
+      'rampay-local-webhooks-dlq',
     ]);
     expect(m.env).toMatchObject({
       AWS_ENDPOINT_URL_SNS: m.endpoint,

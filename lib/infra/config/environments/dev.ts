@@ -1,5 +1,5 @@
 import type { EnvironmentConfigInput } from '../schema';
-import { consumerDefaults } from './shared';
+import { consumerDefaults, webhooksConsumerDefaults } from './shared';
 
 /** A developer's playground: small, cheap, and destroyable with `cdk destroy`. */
 export const dev: EnvironmentConfigInput = {
@@ -31,6 +31,7 @@ export const dev: EnvironmentConfigInput = {
     fraud: { ...consumerDefaults, memoryMb: 1024, maxConcurrency: 2 },
     notifications: { ...consumerDefaults, maxConcurrency: 2 },
     analytics: { ...consumerDefaults, maxConcurrency: 2 },
+    webhooks: { ...webhooksConsumerDefaults, maxConcurrency: 2 },
   },
   fraud: { thresholds: { review: 60, hold: 80, decline: 95 } },
   notifications: {

@@ -1,5 +1,5 @@
 import type { EnvironmentConfigInput } from '../schema';
-import { consumerDefaults } from './shared';
+import { consumerDefaults, webhooksConsumerDefaults } from './shared';
 
 /** Production: Multi-AZ, deletion protection, data retained when a stack goes, long log retention. */
 export const prod: EnvironmentConfigInput = {
@@ -42,6 +42,7 @@ export const prod: EnvironmentConfigInput = {
       maxConcurrency: 20,
       retentionDays: 7,
     },
+    webhooks: { ...webhooksConsumerDefaults, maxConcurrency: 50 },
   },
   fraud: { thresholds: { review: 65, hold: 85, decline: 97 } },
   notifications: {

@@ -11,3 +11,14 @@ export const consumerDefaults: QueueSettings = {
   retentionDays: 4,
   memoryMb: 512,
 };
+
+/**
+ * The webhooks queue: no batching window (a delivery should leave at once), a timeout above an attempt's 10 s
+ * with room for the batch's database work; attempts of a batch run concurrently.
+ */
+export const webhooksConsumerDefaults: QueueSettings = {
+  ...consumerDefaults,
+  maxBatchingWindowSeconds: 0,
+  consumerTimeoutSeconds: 30,
+  visibilityTimeoutSeconds: 180,
+};

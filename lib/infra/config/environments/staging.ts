@@ -1,5 +1,5 @@
 import type { EnvironmentConfigInput } from '../schema';
-import { consumerDefaults } from './shared';
+import { consumerDefaults, webhooksConsumerDefaults } from './shared';
 
 /** Production-shaped, smaller: the place to rehearse a release and its migrations. */
 export const staging: EnvironmentConfigInput = {
@@ -31,6 +31,7 @@ export const staging: EnvironmentConfigInput = {
     fraud: { ...consumerDefaults, memoryMb: 1769 },
     notifications: { ...consumerDefaults },
     analytics: { ...consumerDefaults, batchSize: 50, maxBatchingWindowSeconds: 5 },
+    webhooks: { ...webhooksConsumerDefaults, maxConcurrency: 5 },
   },
   fraud: { thresholds: { review: 60, hold: 80, decline: 95 } },
   notifications: {

@@ -694,7 +694,8 @@ describe('services stack', () => {
         services.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
           FunctionResponseTypes: ['ReportBatchItemFailures'],
           BatchSize: settings.batchSize,
-          MaximumBatchingWindowInSeconds: settings.maxBatchingWindowSeconds,
+          // No window at all when it is 0 (the webhooks queue: a delivery leaves at once).
+          MaximumBatchingWindowInSeconds: settings.maxBatchingWindowSeconds || Match.absent(),
           ScalingConfig: { MaximumConcurrency: settings.maxConcurrency },
         });
       }

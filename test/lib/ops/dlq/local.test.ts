@@ -19,7 +19,12 @@ let messaging: LocalMessaging;
 let http: Server;
 let localUrl: string;
 /** Per consumer, the event ids it fails on while "broken". */
-const poison = { fraud: new Set<string>(), notifications: new Set<string>(), analytics: new Set<string>() };
+const poison = {
+  fraud: new Set<string>(),
+  notifications: new Set<string>(),
+  analytics: new Set<string>(),
+  webhooks: new Set<string>(),
+};
 
 function consumer(name: ConsumerName) {
   return consumerHandler(

@@ -1,0 +1,4 @@
+import { webhooksConsumerComposition } from '../composition';
+import { webhooksQueueHandler } from '../queue-handler';
+
+export const handler = webhooksQueueHandler(webhooksConsumerComposition);
