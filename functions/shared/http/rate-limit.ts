@@ -7,13 +7,14 @@ import { logger } from '../logger';
 import { Problem } from './problem';
 import { header } from './request';
 import type { RateLimitClass, RateLimitSettings } from './rate-limit-settings';
+import type { RouteDefinition } from './route';
 
 /** What the limiter needs of a route. */
 export interface RateLimitedRoute {
   name: string;
-  method: 'GET' | 'POST';
+  method: RouteDefinition['method'];
   idempotent?: boolean;
-  /** Unset: reads for GET, writes for POST. */
+  /** Unset: reads for GET, writes for any other method. */
   rateLimit?: RateLimitClass;
 }
 
