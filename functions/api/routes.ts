@@ -20,6 +20,8 @@ import { route as decideReview } from '../fraud/handlers/decide-review';
 import { route as reportFraud } from '../fraud/handlers/report-fraud';
 import { route as analyticsSummary } from '../analytics/handlers/summary';
 import { route as analyticsTimeseries } from '../analytics/handlers/timeseries';
+import { route as listOperatorReviews } from '../fraud/handlers/list-operator-reviews';
+import { route as decideOperatorReview } from '../fraud/handlers/decide-operator-review';
 
 export interface ApiRoute {
   route: RouteDefinition;
@@ -39,4 +41,6 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { route: reportFraud, entry: 'functions/fraud/handlers/report-fraud.ts' },
   { route: analyticsSummary, entry: 'functions/analytics/handlers/summary.ts' },
   { route: analyticsTimeseries, entry: 'functions/analytics/handlers/timeseries.ts' },
+  { route: listOperatorReviews, entry: 'functions/fraud/handlers/list-operator-reviews.ts' },
+  { route: decideOperatorReview, entry: 'functions/fraud/handlers/decide-operator-review.ts' },
 ];

@@ -11,6 +11,8 @@ export const SCOPES = [
   'analytics:read',
   'analytics:admin',
   'audit:read',
+  // The fraud operators' review queue across merchants (GET /operator/reviews and its decisions).
+  'reviews:operate',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
