@@ -10,6 +10,7 @@ export default tseslint.config(
       'coverage/',
       '.rampay/',
       'bench-results/',
+      'console/dist/',
       'models/data/',
       '**/*.js',
       '**/*.mjs',
