@@ -1,10 +1,5 @@
+import { OPERATOR_GROUP, OPERATOR_SCOPE } from '../shared/http/auth';
 import type { TokenGenerationEvent } from './merchant-claim';
-
-/** The Cognito group of the platform's fraud operators; merchants' staff are in `merchant`. */
-export const OPERATOR_GROUP = 'operator';
-export const MERCHANT_GROUP = 'merchant';
-
-const OPERATOR_SCOPE = 'reviews:operate';
 
 /**
  * Only a member of the operator group keeps the operators' scope: for everyone else (merchant staff, any app
