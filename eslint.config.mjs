@@ -11,6 +11,7 @@ export default tseslint.config(
       '.rampay/',
       'bench-results/',
       'console/dist/',
+      'console/dist.*/',
       'models/data/',
       '**/*.js',
       '**/*.mjs',

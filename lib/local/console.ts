@@ -8,7 +8,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { logger } from '../../functions/shared/logger';
@@ -30,7 +30,7 @@ const CONTENT_TYPES: Record<string, string> = {
 async function newestSource(dir: string): Promise<number> {
   let newest = 0;
   for (const entry of await readdir(dir, { withFileTypes: true })) {
-    if (entry.name === 'dist' || entry.name === 'node_modules') continue;
+    if (entry.name.startsWith('dist') || entry.name === 'node_modules') continue;
     const file = path.join(dir, entry.name);
     newest = Math.max(newest, entry.isDirectory() ? await newestSource(file) : (await stat(file)).mtimeMs);
   }
@@ -43,9 +43,15 @@ export async function ensureConsoleBuilt(): Promise<boolean> {
   if (existsSync(index) && (await stat(index)).mtimeMs >= (await newestSource(CONSOLE_DIR))) return false;
   logger.info('building the console (vite build console)');
   const vite = path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
-  await promisify(execFile)(process.execPath, [vite, 'build', CONSOLE_DIR, '--logLevel', 'warn'], {
-    cwd: REPOSITORY_ROOT,
-  });
+  // Built beside dist and then swapped in, so that a platform serving the previous build never sees a half one.
+  const staging = `${CONSOLE_DIST}.${process.pid}`;
+  await promisify(execFile)(
+    process.execPath,
+    [vite, 'build', CONSOLE_DIR, '--outDir', staging, '--emptyOutDir', '--logLevel', 'warn'],
+    { cwd: REPOSITORY_ROOT },
+  );
+  await rm(CONSOLE_DIST, { recursive: true, force: true });
+  await rename(staging, CONSOLE_DIST);
   return true;
 }
 

@@ -6,7 +6,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { OPERATOR_SCOPE, SCOPES } from '../../../functions/shared/http/auth';
+import { MERCHANT_CLAIM, OPERATOR_SCOPE, SCOPES } from '../../../functions/shared/http/auth';
 import { ConsoleSignIn } from '../constructs/console-sign-in';
 import type { FunctionSpec } from '../config/functions';
 import type { ServiceFunction } from '../constructs/service-function';
@@ -52,6 +52,10 @@ export class ApiStack extends Stack {
         userPoolName: `rampay-${config.name}`,
         selfSignUpEnabled: false,
         signInAliases: { email: true },
+        // A console user's merchant (merchant staff); the pre-token trigger puts it in the merchant_id claim.
+        customAttributes: {
+          [MERCHANT_CLAIM]: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+        },
         passwordPolicy: {
           minLength: 14,
           requireLowercase: true,
