@@ -149,7 +149,7 @@ export class ConsoleContentStack extends Stack {
       apiUrl: props.apiUrl.replace(/\/$/, ''),
       signIn: { kind: 'cognito', ...props.signIn },
     });
-    this.addDependency(props.console);
+    this.addStackDependency(props.console);
     new s3deploy.BucketDeployment(this, 'Files', {
       destinationBucket: s3.Bucket.fromBucketName(this, 'Bucket', bucketName(this, props.config.name)),
       sources: [site, config],
