@@ -10,6 +10,8 @@ export default tseslint.config(
       'coverage/',
       '.rampay/',
       'bench-results/',
+      'console/dist/',
+      'console/dist.*/',
       'models/data/',
       '**/*.js',
       '**/*.mjs',

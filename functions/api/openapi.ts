@@ -5,7 +5,7 @@ import { listOf, paymentResourceSchema, problemSchema } from '../payments/respon
 import { notificationResourceSchema } from '../notifications/response-schemas';
 import '../analytics/response-schemas';
 import '../fraud/schemas';
-import { reviewResourceSchema } from '../fraud/response-schemas';
+import { operatorReviewResourceSchema, reviewResourceSchema } from '../fraud/response-schemas';
 import '../webhooks/response-schemas';
 import { API_ROUTES, type ApiRoute } from './routes';
 import { IDEMPOTENCY_KEY_PATTERN } from '../shared/http/input/patterns';
@@ -18,6 +18,7 @@ listOf(paymentResourceSchema, 'PaymentList');
 listOf(eventSchema, 'EventList');
 listOf(reviewResourceSchema, 'ReviewList');
 listOf(notificationResourceSchema, 'NotificationList');
+listOf(operatorReviewResourceSchema, 'OperatorReviewList');
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
 export function openApiDocument(routes: readonly ApiRoute[] = API_ROUTES): Record<string, unknown> {

@@ -29,6 +29,8 @@ import { route as enableWebhookEndpoint } from '../webhooks/handlers/enable-endp
 import { route as disableWebhookEndpoint } from '../webhooks/handlers/disable-endpoint';
 import { route as listWebhookDeliveries } from '../webhooks/handlers/list-deliveries';
 import { route as redeliverWebhook } from '../webhooks/handlers/redeliver';
+import { route as listOperatorReviews } from '../fraud/handlers/list-operator-reviews';
+import { route as decideOperatorReview } from '../fraud/handlers/decide-operator-review';
 
 export interface ApiRoute {
   route: RouteDefinition;
@@ -57,4 +59,6 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { route: disableWebhookEndpoint, entry: 'functions/webhooks/handlers/disable-endpoint.ts' },
   { route: listWebhookDeliveries, entry: 'functions/webhooks/handlers/list-deliveries.ts' },
   { route: redeliverWebhook, entry: 'functions/webhooks/handlers/redeliver.ts' },
+  { route: listOperatorReviews, entry: 'functions/fraud/handlers/list-operator-reviews.ts' },
+  { route: decideOperatorReview, entry: 'functions/fraud/handlers/decide-operator-review.ts' },
 ];

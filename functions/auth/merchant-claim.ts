@@ -5,10 +5,18 @@ import { isMerchantId, MERCHANT_ID_RULE } from '../shared/http/input/patterns';
 export interface TokenGenerationEvent {
   triggerSource: string;
   callerContext: { clientId: string };
-  request: { userAttributes?: Record<string, string> };
+  request: {
+    userAttributes?: Record<string, string>;
+    /** The scopes the token is about to carry (as the issuer names them, e.g. `rampay/reviews:read`). */
+    scopes?: string[];
+    groupConfiguration?: { groupsToOverride?: string[] };
+  };
   response: {
     claimsAndScopeOverrideDetails?: {
-      accessTokenGeneration?: { claimsToAddOrOverride?: Record<string, string> };
+      accessTokenGeneration?: {
+        claimsToAddOrOverride?: Record<string, string>;
+        scopesToSuppress?: string[];
+      };
     } | null;
   };
 }

@@ -5,7 +5,14 @@
  * which its handler loads.
  */
 export type { FraudReadStore, FraudUnitOfWork, FraudWriteSession, ReviewDecision } from './ports';
-export { decideReview, listReviews, type DecideReviewCommand, type ReviewDeps } from './use-cases/reviews';
+export {
+  decideReview,
+  decideReviewAsOperator,
+  listOperatorReviews,
+  listReviews,
+  type DecideReviewCommand,
+  type ReviewDeps,
+} from './use-cases/reviews';
 export { reportFraud, type FraudReport } from './use-cases/report-fraud';
 export { fraudAssessments, fraudReportDeps, reviewDeps, reviewReads } from './composition';
 export { pruneExpiredFeatures } from './use-cases/prune-feature-store';

@@ -172,11 +172,16 @@ export interface OpenReview {
   >;
 }
 
+/** Stands for every merchant's reviews at once: only the operator review queue asks for it. */
+export const EVERY_MERCHANT = Symbol('every merchant');
+
 export interface FraudReadStore {
   listOpenReviews(
-    merchantId: string,
+    merchantId: string | typeof EVERY_MERCHANT,
     page: { limit: number; startingAfter?: string },
   ): Promise<{ items: OpenReview[]; hasMore: boolean } | 'unknown-cursor'>;
   findAssessment(merchantId: string, paymentId: string): Promise<Assessment | undefined>;
   findReview(merchantId: string, paymentId: string): Promise<ReviewItem | undefined>;
+  /** The merchant whose payment a review is about (reviews are unique by payment). */
+  merchantOfReview(paymentId: string): Promise<string | undefined>;
 }

@@ -45,6 +45,16 @@ export function reviewResource(
 }
 export type ReviewResource = ReturnType<typeof reviewResource>;
 
+/** A review as the operators' queue shows it: with the merchant it belongs to. */
+export function operatorReviewResource(
+  item: ReviewItem,
+  payment: Payment,
+  assessment: Pick<Assessment, 'score' | 'modelVersion' | 'reasons'>,
+) {
+  return { ...reviewResource(item, payment, assessment), merchantId: item.merchantId };
+}
+export type OperatorReviewResource = ReturnType<typeof operatorReviewResource>;
+
 /** The API's view of a payment's fraud label (POST /payments/{id}/fraud-reports). */
 export function fraudLabelResource(label: StoredLabel & { fraud: true }) {
   return {

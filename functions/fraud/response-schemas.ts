@@ -27,6 +27,10 @@ export const reviewResourceSchema = z
   })
   .meta({ id: 'Review' });
 
+export const operatorReviewResourceSchema = reviewResourceSchema
+  .extend({ merchantId: z.string().meta({ description: 'the merchant whose payment is under review' }) })
+  .meta({ id: 'OperatorReview' });
+
 export const fraudLabelResourceSchema = z
   .object({
     object: z.literal('fraud_label'),

@@ -1,13 +1,9 @@
 /**
- * The local platform's dashboard page at `/`: plain HTML, a script and Chart.js served from node_modules, no
- * build step. The page reads GET /local/analytics, a local-only route that reads a merchant's analytics straight
- * from the database with the same use cases the API uses. That route needs a local token with analytics:read and
- * answers for the token's merchant; the page takes the token from its address's fragment (`/#token=...`, as
- * `npm start` prints it; a fragment never reaches the server's logs) and keeps it for the browser tab. Not
- * deployed: the cloud has the CloudWatch dashboard and the API.
+ * GET /local/analytics: a local-only route that reads a merchant's analytics straight from the database with the
+ * same use cases the API uses (the last day's summary, the last hour by minute, the last day by hour). It needs a
+ * local token with analytics:read and answers for the token's merchant. Not deployed: the cloud has the
+ * CloudWatch dashboard and the API; the console (./console.ts) reads the API's analytics routes.
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { analyticsReaderOn, summarize, timeseries, type Metric } from '../../functions/analytics';
 import type { Sql } from '../../functions/shared/db/client';
 import { MERCHANT_CLAIM } from '../../functions/shared/http/auth';
@@ -15,9 +11,6 @@ import type { LocalRoute } from './http-server';
 
 /** The merchant of the dev token bin/local.ts prints. */
 export const DEV_MERCHANT = 'merchant_dev';
-
-const STATIC_DIR = path.join(__dirname, 'dashboard');
-const CHART_JS = path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.min.js');
 
 const MINUTE_METRICS: Metric[] = ['payments_created', 'payments_approved', 'payments_failed', 'anomalies'];
 
@@ -52,32 +45,9 @@ export async function dashboardData(options: DashboardOptions): Promise<Record<s
   };
 }
 
-function staticFile(file: string, contentType: string): LocalRoute['serve'] {
-  return async () => ({ status: 200, body: await readFile(file, 'utf8'), contentType });
-}
-
+/** GET /local/analytics: the token's merchant's figures, straight from the database (the local platform only). */
 export function dashboardRoutes(options: DashboardOptions): LocalRoute[] {
   return [
-    {
-      method: 'GET',
-      path: '/',
-      serve: staticFile(path.join(STATIC_DIR, 'index.html'), 'text/html; charset=utf-8'),
-    },
-    {
-      method: 'GET',
-      path: '/dashboard/app.js',
-      serve: staticFile(path.join(STATIC_DIR, 'app.js'), 'text/javascript; charset=utf-8'),
-    },
-    {
-      method: 'GET',
-      path: '/dashboard/style.css',
-      serve: staticFile(path.join(STATIC_DIR, 'style.css'), 'text/css; charset=utf-8'),
-    },
-    {
-      method: 'GET',
-      path: '/dashboard/chart.js',
-      serve: staticFile(CHART_JS, 'text/javascript; charset=utf-8'),
-    },
     {
       method: 'GET',
       path: '/local/analytics',

@@ -101,9 +101,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       path: '/local/queues',
       serve: async () => ({ status: 200, body: await messaging.describe() }),
     },
-    // The dashboard page at / and its data.
+    // The local analytics figures (GET /local/analytics).
     ...(await import('./dashboard')).dashboardRoutes({ sql }),
     ...tracing.routes,
+    // The console at /, its config, and the API reference at /docs.
+    ...(await (await import('./console')).consoleRoutes()),
   ];
   const { server, url } = await startHttpServer({ port: options.port ?? 3000, issuer, localRoutes });
 

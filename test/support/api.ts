@@ -11,6 +11,8 @@ export interface CallOptions {
   headers?: Record<string, string>;
   merchantId?: string;
   scopes?: string[];
+  /** the token's sub claim (default 'tester') */
+  subject?: string;
   /** no authorizer context at all */
   anonymous?: boolean;
 }
@@ -39,7 +41,7 @@ export async function call(
     : {
         claims: {
           [MERCHANT_CLAIM]: options.merchantId ?? 'merchant_a',
-          sub: 'tester',
+          sub: options.subject ?? 'tester',
           scope: scopes.join(' '),
         },
         scopes,

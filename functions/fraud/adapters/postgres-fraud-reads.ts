@@ -16,6 +16,7 @@ import type {
   ReviewKind,
   ShadowOpinion,
 } from '../ports';
+import { EVERY_MERCHANT } from '../ports';
 
 export interface AssessmentRow {
   payment_id: string;
@@ -100,15 +101,17 @@ export class PostgresFraudReadStore implements FraudReadStore {
   constructor(private readonly sql: Sql) {}
 
   async listOpenReviews(
-    merchantId: string,
+    merchantId: string | typeof EVERY_MERCHANT,
     page: { limit: number; startingAfter?: string },
   ): Promise<{ items: OpenReview[]; hasMore: boolean } | 'unknown-cursor'> {
     const sql = this.sql;
+    const ofMerchant = (column: string) =>
+      merchantId === EVERY_MERCHANT ? sql`true` : sql`${sql(column)} = ${merchantId}`;
     let after = sql``;
     if (page.startingAfter) {
       const [cursor] = await sql<{ opened_at: Date; payment_id: string }[]>`
         select opened_at, payment_id from fraud_reviews
-         where payment_id = ${page.startingAfter} and merchant_id = ${merchantId}`;
+         where payment_id = ${page.startingAfter} and ${ofMerchant('merchant_id')}`;
       if (!cursor) return 'unknown-cursor';
       after = sql`and (r.opened_at, r.payment_id) > (${cursor.opened_at}, ${cursor.payment_id})`;
     }
@@ -118,7 +121,7 @@ export class PostgresFraudReadStore implements FraudReadStore {
         from fraud_reviews r
         join payments p on p.id = r.payment_id
         join fraud_assessments a on a.payment_id = r.payment_id
-       where r.merchant_id = ${merchantId} and r.decision is null
+       where ${ofMerchant('r.merchant_id')} and r.decision is null
          ${after}
        order by r.opened_at, r.payment_id
        limit ${page.limit + 1}`;
@@ -146,6 +149,12 @@ export class PostgresFraudReadStore implements FraudReadStore {
     const [row] = await this.sql<AssessmentRow[]>`
       select * from fraud_assessments where payment_id = ${paymentId} and merchant_id = ${merchantId}`;
     return row ? toAssessment(row) : undefined;
+  }
+
+  async merchantOfReview(paymentId: string): Promise<string | undefined> {
+    const [row] = await this.sql<{ merchant_id: string }[]>`
+      select merchant_id from fraud_reviews where payment_id = ${paymentId}`;
+    return row?.merchant_id;
   }
 
   async findReview(merchantId: string, paymentId: string): Promise<ReviewItem | undefined> {

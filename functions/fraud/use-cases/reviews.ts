@@ -6,8 +6,19 @@ import { snapshotOf } from '../../domain/payment-snapshot';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../domain/errors';
 import { buildEvent } from '../../shared/outbox/outbox';
 import type { CommittedEventPublisher } from '../../shared/outbox/ports';
-import type { FraudReadStore, FraudUnitOfWork, ReviewDecision, ReviewItem } from '../ports';
-import { reviewResource, type ReviewResource } from '../resources';
+import {
+  EVERY_MERCHANT,
+  type FraudReadStore,
+  type FraudUnitOfWork,
+  type ReviewDecision,
+  type ReviewItem,
+} from '../ports';
+import {
+  operatorReviewResource,
+  reviewResource,
+  type OperatorReviewResource,
+  type ReviewResource,
+} from '../resources';
 import { decisionsThatFit, isFraudDecision } from '../review-rules';
 import type { ListReviewsQuery } from '../schemas';
 
@@ -25,6 +36,30 @@ export async function listReviews(
   merchantId: string,
   query: ListReviewsQuery,
 ): Promise<{ items: ReviewResource[]; hasMore: boolean }> {
+  const page = await openReviews(deps, merchantId, query);
+  return {
+    items: page.items.map((r) => reviewResource(r.item, r.payment, r.assessment)),
+    hasMore: page.hasMore,
+  };
+}
+
+/** Every merchant's open review items, oldest first, each naming its merchant: the fraud operators' queue. */
+export async function listOperatorReviews(
+  deps: Pick<ReviewDeps, 'reads'>,
+  query: ListReviewsQuery,
+): Promise<{ items: OperatorReviewResource[]; hasMore: boolean }> {
+  const page = await openReviews(deps, EVERY_MERCHANT, query);
+  return {
+    items: page.items.map((r) => operatorReviewResource(r.item, r.payment, r.assessment)),
+    hasMore: page.hasMore,
+  };
+}
+
+async function openReviews(
+  deps: Pick<ReviewDeps, 'reads'>,
+  merchantId: string | typeof EVERY_MERCHANT,
+  query: ListReviewsQuery,
+) {
   const page = await deps.reads.listOpenReviews(merchantId, {
     limit: query.limit,
     ...(query.starting_after ? { startingAfter: query.starting_after } : {}),
@@ -37,10 +72,7 @@ export async function listReviews(
       },
     ]);
   }
-  return {
-    items: page.items.map((r) => reviewResource(r.item, r.payment, r.assessment)),
-    hasMore: page.hasMore,
-  };
+  return page;
 }
 
 export interface DecideReviewCommand {
@@ -184,4 +216,18 @@ export async function decideReview(deps: ReviewDeps, command: DecideReviewComman
   const assessment = await deps.reads.findAssessment(merchantId, paymentId);
   if (!assessment) throw new Error(`payment ${paymentId} has a review but no assessment`);
   return reviewResource(item, payment, assessment);
+}
+
+/**
+ * A fraud operator's decision on any merchant's review: the same decision as the merchant's own, recorded with the
+ * operator as reviewer. The review names its merchant; no review of that payment is a 404.
+ */
+export async function decideReviewAsOperator(
+  deps: ReviewDeps,
+  command: Omit<DecideReviewCommand, 'merchantId'>,
+): Promise<OperatorReviewResource> {
+  const merchantId = await deps.reads.merchantOfReview(command.paymentId);
+  if (!merchantId) throw new NotFoundError(`no review for payment ${command.paymentId}`);
+  const decided = await decideReview(deps, { ...command, merchantId });
+  return { ...decided, merchantId };
 }

@@ -13,8 +13,16 @@ export const SCOPES = [
   'audit:read',
   'webhooks:read',
   'webhooks:write',
+  // The fraud operators' review queue across merchants (GET /operator/reviews and its decisions).
+  'reviews:operate',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
+
+/** The fraud operators' scope: only members of OPERATOR_GROUP carry it (functions/auth/operator-scope.ts). */
+export const OPERATOR_SCOPE: Scope = 'reviews:operate';
+/** The user pool groups of console users: a merchant's staff, and the platform's fraud operators. */
+export const MERCHANT_GROUP = 'merchant';
+export const OPERATOR_GROUP = 'operator';
 
 /** The JWT claim that names the caller's merchant (custom claim added by the issuer). */
 export const MERCHANT_CLAIM = 'merchant_id';

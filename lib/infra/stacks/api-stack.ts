@@ -6,7 +6,8 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { SCOPES } from '../../../functions/shared/http/auth';
+import { MERCHANT_CLAIM, OPERATOR_SCOPE, SCOPES } from '../../../functions/shared/http/auth';
+import { ConsoleSignIn } from '../constructs/console-sign-in';
 import type { FunctionSpec } from '../config/functions';
 import type { ServiceFunction } from '../constructs/service-function';
 import type { DataStack } from './data-stack';
@@ -21,6 +22,8 @@ export interface ApiStackProps extends RamPayStackProps {
   /** The API rows (and the Cognito token trigger) of the function table whose handlers exist. */
   functions: FunctionSpec[];
   concurrency: ConcurrencyPlan;
+  /** The console's address: its sign-in client calls back there, and the API allows it as a CORS origin. */
+  consoleUrl?: string;
 }
 
 /**
@@ -35,6 +38,8 @@ export class ApiStack extends Stack {
   readonly userPool?: cognito.UserPool;
   /** What the issuer puts before RamPay's scope names in a token ('rampay/' with Cognito). */
   readonly scopePrefix: string;
+  /** The console's sign-in (with a Cognito user pool and a console): the hosted UI's address and the app client. */
+  readonly consoleSignIn?: { domain: string; clientId: string; scopes: string[] };
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -47,6 +52,10 @@ export class ApiStack extends Stack {
         userPoolName: `rampay-${config.name}`,
         selfSignUpEnabled: false,
         signInAliases: { email: true },
+        // A console user's merchant (merchant staff); the pre-token trigger puts it in the merchant_id claim.
+        customAttributes: {
+          [MERCHANT_CLAIM]: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+        },
         passwordPolicy: {
           minLength: 14,
           requireLowercase: true,
@@ -64,12 +73,12 @@ export class ApiStack extends Stack {
       Validations.of(pool).acknowledge({
         id: 'AwsSolutions-COG3',
         reason:
-          'Threat protection scores interactive user sign-ins; this pool only issues client-credentials tokens to merchant back ends (no user ever signs in).',
+          'Threat protection (the Plus plan) is not enabled; console users sign in with a 14-character password and a required TOTP second factor, and self sign-up is off.',
       });
       Validations.of(pool).acknowledge({
         id: 'AwsSolutions-COG8',
         reason:
-          'The Plus plan adds threat protection for user sign-ins; this pool has no users, only client-credentials app clients, so Essentials is enough.',
+          'Essentials: console users are created by an administrator (no self sign-up) and need TOTP; the Plus plan threat protection is a later choice per environment.',
       });
       const resourceServer = pool.addResourceServer('ResourceServer', {
         identifier: config.auth.resourceServerId,
@@ -89,16 +98,32 @@ export class ApiStack extends Stack {
         authFlows: {},
         oAuth: {
           flows: { clientCredentials: true },
-          scopes: SCOPES.map((s) =>
+          // A merchant's back end never acts as a fraud operator.
+          scopes: SCOPES.filter((s) => s !== OPERATOR_SCOPE).map((s) =>
             cognito.OAuthScope.resourceServer(resourceServer, { scopeName: s, scopeDescription: s }),
           ),
         },
         accessTokenValidity: Duration.minutes(60),
         preventUserExistenceErrors: true,
       });
+      const consoleClient = props.consoleUrl
+        ? new ConsoleSignIn(this, 'ConsoleSignIn', { pool, resourceServer, consoleUrl: props.consoleUrl })
+            .client
+        : undefined;
       issuer = `https://cognito-idp.${this.region}.amazonaws.com/${pool.userPoolId}`;
-      audience = [client.userPoolClientId, ...config.auth.extraClientIds];
+      audience = [
+        client.userPoolClientId,
+        ...(consoleClient ? [consoleClient.userPoolClientId] : []),
+        ...config.auth.extraClientIds,
+      ];
       this.scopePrefix = `${config.auth.resourceServerId}/`;
+      if (consoleClient) {
+        this.consoleSignIn = {
+          domain: domain.baseUrl(),
+          clientId: consoleClient.userPoolClientId,
+          scopes: SCOPES.map((s) => `${this.scopePrefix}${s}`),
+        };
+      }
       this.userPool = pool;
       new CfnOutput(this, 'UserPoolId', { value: pool.userPoolId });
       new CfnOutput(this, 'TokenEndpoint', {
@@ -117,7 +142,7 @@ export class ApiStack extends Stack {
       description: `RamPay ${config.name} payments API`,
       createDefaultStage: false,
       corsPreflight: {
-        allowOrigins: config.api.cors.allowOrigins,
+        allowOrigins: [...config.api.cors.allowOrigins, ...(props.consoleUrl ? [props.consoleUrl] : [])],
         allowMethods: [
           apigwv2.CorsHttpMethod.GET,
           apigwv2.CorsHttpMethod.POST,

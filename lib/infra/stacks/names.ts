@@ -1,7 +1,8 @@
 import { Arn, Aws, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { EnvironmentConfig } from '../config/schema';
 
-export type StackPart = 'network' | 'data' | 'messaging' | 'api' | 'services' | 'observability';
+export type StackPart =
+  'network' | 'data' | 'messaging' | 'api' | 'services' | 'observability' | 'console' | 'console-content';
 
 /** RamPay-<env>-<part>: two environments can share one account without a name clash. */
 export function stackName(config: EnvironmentConfig, part: StackPart): string {

@@ -10,6 +10,7 @@ import { stackName } from './names';
 import { NetworkStack } from './network-stack';
 import { ObservabilityStack } from './observability-stack';
 import { ServicesStack } from './services-stack';
+import { ConsoleContentStack, ConsoleStack } from './console-stack';
 
 export interface RamPayApp {
   network: NetworkStack;
@@ -18,10 +19,12 @@ export interface RamPayApp {
   api: ApiStack;
   services: ServicesStack;
   observability: ObservabilityStack;
+  /** The console's hosting and files: with a Cognito user pool only (its hosted UI signs users in). */
+  console?: { hosting: ConsoleStack; content: ConsoleContentStack };
 }
 
 /**
- * All six stacks of one environment. `env` is left undefined unless the config or the CDK CLI names an account
+ * The stacks of one environment (the console's two only with a Cognito user pool). `env` is left undefined unless the config or the CDK CLI names an account
  * and region: environment-agnostic stacks synthesize offline, without credentials or context lookups.
  */
 export function createRamPay(
@@ -54,13 +57,31 @@ export function createRamPay(
     stackName(config, 'messaging'),
     base('messaging', 'event topics, KMS'),
   );
+  const consoleHosting =
+    config.auth.kind === 'cognito'
+      ? new ConsoleStack(
+          app,
+          stackName(config, 'console'),
+          base('console', 'console hosting (S3, CloudFront)'),
+        )
+      : undefined;
   const api = new ApiStack(app, stackName(config, 'api'), {
     ...base('api', 'HTTP API, JWT authorizer, API functions'),
     data,
     messaging,
     functions: functions.filter((f) => f.trigger.kind === 'api' || f.trigger.kind === 'token'),
     concurrency,
+    ...(consoleHosting ? { consoleUrl: consoleHosting.url } : {}),
   });
+  const consoleContent =
+    consoleHosting && api.consoleSignIn
+      ? new ConsoleContentStack(app, stackName(config, 'console-content'), {
+          ...base('console-content', "the console's files and config"),
+          console: consoleHosting,
+          apiUrl: api.stage.url,
+          signIn: api.consoleSignIn,
+        })
+      : undefined;
   const services = new ServicesStack(app, stackName(config, 'services'), {
     ...base('services', 'outbox relay, event consumers'),
     data,
@@ -76,10 +97,21 @@ export function createRamPay(
     consumers: services.consumers,
   });
 
-  for (const stack of [network, data, messaging, api, services, observability]) {
+  const consoleStacks = consoleHosting && consoleContent ? [consoleHosting, consoleContent] : [];
+  for (const stack of [network, data, messaging, api, services, observability, ...consoleStacks]) {
     Aspects.of(stack).add(new ActiveTracing());
     Tags.of(stack).add('project', 'rampay');
     Tags.of(stack).add('environment', config.name);
   }
-  return { network, data, messaging, api, services, observability };
+  return {
+    network,
+    data,
+    messaging,
+    api,
+    services,
+    observability,
+    ...(consoleHosting && consoleContent
+      ? { console: { hosting: consoleHosting, content: consoleContent } }
+      : {}),
+  };
 }

@@ -50,3 +50,40 @@ describe('pre-token-generation trigger', () => {
     },
   );
 });
+
+describe('the operators scope', () => {
+  const requested = ['rampay/reviews:read', 'rampay/reviews:operate'];
+  const suppressed = (e: TokenGenerationEvent) =>
+    e.response.claimsAndScopeOverrideDetails?.accessTokenGeneration?.scopesToSuppress ?? [];
+
+  it('is taken out of a merchant user’s token and of an app client’s', async () => {
+    const user = await handler(
+      event({
+        triggerSource: 'TokenGeneration_Authentication',
+        request: {
+          userAttributes: { 'custom:merchant_id': 'merchant_42' },
+          scopes: requested,
+          groupConfiguration: { groupsToOverride: ['merchant'] },
+        },
+      }),
+    );
+    expect(suppressed(user)).toEqual(['rampay/reviews:operate']);
+    expect(user.response.claimsAndScopeOverrideDetails?.accessTokenGeneration?.claimsToAddOrOverride).toEqual(
+      {
+        merchant_id: 'merchant_42',
+      },
+    );
+    const client = await handler(event({ request: { scopes: requested } }));
+    expect(suppressed(client)).toEqual(['rampay/reviews:operate']);
+  });
+
+  it('stays in an operator’s token', async () => {
+    const operator = await handler(
+      event({
+        triggerSource: 'TokenGeneration_Authentication',
+        request: { scopes: requested, groupConfiguration: { groupsToOverride: ['operator'] } },
+      }),
+    );
+    expect(suppressed(operator)).toEqual([]);
+  });
+});

@@ -26,7 +26,16 @@ const CDK_CONTEXT_FILE = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.context
   unknown
 >;
 
-export const PARTS: StackPart[] = ['network', 'data', 'messaging', 'api', 'services', 'observability'];
+export const PARTS = [
+  'network',
+  'data',
+  'messaging',
+  'api',
+  'services',
+  'observability',
+] as const satisfies readonly StackPart[];
+/** The console's stacks, synthesized only with a Cognito user pool. */
+export const CONSOLE_PARTS = ['console', 'console-content'] as const satisfies readonly StackPart[];
 
 export interface SynthesizedEnvironment {
   config: EnvironmentConfig;
@@ -60,8 +69,9 @@ export function synthesize(
   const rampay = createRamPay(app, config, { env: options.env ?? pinned });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const assembly = app.synth();
+  const parts: StackPart[] = [...PARTS, ...(rampay.console ? CONSOLE_PARTS : [])];
   const templates = Object.fromEntries(
-    PARTS.map((part) => [
+    parts.map((part) => [
       part,
       Template.fromJSON(assembly.getStackByName(`RamPay-${config.name}-${part}`).template),
     ]),

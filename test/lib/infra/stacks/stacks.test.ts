@@ -509,7 +509,10 @@ describe('api stack', () => {
             ],
           ],
         },
-        Audience: [{ Ref: Match.stringLikeRegexp('^UserPoolServiceClient') }],
+        Audience: [
+          { Ref: Match.stringLikeRegexp('^UserPoolServiceClient') },
+          { Ref: Match.stringLikeRegexp('^UserPoolConsoleClient') },
+        ],
       },
     });
   });
@@ -571,7 +574,10 @@ describe('api stack', () => {
     });
     api.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       ProtocolType: 'HTTP',
-      CorsConfiguration: Match.objectLike({ AllowOrigins: config.api.cors.allowOrigins }),
+      // The configured origins, then the console's CloudFront address.
+      CorsConfiguration: Match.objectLike({
+        AllowOrigins: [...config.api.cors.allowOrigins, { 'Fn::Join': ['', ['https://', Match.anyValue()]] }],
+      }),
     });
   });
 
@@ -861,5 +867,89 @@ describe('observability stack', () => {
     expect(body).toContain('AWS/ApiGateway');
     for (const spec of FUNCTIONS) expect(body).toContain(`Function ${spec.id}`);
     for (const consumer of CONSUMER_NAMES) expect(body).toContain(`Queue ${consumer}`);
+  });
+});
+
+describe('console stacks', () => {
+  const hosting = dev.templates.console;
+  const content = dev.templates['console-content'];
+
+  it('keeps the files in a private, encrypted, TLS-only bucket that only the distribution reads', () => {
+    hosting.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: Match.objectLike({}),
+    });
+    hosting.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
+      OriginAccessControlConfig: Match.objectLike({
+        OriginAccessControlOriginType: 's3',
+        SigningBehavior: 'always',
+      }),
+    });
+    const policy = JSON.stringify(hosting.findResources('AWS::S3::BucketPolicy'));
+    expect(policy).toContain('aws:SecureTransport');
+    expect(policy).toContain('cloudfront.amazonaws.com');
+    expect(policy).not.toMatch(/"Principal":\s*"\*"[^}]*"Effect":\s*"Allow"/);
+  });
+
+  it('serves over HTTPS only with security headers and a content security policy', () => {
+    hosting.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: 'index.html',
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
+      }),
+    });
+    const [headers] = Object.values(hosting.findResources('AWS::CloudFront::ResponseHeadersPolicy')) as {
+      Properties: {
+        ResponseHeadersPolicyConfig: { SecurityHeadersConfig: Record<string, Record<string, unknown>> };
+      };
+    }[];
+    const security = headers!.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    expect(JSON.stringify(security.ContentSecurityPolicy)).toContain("default-src 'self'");
+    expect(JSON.stringify(security.ContentSecurityPolicy)).toContain("frame-ancestors 'none'");
+    expect(security.FrameOptions).toMatchObject({ FrameOption: 'DENY' });
+    expect(security.StrictTransportSecurity).toMatchObject({ IncludeSubdomains: true });
+    expect(security.ContentTypeOptions).toMatchObject({ Override: true });
+  });
+
+  it('signs users in through the hosted UI: a public client with the code grant, back to the console', () => {
+    dev.templates.api.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      ClientName: 'rampay-console',
+      GenerateSecret: false,
+      AllowedOAuthFlows: ['code'],
+      CallbackURLs: [Match.objectLike({ 'Fn::Join': Match.anyValue() })],
+    });
+    for (const group of ['merchant', 'operator']) {
+      dev.templates.api.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: group });
+    }
+    // A merchant back end's client never gets the operators' scope.
+    const service = Object.values(dev.templates.api.findResources('AWS::Cognito::UserPoolClient')).find(
+      (c) => (c as { Properties: { ClientName?: string } }).Properties.ClientName === 'rampay-service',
+    ) as { Properties: { AllowedOAuthScopes: unknown[] } };
+    const scopes = JSON.stringify(service.Properties.AllowedOAuthScopes);
+    expect(scopes).toContain('/reviews:write');
+    expect(scopes).not.toContain('/reviews:operate');
+  });
+
+  it('uploads the built console with its config.json and clears the cache', () => {
+    const deployments = content.findResources('Custom::CDKBucketDeployment');
+    expect(Object.keys(deployments)).toHaveLength(1);
+    const [deployment] = Object.values(deployments) as { Properties: Record<string, unknown> }[];
+    expect(deployment!.Properties.DistributionPaths).toEqual(['/index.html', '/config.json']);
+    // The console build and config.json, whose API address and client id are filled in at deployment.
+    expect((deployment!.Properties.SourceObjectKeys as unknown[]).length).toBe(2);
+    const markers = JSON.stringify(deployment!.Properties.SourceMarkers);
+    expect(markers).toContain('UserPoolConsoleClient');
+    expect(markers).toContain('ExportsOutputRefApi');
+    expect(markers).toContain('UserPoolDomain');
+  });
+
+  it('is left out where an external issuer signs tokens (no hosted UI to sign in with)', () => {
+    expect(external.rampay.console).toBeUndefined();
+    expect(prod.rampay.console).toBeDefined();
   });
 });

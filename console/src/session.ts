@@ -1,0 +1,128 @@
+/**
+ * The signed-in user's access token, kept for the browser tab (sessionStorage), and what it allows: the console
+ * shows a page only when the token carries the scope its API calls need (the API checks again and answers 403).
+ */
+import type { ConsoleConfig } from './config';
+
+const TOKEN_KEY = 'rampay.token';
+const VERIFIER_KEY = 'rampay.pkce';
+
+export interface Session {
+  token: string;
+  merchantId: string;
+  subject: string;
+  scopes: ReadonlySet<string>;
+  expiresAt: Date;
+}
+
+function claimsOf(token: string): Record<string, unknown> {
+  const payload = token.split('.')[1];
+  if (!payload) throw new Error('not a JWT');
+  const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
+  return JSON.parse(json) as Record<string, unknown>;
+}
+
+/** The session a token opens, or undefined when it is not a JWT or has expired. */
+export function sessionOf(token: string): Session | undefined {
+  try {
+    const claims = claimsOf(token);
+    const listed = (v: unknown) => (typeof v === 'string' ? v.split(' ').filter(Boolean) : []);
+    // Cognito names scopes `<resource server>/<scope>`; the API compares them without the prefix.
+    const scopes = new Set(
+      [...listed(claims.scope), ...listed(claims.scp)].map((s) => s.replace(/^.*\//, '')),
+    );
+    const expiresAt = new Date(Number(claims.exp) * 1000);
+    if (!(expiresAt.getTime() > Date.now())) return undefined;
+    return {
+      token,
+      merchantId: String(claims.merchant_id ?? ''),
+      subject: String(claims.sub ?? claims.merchant_id ?? ''),
+      scopes,
+      expiresAt,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+export const can = (session: Session, scope: string) => session.scopes.has(scope);
+export const isOperator = (session: Session) => can(session, 'reviews:operate');
+
+export function storedSession(): Session | undefined {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  return token ? sessionOf(token) : undefined;
+}
+
+export function keepToken(token: string): Session | undefined {
+  const session = sessionOf(token);
+  if (session) sessionStorage.setItem(TOKEN_KEY, token);
+  return session;
+}
+
+export function signOut(): void {
+  sessionStorage.removeItem(TOKEN_KEY);
+}
+
+/** `#token=<jwt>` (the link `npm start` prints): taken once, then the fragment goes back to a page. */
+export function tokenFromFragment(): string | undefined {
+  const match = /^#token=([\w.-]+)$/.exec(location.hash);
+  if (!match) return undefined;
+  history.replaceState(null, '', `${location.pathname}${location.search}#/`);
+  return match[1];
+}
+
+const base64url = (bytes: ArrayBuffer | Uint8Array) =>
+  btoa(String.fromCharCode(...new Uint8Array(bytes)))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
+
+const redirectUri = () => `${location.origin}${location.pathname}`;
+
+/** Sends the browser to Cognito's hosted UI: authorization code with PKCE (S256) and a state value. */
+export async function beginHostedSignIn(config: ConsoleConfig): Promise<void> {
+  if (config.signIn.kind !== 'cognito') return;
+  const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
+  const state = base64url(crypto.getRandomValues(new Uint8Array(16)));
+  const challenge = base64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
+  sessionStorage.setItem(VERIFIER_KEY, JSON.stringify({ verifier, state }));
+  const params = new URLSearchParams({
+    response_type: 'code',
+    client_id: config.signIn.clientId,
+    redirect_uri: redirectUri(),
+    scope: config.signIn.scopes.join(' '),
+    code_challenge_method: 'S256',
+    code_challenge: challenge,
+    state,
+  });
+  location.assign(`${config.signIn.domain}/oauth2/authorize?${params}`);
+}
+
+/** Back from the hosted UI with `?code=&state=`: trades the code (and the PKCE verifier) for tokens. */
+export async function finishHostedSignIn(config: ConsoleConfig): Promise<Session | undefined> {
+  if (config.signIn.kind !== 'cognito') return undefined;
+  const query = new URLSearchParams(location.search);
+  const code = query.get('code');
+  if (!code) return undefined;
+  const pending = JSON.parse(sessionStorage.getItem(VERIFIER_KEY) ?? 'null') as {
+    verifier: string;
+    state: string;
+  } | null;
+  sessionStorage.removeItem(VERIFIER_KEY);
+  history.replaceState(null, '', `${location.pathname}#/`);
+  if (!pending || pending.state !== query.get('state')) throw new Error('the sign-in answer does not match');
+  const res = await fetch(`${config.signIn.domain}/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      client_id: config.signIn.clientId,
+      code,
+      redirect_uri: redirectUri(),
+      code_verifier: pending.verifier,
+    }),
+  });
+  if (!res.ok) throw new Error(`the token endpoint answered ${res.status}`);
+  const { access_token: token } = (await res.json()) as { access_token: string };
+  return keepToken(token);
+}

@@ -1,0 +1,228 @@
+/**
+ * The console in headless Chromium (Debian's /usr/bin/chromium driven by playwright-core) against the local
+ * platform: dev sign-in, payments created through the API listed with amounts in major units, a partial refund
+ * from a payment's page, a held payment decided from the merchant's review queue and another from the fraud
+ * operators' queue, the analytics page, the API reference at /docs; no console errors, and usable 400 px wide.
+ * Screenshots of the main pages go to test-output/console/ (git-ignored).
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Platform } from '../../lib/local/platform';
+import { paymentRequest } from '../support/api';
+import { startTestPlatform } from '../support/platform';
+
+const SCREENSHOTS = path.resolve(__dirname, '..', '..', 'test-output', 'console');
+// Every payment is held for a reviewer: the queue has work, and nothing is declined.
+const THRESHOLDS = { review: 0, hold: 0, decline: 100 };
+const MERCHANT = 'merchant_console';
+const MERCHANT_SCOPES = [
+  'payments:read',
+  'payments:write',
+  'refunds:write',
+  'reviews:read',
+  'reviews:write',
+  'analytics:read',
+  'audit:read',
+];
+
+let platform: Platform;
+let browser: Browser;
+let merchantToken: string;
+let operatorToken: string;
+const errors: string[] = [];
+
+beforeAll(async () => {
+  platform = await startTestPlatform({ FRAUD_THRESHOLDS: JSON.stringify(THRESHOLDS) });
+  merchantToken = await platform.issuer.issue({
+    merchantId: MERCHANT,
+    subject: 'staff:maria',
+    scopes: MERCHANT_SCOPES,
+  });
+  operatorToken = await platform.issuer.issue({
+    merchantId: 'rampay_operations',
+    subject: 'operator:ana',
+    scopes: ['reviews:operate'],
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+    ],
+  });
+  await mkdir(SCREENSHOTS, { recursive: true });
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await platform?.stop();
+});
+
+async function api(token: string, method: string, url: string, body?: unknown) {
+  const res = await fetch(`${platform.url}${url}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      ...(method === 'POST' ? { 'idempotency-key': `console-${Math.random()}` } : {}),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+async function heldPayment(amount: number, currency: string, customer: string): Promise<string> {
+  const created = await api(
+    merchantToken,
+    'POST',
+    '/payments',
+    paymentRequest({ amount, currency, customer: { id: customer } }),
+  );
+  expect(created.status).toBe(201);
+  const id = created.body.id as string;
+  const deadline = Date.now() + 30_000;
+  while ((await api(merchantToken, 'GET', `/payments/${id}`)).body.status !== 'held') {
+    if (Date.now() > deadline) throw new Error(`payment ${id} was not held`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return id;
+}
+
+async function open(token: string, width = 1280): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  page.on('pageerror', (error) => errors.push(`${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  await page.goto(`${platform.url}/`);
+  await page.fill('#token', token);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('main[data-ready="true"]');
+  return page;
+}
+
+/** How the page itself formats an amount (the browser's locale), to compare with what it shows. */
+const money = (page: Page, minor: number, currency: string) =>
+  page.evaluate(
+    ([m, c]) => {
+      const format = new Intl.NumberFormat(undefined, { style: 'currency', currency: c as string });
+      return format.format((m as number) / 10 ** format.resolvedOptions().maximumFractionDigits!);
+    },
+    [minor, currency] as const,
+  );
+
+const fitsWidth = (page: Page) =>
+  page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth');
+
+it('signs in, lists, refunds, decides from both queues, and shows analytics without errors', async () => {
+  const usd = await heldPayment(1250, 'USD', 'cus_usd');
+  const jpy = await heldPayment(1500, 'JPY', 'cus_jpy');
+  const kwd = await heldPayment(1234, 'KWD', 'cus_kwd');
+  // The USD payment goes through so that it can be refunded.
+  expect((await api(merchantToken, 'POST', `/reviews/${usd}/decision`, { decision: 'approve' })).status).toBe(
+    200,
+  );
+
+  const page = await open(merchantToken);
+  expect(await page.textContent('[data-testid=who]')).toBe(MERCHANT);
+  // The operator view is hidden from merchant staff, and the API refuses it.
+  expect(await page.locator('a[href="#/operator/reviews"]').count()).toBe(0);
+  expect((await api(merchantToken, 'GET', '/operator/reviews')).status).toBe(403);
+
+  // Payments: newest first, amounts in major units with each currency's decimals.
+  await page.waitForSelector(`tr[data-payment-id="${usd}"]`);
+  const rows = await page
+    .locator('table.payments tbody tr')
+    .evaluateAll((trs) =>
+      trs.map((tr) => [tr.getAttribute('data-payment-id'), tr.querySelector('.amount')!.textContent]),
+    );
+  expect(rows).toEqual([
+    [kwd, await money(page, 1234, 'KWD')],
+    [jpy, await money(page, 1500, 'JPY')],
+    [usd, await money(page, 1250, 'USD')],
+  ]);
+  await page.selectOption('select[aria-label=Status]', 'held');
+  await page.waitForFunction(`document.querySelectorAll('table.payments tbody tr').length === 2`);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'payments.png'), fullPage: true });
+
+  // Search by id opens the payment; refund part of it.
+  await page.fill('input[aria-label="Payment id or customer id"]', usd);
+  await page.click('form.filters button[type=submit]');
+  await page.waitForSelector(`section.payment[data-payment-id="${usd}"]`);
+  await page.fill('input[name=amount]', '5.00');
+  await page.fill('input[name=reason]', 'damaged item');
+  await page.click('form.refund button[type=submit]');
+  await page.waitForSelector('.status-partially_refunded');
+  expect(await page.textContent('dd.refunded')).toBe(await money(page, 500, 'USD'));
+  const timeline = await page.textContent('ol.timeline');
+  expect(timeline).toContain('Fraud assessment: score');
+  expect(timeline).toContain('approve by staff:maria');
+  // The refund and its event were committed together: the reloaded timeline shows it.
+  await page.waitForFunction(`document.querySelector('ol.timeline').textContent.includes('Refunded')`);
+  expect((await api(merchantToken, 'GET', `/payments/${usd}`)).body).toMatchObject({
+    status: 'partially_refunded',
+    amountRefunded: 500,
+  });
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'payment.png'), fullPage: true });
+
+  // The merchant's review queue: reject the JPY payment with a note, one click.
+  await page.click('a[href="#/reviews"]');
+  const item = page.locator(`li.review[data-payment-id="${jpy}"]`);
+  await item.locator('input[aria-label=Note]').fill('card reported stolen');
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'reviews.png'), fullPage: true });
+  await item.locator('button.decision-reject').click();
+  await item.locator('.decided .status-failed').waitFor();
+  expect((await api(merchantToken, 'GET', `/payments/${jpy}`)).body.status).toBe('failed');
+
+  // Analytics: the flagged rate is named so; charts render.
+  await page.click('a[href="#/analytics"]');
+  await page.waitForSelector('[data-testid=created]');
+  expect(await page.textContent('.cards')).toContain('Flagged rate');
+  expect(await page.locator('figure.chart').count()).toBeGreaterThanOrEqual(7);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'analytics.png'), fullPage: true });
+
+  // 400 px wide: nothing overflows sideways on the main pages.
+  await page.setViewportSize({ width: 400, height: 800 });
+  for (const route of ['#/payments', `#/payments/${usd}`, '#/reviews', '#/analytics']) {
+    await page.goto(`${platform.url}/${route}`);
+    await page.waitForSelector('main[data-ready="true"] h1');
+    expect([route, await fitsWidth(page)]).toEqual([route, true]);
+  }
+  await page.goto(`${platform.url}/#/payments`);
+  await page.waitForSelector(`tr[data-payment-id="${usd}"]`);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'payments-400px.png'), fullPage: true });
+  await page.close();
+
+  // A fraud operator: every merchant's queue; the decision records the operator.
+  const operator = await open(operatorToken, 400);
+  await operator.click('a[href="#/operator/reviews"]');
+  const held = operator.locator(`li.review[data-payment-id="${kwd}"]`);
+  expect(await held.locator('.merchant').textContent()).toContain(MERCHANT);
+  await held.locator('input[aria-label=Note]').fill('verified with the customer');
+  await operator.screenshot({ path: path.join(SCREENSHOTS, 'operator-queue-400px.png'), fullPage: true });
+  await held.locator('button.decision-approve').click();
+  await held.locator('.decided .status-approved').waitFor();
+  expect(await held.locator('.decided').textContent()).toContain('operator:ana');
+  expect(await fitsWidth(operator)).toBe(true);
+  const [review] = await platform.sql`select reviewer, note from fraud_reviews where payment_id = ${kwd}`;
+  expect(review).toEqual({ reviewer: 'operator:ana', note: 'verified with the customer' });
+  await operator.close();
+
+  expect(errors).toEqual([]);
+}, 180_000);
+
+it('serves the API reference at /docs from the OpenAPI document', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${platform.url}/docs`);
+  await page.waitForSelector('.swagger-ui .info .title');
+  expect(await page.textContent('.swagger-ui .info .title')).toContain('RamPay');
+  expect(await page.locator('.opblock-summary-path[data-path="/operator/reviews"]').count()).toBeGreaterThan(
+    0,
+  );
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'docs.png') });
+  await page.close();
+}, 60_000);
