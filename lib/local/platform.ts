@@ -16,6 +16,8 @@ import { pruneExpired } from '../../functions/housekeeping';
 import { CONSUMER_NAMES, type ConsumerName } from '../../functions/shared/events/topology';
 import { logger } from '../../functions/shared/logger';
 import { errorFacts } from '../../functions/shared/error-facts';
+import { watchRequests, type AccessEntry } from './access-log';
+import { timedStep, type StartStep } from './start-progress';
 
 export interface PlatformOptions {
   /** HTTP port; 0 picks a free one. */
@@ -28,6 +30,10 @@ export interface PlatformOptions {
   ephemeral?: boolean;
   /** Long-poll wait of the local queue pollers (tests shorten it so that stop() is quick). */
   pollWaitSeconds?: number;
+  /** Told as each start-up step begins and ends (`npm start` shows it). */
+  onProgress?: (step: StartStep) => void;
+  /** Told of every request answered, once its response is sent (`npm start`'s access lines). */
+  onRequest?: (entry: AccessEntry) => void;
 }
 
 export interface Platform {
@@ -49,25 +55,45 @@ export const DEFAULT_DATA_DIR = process.env.RAMPAY_DATA_DIR ?? path.join(REPOSIT
 /** RamPay on one machine: the same handlers as on AWS, with local stand-ins for the managed services. */
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
+  const step = timedStep(options.onProgress);
   let embedded: EmbeddedPostgres | undefined;
   let databaseUrl = options.databaseUrl;
   if (!databaseUrl) {
     await mkdir(dataDir, { recursive: true });
-    embedded = await startEmbeddedPostgres(
-      options.ephemeral ? {} : { dataDir: path.join(dataDir, 'pgdata') },
+    const pgdata = path.join(dataDir, 'pgdata');
+    embedded = await step(
+      'database',
+      `embedded PostgreSQL${options.ephemeral ? ' (in memory)' : ` in ${pgdata}`}`,
+      () => startEmbeddedPostgres(options.ephemeral ? {} : { dataDir: pgdata }),
     );
     databaseUrl = embedded.url;
   }
   const sql = createSql({ url: databaseUrl, max: embedded ? EMBEDDED_POOL_SIZE : 10 });
-  await migrate(sql);
+  await step(
+    'migrations',
+    'migrations',
+    () => migrate(sql),
+    (result) => `${result.applied.length} applied, ${result.alreadyApplied} already there`,
+  );
   useSharedSql(sql);
 
   // Local SNS/SQS with the topology's topics, filters, queues and DLQs; the outbox publishes to it.
-  const messaging = await startLocalMessaging({ waitTimeSeconds: options.pollWaitSeconds ?? 2 });
+  const messaging = await step(
+    'queues',
+    'local SNS/SQS topics and queues',
+    () => startLocalMessaging({ waitTimeSeconds: options.pollWaitSeconds ?? 2 }),
+    (started) =>
+      `${Object.keys(started.topicArns).length} topics, ${Object.keys(started.queues).length} queues and their DLQs`,
+  );
   useSharedPublisher(messaging.publisher);
   // Notifications go to the mail sink (<dataDir>/outbox/, GET /local/notifications) instead of SES and SNS SMS.
   const mailSink = (await import('./mail-sink')).useLocalMailSink(dataDir);
-  const consumers = await loadConsumers();
+  const consumers = await step(
+    'consumers',
+    'consumers (the fraud model loads here)',
+    loadConsumers,
+    (loaded) => [...loaded.keys()].join(', ') || 'none',
+  );
   for (const [name, handler] of consumers) messaging.consume(name, handler);
   const relay = setInterval(() => {
     relayPending(sql, messaging.publisher).catch((error: unknown) =>
@@ -79,6 +105,14 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       logger.warn('local housekeeping failed', errorFacts(error)),
     );
   }, HOUSEKEEPING_INTERVAL_MS);
+  const stopAll = async () => {
+    clearInterval(relay);
+    clearInterval(housekeeping);
+    await messaging.stop();
+    useSharedPublisher(undefined);
+    await sql.end({ timeout: 5 });
+    await embedded?.stop();
+  };
 
   const issuer = await LocalJwtIssuer.open(dataDir);
   const localRoutes: LocalRoute[] = [
@@ -92,7 +126,17 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     // The dashboard page at / and its data.
     ...(await import('./dashboard')).dashboardRoutes({ sql }),
   ];
-  const { server, url } = await startHttpServer({ port: options.port ?? 3000, issuer, localRoutes });
+  let started: Awaited<ReturnType<typeof startHttpServer>>;
+  try {
+    started = await step('http', 'HTTP API and its handlers', () =>
+      startHttpServer({ port: options.port ?? 3000, issuer, localRoutes }),
+    );
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  const { server, url } = started;
+  if (options.onRequest) watchRequests(server, options.onRequest);
 
   return {
     url,
@@ -103,13 +147,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     messaging,
     consumers: [...consumers.keys()],
     async stop() {
-      clearInterval(relay);
-      clearInterval(housekeeping);
       await closeServer(server);
-      await messaging.stop();
-      useSharedPublisher(undefined);
-      await sql.end({ timeout: 5 });
-      await embedded?.stop();
+      await stopAll();
     },
   };
 }
