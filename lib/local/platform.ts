@@ -6,7 +6,13 @@ import { openApiDocument } from '../../functions/api/openapi';
 import { createSql, type Sql } from '../../functions/shared/db/client';
 import { useSharedSql } from '../../functions/shared/db/connection';
 import { migrate } from '../../functions/shared/db/migrate';
-import { EMBEDDED_POOL_SIZE, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
+import {
+  embeddedEngine,
+  EMBEDDED_POOL_SIZE,
+  startEmbeddedDatabase,
+  type EmbeddedEngine,
+  type EmbeddedPostgres,
+} from './embedded-postgres';
 import { startHttpServer, type LocalRoute } from './http-server';
 import { LocalJwtIssuer } from './jwt-issuer';
 import { startLocalMessaging, type LocalMessaging, type LocalSqsHandler } from './messaging';
@@ -26,8 +32,10 @@ export interface PlatformOptions {
   dataDir?: string;
   /** A PostgreSQL server to use instead of the embedded one. */
   databaseUrl?: string;
-  /** Keep the embedded database in memory (tests). */
+  /** Keep the embedded database in memory or a temporary folder (tests). */
   ephemeral?: boolean;
+  /** Which embedded database (default: RAMPAY_EMBEDDED_DB, else the default engine). */
+  embeddedEngine?: EmbeddedEngine;
   /** Long-poll wait of the local queue pollers (tests shorten it so that stop() is quick). */
   pollWaitSeconds?: number;
   /** Told as each start-up step begins and ends (`npm start` shows it). */
@@ -60,15 +68,15 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   let databaseUrl = options.databaseUrl;
   if (!databaseUrl) {
     await mkdir(dataDir, { recursive: true });
-    const pgdata = path.join(dataDir, 'pgdata');
-    embedded = await step(
-      'database',
-      `embedded PostgreSQL${options.ephemeral ? ' (in memory)' : ` in ${pgdata}`}`,
-      () => startEmbeddedPostgres(options.ephemeral ? {} : { dataDir: pgdata }),
+    const engine = options.embeddedEngine ?? embeddedEngine();
+    const pgdata = path.join(dataDir, engine === 'pglite' ? 'pgdata' : 'pgserver');
+    const label = engine === 'pglite' ? 'embedded PostgreSQL (PGlite)' : 'embedded PostgreSQL server';
+    embedded = await step('database', `${label}${options.ephemeral ? ' (temporary)' : ` in ${pgdata}`}`, () =>
+      startEmbeddedDatabase(engine, options.ephemeral ? {} : { dataDir: pgdata }),
     );
     databaseUrl = embedded.url;
   }
-  const sql = createSql({ url: databaseUrl, max: embedded ? EMBEDDED_POOL_SIZE : 10 });
+  const sql = createSql({ url: databaseUrl, max: embedded ? (embedded.poolSize ?? EMBEDDED_POOL_SIZE) : 10 });
   await step(
     'migrations',
     'migrations',
