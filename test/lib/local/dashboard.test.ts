@@ -19,7 +19,13 @@ let dataDir: string;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'rampay-dashboard-'));
-  platform = await startPlatform({ port: 0, dataDir, ephemeral: true, pollWaitSeconds: 1 });
+  platform = await startPlatform({
+    port: 0,
+    dataDir,
+    ephemeral: true,
+    pollWaitSeconds: 1,
+    embeddedEngine: 'pglite',
+  });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
