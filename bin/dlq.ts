@@ -1,6 +1,7 @@
 /** `npm run dlq -- <command>`: inspect and replay the consumers' DLQs, on AWS or on the local platform. */
-import { runDlqCli } from '../lib/ops/dlq/cli';
+// Lambda runs nodejs22.x; on an operator's Node 20 the SDK's upgrade notice is noise. Set before the SDK loads.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-void runDlqCli(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
+void import('../lib/ops/dlq/cli').then(async ({ runDlqCli }) => {
+  process.exitCode = await runDlqCli(process.argv.slice(2));
 });

@@ -1,47 +1,44 @@
 /** `npm start`: the whole platform on this machine. */
-import { SCOPES } from '../functions/shared/http/auth';
-import { startPlatform } from '../lib/local/platform';
-
+const readable = Boolean(process.stdout.isTTY);
 // Lambda runs nodejs22.x; on a developer's Node 20 the SDK's upgrade notice is noise.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// On a terminal the handlers log warnings and errors only (LOG_LEVEL=INFO or DEBUG for more); piped, INFO as JSON.
+if (!process.env.LOG_LEVEL && !process.env.POWERTOOLS_LOG_LEVEL)
+  process.env.LOG_LEVEL = readable ? 'WARN' : 'INFO';
 
 async function main(): Promise<void> {
-  const port = Number(process.env.PORT ?? 3000);
-  const platform = await startPlatform({
-    port,
-    ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
-  });
-  const token = await platform.issuer.issue({
-    merchantId: 'merchant_dev',
-    scopes: [...SCOPES],
-    ttl: 12 * 3600,
-  });
-  console.log(`RamPay listening on ${platform.url}`);
-  console.log(`\nDev token (merchant_dev, all scopes, 12 h):\n${token}\n`);
-  console.log('Try:');
-  console.log(
-    `curl -s -X POST ${platform.url}/payments -H "Authorization: Bearer $TOKEN" -H "Idempotency-Key: $(uuidgen)" ` +
-      `-H 'content-type: application/json' -d '{"amount":1250,"currency":"EUR","customer":{"id":"cus_1",` +
-      `"email":"ada@example.com"},"paymentMethod":{"type":"card","fingerprint":"fp_4242abcd","last4":"4242"},` +
-      `"terminalId":"web-shop"}'`,
-  );
-  console.log(
-    `Rate limits and hot reads: ${process.env.REDIS_URL ? 'REDIS_URL' : 'in process (set REDIS_URL for a Valkey/Redis server)'}`,
-  );
-  console.log(`\nConsumers polling the local queues: ${platform.consumers.join(', ') || 'none yet'}`);
-  console.log(`Dashboard (keeps the dev token in the tab): ${platform.url}/#token=${token}`);
-  console.log(
-    `OpenAPI: ${platform.url}/openapi.json   Queues: ${platform.url}/local/queues   ` +
-      `Sent mail and SMS (with the token): ${platform.url}/local/notifications   Ctrl-C stops.`,
-  );
-  console.log(`Traces (a payment's as a timeline: ?payment=<id>): ${platform.url}/local/traces/timeline`);
-
+  // Loaded after the log level is set: the handlers' logger reads it when it is created.
+  const { checkPortFree, parsePort, StartRefused } = await import('../lib/local/port-check');
+  try {
+    // Before the platform's modules load: a wrong or busy port is told at once.
+    await checkPortFree(parsePort(process.env.PORT));
+  } catch (error) {
+    if (!(error instanceof StartRefused)) throw error;
+    console.error(`RamPay did not start: ${error.message}`);
+    process.exit(1);
+  }
+  const { showLogsReadably } = await import('../lib/local/readable-logs');
+  const { startCommand } = await import('../lib/local/start-command');
+  if (readable) {
+    showLogsReadably(process.stdout);
+    showLogsReadably(process.stderr);
+  }
+  let started: Awaited<ReturnType<typeof startCommand>>;
+  try {
+    started = await startCommand(process.env, { readable, line: (text) => console.log(text) });
+  } catch (error) {
+    if (error instanceof StartRefused) {
+      console.error(`RamPay did not start: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping RamPay...`);
-    await platform.stop();
+    await started.stop();
     console.log('stopped.');
     process.exit(0);
   };

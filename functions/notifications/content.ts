@@ -18,6 +18,15 @@ export function declineReason(reason: string): string {
   return DECLINE_REASONS.find(([pattern]) => pattern.test(reason))?.[1] ?? 'the payment was declined';
 }
 
+/** What the fraud-operations team can do about an alert: only review and hold put the payment in the queue. */
+const NEXT_STEP: Record<Extract<AnyEventEnvelope, { type: 'AnomalyDetected' }>['data']['action'], string> = {
+  review:
+    'The payment went through and waits in the review queue (GET /reviews): confirm it, or mark it fraud.',
+  hold: 'The payment is on hold in the review queue (GET /reviews) until someone approves or rejects it.',
+  decline:
+    'The payment was declined automatically; it is not in the review queue and the customer was not charged.',
+};
+
 /**
  * The values a template may show, as text. Amounts are formatted here (never a raw minor-unit number); the
  * fraud-operations team sees the customer's contact details masked, as everything else outside the message to
@@ -32,7 +41,7 @@ export function templateValues(event: AnyEventEnvelope, audience: Audience): Tem
     paymentId: payment.id,
     cardBrand: payment.paymentMethod.brand ?? 'payment',
     cardLast4: payment.paymentMethod.last4,
-    description: payment.description ?? '-',
+    description: payment.description ?? '',
     date: formatDate(payment.createdAt, locale),
     reason: '-',
   };
@@ -44,6 +53,7 @@ export function templateValues(event: AnyEventEnvelope, audience: Audience): Tem
     values.score = String(event.data.score);
     values.reasons = event.data.reasons.join(', ') || '-';
     values.modelVersion = event.data.modelVersion;
+    values.nextStep = NEXT_STEP[event.data.action];
     values.customerId = payment.customer.id;
     values.customerEmail = payment.customer.email ? maskEmail(payment.customer.email) : 'no e-mail';
     values.customerPhone = payment.customer.phone ? maskPhone(payment.customer.phone) : 'no phone';

@@ -13,3 +13,4 @@ export {
   type NotificationsRuntime,
 } from './composition';
 export type { SinkMessage } from './adapters/file-sink-notifier';
+export { maskContactsIn } from './recipients';

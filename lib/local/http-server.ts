@@ -57,7 +57,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ ser
       send(res, problemResponse(problem, undefined, { 'x-correlation-id': correlationId }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const { port } = server.address() as AddressInfo;
   return { server, url: `http://127.0.0.1:${port}` };
 }
@@ -111,6 +117,7 @@ async function serve(
   const url = new URL(req.url ?? '/', 'http://localhost');
   const given = req.headers[CORRELATION_HEADER];
   const correlationId = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+  res.setHeader(CORRELATION_HEADER, correlationId);
   const reply = (result: Parameters<typeof send>[1]) => send(res, result, head);
   const refuse = (problem: Problem, headers: Record<string, string> = {}) =>
     reply(problemResponse(problem, url.pathname, { [CORRELATION_HEADER]: correlationId, ...headers }));

@@ -40,6 +40,14 @@ export class TokenRejected extends Error {
   }
 }
 
+/** `open(dataDir, { create: false })` found no signing key in the data folder. */
+export class NoSigningKey extends Error {
+  constructor(readonly file: string) {
+    super(`no signing key at ${file}`);
+    this.name = 'NoSigningKey';
+  }
+}
+
 /**
  * The local platform's JWT issuer. Its key pair lives under the platform's data folder so that tokens printed by
  * `npm run token` verify on the running platform. Tokens carry the same claims a Cognito access token would
@@ -53,7 +61,8 @@ export class LocalJwtIssuer {
     readonly kid: string,
   ) {}
 
-  static async open(dataDir: string): Promise<LocalJwtIssuer> {
+  /** The issuer whose key is in `dataDir`; a new key is made there unless `create` is false. */
+  static async open(dataDir: string, options: { create?: boolean } = {}): Promise<LocalJwtIssuer> {
     const file = path.join(dataDir, 'jwt-signing-key.json');
     let jwk: JWK | undefined;
     try {
@@ -63,6 +72,7 @@ export class LocalJwtIssuer {
     }
     // A key from before the issuer signed RS256 (an EC key) is replaced.
     if (jwk?.kty !== 'RSA') {
+      if (options.create === false) throw new NoSigningKey(file);
       const { privateKey } = await generateKeyPair(ALGORITHM, { extractable: true, modulusLength: 2048 });
       jwk = await exportJWK(privateKey);
       await mkdir(dataDir, { recursive: true });

@@ -6,7 +6,13 @@ import { openApiDocument } from '../../functions/api/openapi';
 import { createSql, type Sql } from '../../functions/shared/db/client';
 import { useSharedSql } from '../../functions/shared/db/connection';
 import { migrate } from '../../functions/shared/db/migrate';
-import { EMBEDDED_POOL_SIZE, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
+import {
+  embeddedEngine,
+  EMBEDDED_POOL_SIZE,
+  startEmbeddedDatabase,
+  type EmbeddedEngine,
+  type EmbeddedPostgres,
+} from './embedded-postgres';
 import { startHttpServer, type LocalRoute } from './http-server';
 import { LocalJwtIssuer } from './jwt-issuer';
 import type { LocalTraceStore } from './traces';
@@ -18,6 +24,8 @@ import { CONSUMER_NAMES, type ConsumerName } from '../../functions/shared/events
 import { logger } from '../../functions/shared/logger';
 import { errorFacts } from '../../functions/shared/error-facts';
 import { closeSharedCache } from '../../functions/shared/cache/connection';
+import { watchRequests, type AccessEntry } from './access-log';
+import { timedStep, type StartStep } from './start-progress';
 
 export interface PlatformOptions {
   /** HTTP port; 0 picks a free one. */
@@ -26,10 +34,16 @@ export interface PlatformOptions {
   dataDir?: string;
   /** A PostgreSQL server to use instead of the embedded one. */
   databaseUrl?: string;
-  /** Keep the embedded database in memory (tests). */
+  /** Keep the embedded database in memory or a temporary folder (tests). */
   ephemeral?: boolean;
+  /** Which embedded database (default: RAMPAY_EMBEDDED_DB, else the default engine). */
+  embeddedEngine?: EmbeddedEngine;
   /** Long-poll wait of the local queue pollers (tests shorten it so that stop() is quick). */
   pollWaitSeconds?: number;
+  /** Told as each start-up step begins and ends (`npm start` shows it). */
+  onProgress?: (step: StartStep) => void;
+  /** Told of every request answered, once its response is sent (`npm start`'s access lines). */
+  onRequest?: (entry: AccessEntry) => void;
 }
 
 export interface Platform {
@@ -53,33 +67,54 @@ export const DEFAULT_DATA_DIR = process.env.RAMPAY_DATA_DIR ?? path.join(REPOSIT
 /** RamPay on one machine: the same handlers as on AWS, with local stand-ins for the managed services. */
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
+  const step = timedStep(options.onProgress);
   let embedded: EmbeddedPostgres | undefined;
   let databaseUrl = options.databaseUrl;
   if (!databaseUrl) {
     await mkdir(dataDir, { recursive: true });
-    embedded = await startEmbeddedPostgres(
-      options.ephemeral ? {} : { dataDir: path.join(dataDir, 'pgdata') },
+    const engine = options.embeddedEngine ?? embeddedEngine();
+    const pgdata = path.join(dataDir, engine === 'pglite' ? 'pgdata' : 'pgserver');
+    const label = engine === 'pglite' ? 'embedded PostgreSQL (PGlite)' : 'embedded PostgreSQL server';
+    embedded = await step('database', `${label}${options.ephemeral ? ' (temporary)' : ` in ${pgdata}`}`, () =>
+      startEmbeddedDatabase(engine, options.ephemeral ? {} : { dataDir: pgdata }),
     );
     databaseUrl = embedded.url;
   }
-  const sql = createSql({ url: databaseUrl, max: embedded ? EMBEDDED_POOL_SIZE : 10 });
-  await migrate(sql);
+  const sql = createSql({ url: databaseUrl, max: embedded ? (embedded.poolSize ?? EMBEDDED_POOL_SIZE) : 10 });
+  await step(
+    'migrations',
+    'migrations',
+    () => migrate(sql),
+    (result) => `${result.applied.length} applied, ${result.alreadyApplied} already there`,
+  );
   // Spans recorded in process, a payment's trace at /local/traces/timeline?payment=<id> (lib/local/traces.ts).
   const tracing = (await import('./traces')).startLocalTracing({ sql });
   useSharedSql(sql);
 
   // Local SNS/SQS with the topology's topics, filters, queues and DLQs; the outbox publishes to it.
   const { useLocalWebhooks, WEBHOOK_POLLERS } = await import('./webhooks');
-  const messaging = await startLocalMessaging({
-    waitTimeSeconds: options.pollWaitSeconds ?? 2,
-    pollers: { webhooks: WEBHOOK_POLLERS },
-  });
+  const messaging = await step(
+    'queues',
+    'local SNS/SQS topics and queues',
+    () =>
+      startLocalMessaging({
+        waitTimeSeconds: options.pollWaitSeconds ?? 2,
+        pollers: { webhooks: WEBHOOK_POLLERS },
+      }),
+    (started) =>
+      `${Object.keys(started.topicArns).length} topics, ${Object.keys(started.queues).length} queues and their DLQs`,
+  );
   useSharedPublisher(messaging.publisher);
   // Webhook secrets sealed with <dataDir>/webhooks.key, delivery messages on the local queue, the sweep on a timer.
   const webhooks = useLocalWebhooks(dataDir, messaging);
   // Notifications go to the mail sink (<dataDir>/outbox/, GET /local/notifications) instead of SES and SNS SMS.
   const mailSink = (await import('./mail-sink')).useLocalMailSink(dataDir);
-  const consumers = await loadConsumers();
+  const consumers = await step(
+    'consumers',
+    'consumers (the fraud model loads here)',
+    loadConsumers,
+    (loaded) => [...loaded.keys()].join(', ') || 'none',
+  );
   for (const [name, handler] of consumers) messaging.consume(name, handler);
   const relay = setInterval(() => {
     relayPending(sql, messaging.publisher).catch((error: unknown) =>
@@ -91,6 +126,17 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       logger.warn('local housekeeping failed', errorFacts(error)),
     );
   }, HOUSEKEEPING_INTERVAL_MS);
+  const stopAll = async () => {
+    clearInterval(relay);
+    clearInterval(housekeeping);
+    webhooks.stop();
+    await messaging.stop();
+    useSharedPublisher(undefined);
+    await closeSharedCache();
+    await sql.end({ timeout: 5 });
+    await embedded?.stop();
+    tracing.stop();
+  };
 
   const issuer = await LocalJwtIssuer.open(dataDir);
   const localRoutes: LocalRoute[] = [
@@ -107,7 +153,17 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     // The console at /, its config, and the API reference at /docs.
     ...(await (await import('./console')).consoleRoutes()),
   ];
-  const { server, url } = await startHttpServer({ port: options.port ?? 3000, issuer, localRoutes });
+  let started: Awaited<ReturnType<typeof startHttpServer>>;
+  try {
+    started = await step('http', 'HTTP API and its handlers', () =>
+      startHttpServer({ port: options.port ?? 3000, issuer, localRoutes }),
+    );
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  const { server, url } = started;
+  if (options.onRequest) watchRequests(server, options.onRequest);
 
   return {
     url,
@@ -119,16 +175,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     traces: tracing.store,
     consumers: [...consumers.keys()],
     async stop() {
-      clearInterval(relay);
-      clearInterval(housekeeping);
-      webhooks.stop();
       await closeServer(server);
-      await messaging.stop();
-      useSharedPublisher(undefined);
-      await closeSharedCache();
-      await sql.end({ timeout: 5 });
-      await embedded?.stop();
-      tracing.stop();
+      await stopAll();
     },
   };
 }

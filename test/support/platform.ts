@@ -19,6 +19,8 @@ export async function startTestPlatform(env: Record<string, string> = {}): Promi
     dataDir,
     ephemeral: true,
     pollWaitSeconds: 1,
+    // In process, as the unit tests' database (test/support/database.ts); npm start's default is tested by spawning it.
+    embeddedEngine: 'pglite',
     ...(db ? { databaseUrl: db.url } : {}),
   });
   return {

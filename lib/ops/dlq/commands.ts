@@ -11,6 +11,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { EventType } from '../../../functions/domain/events';
+import { maskContactsIn } from '../../../functions/notifications';
 import { EVENT_TYPE_ATTRIBUTE } from '../../../functions/shared/events/topology';
 import type { DlqEnvironment, DlqTarget } from './environment';
 import { startProgress, type Io } from './progress';
@@ -175,7 +176,39 @@ export async function peekCommand(
     ]);
   }
   for (const line of table(rows)) io.out(line);
+  for (const m of held) {
+    io.out('');
+    io.out(`${m.MessageId} body (e-mail addresses and phone numbers masked):`);
+    io.out(maskedBody(m.Body ?? ''));
+    io.out(`why it failed: ${whyHint(environment, target, m)}`);
+  }
   return 0;
+}
+
+/** The body, pretty-printed when it is JSON, with customers' contact details masked. */
+export function maskedBody(body: string): string {
+  let text = body;
+  try {
+    text = JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    // not JSON: shown as it came
+  }
+  return maskContactsIn(text);
+}
+
+/**
+ * SQS keeps no failure reason with a message: the consumer logged it, at ERROR, with the message id, on each of
+ * its receives. Where to read those lines.
+ */
+function whyHint(environment: DlqEnvironment, target: DlqTarget, m: Message): string {
+  const receives = m.Attributes?.ApproximateReceiveCount ?? '?';
+  if (environment.kind === 'local') {
+    return `the ${target.consumer} consumer's ERROR lines with messageId ${m.MessageId} in npm start's output (${receives} receive(s))`;
+  }
+  return (
+    `the ${target.consumer} function's ERROR lines with messageId ${m.MessageId} in CloudWatch Logs ` +
+    `(Logs Insights: fields @timestamp, message, errorClass | filter messageId = "${m.MessageId}")`
+  );
 }
 
 export interface ReplayOptions {

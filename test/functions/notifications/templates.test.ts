@@ -95,6 +95,35 @@ describe('templates', () => {
     expect(alert.text).not.toContain('ada@example.com');
   });
 
+  it("tells the fraud team what the alert's action left for them: only review and hold wait in the queue", () => {
+    const text = (action: 'review' | 'hold' | 'decline') =>
+      templates.get('fraud-alert').renderEmail(templateValues(anomaly(action), 'fraud_ops')).text;
+    expect(text('hold')).toContain('on hold in the review queue (GET /reviews)');
+    expect(text('review')).toContain('waits in the review queue (GET /reviews)');
+    expect(text('decline')).toContain('declined automatically; it is not in the review queue');
+    expect(text('decline')).not.toMatch(/Review it in the review queue/);
+    const html = templates
+      .get('fraud-alert')
+      .renderEmail(templateValues(anomaly('decline'), 'fraud_ops')).html;
+    expect(html).toContain('<p>The payment was declined automatically');
+  });
+
+  it('leaves out the description line of a payment without one, in text and HTML', () => {
+    for (const name of ['payment-received', 'payment-approved', 'payment-held'] as const) {
+      const without = templates
+        .get(name)
+        .renderEmail(templateValues(approved({ description: undefined }), 'customer'));
+      expect(without.text).not.toContain('Description');
+      expect(without.html).not.toContain('Description');
+      expect(without.text).toContain('Payment reference: ');
+      const withOne = templates
+        .get(name)
+        .renderEmail(templateValues(approved({ description: 'Order 7' }), 'customer'));
+      expect(withOne.text).toContain('Description: Order 7\n');
+      expect(withOne.html).toContain('<p>Description: Order 7</p>');
+    }
+  });
+
   it('declined news never shows the internal reason code', () => {
     const email = templates.get('payment-declined').renderEmail(templateValues(failed(), 'customer'));
     expect(email.text).toContain('Reason: the payment looked risky to our fraud checks');

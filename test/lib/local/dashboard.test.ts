@@ -15,7 +15,13 @@ let dataDir: string;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'rampay-dashboard-'));
-  platform = await startPlatform({ port: 0, dataDir, ephemeral: true, pollWaitSeconds: 1 });
+  platform = await startPlatform({
+    port: 0,
+    dataDir,
+    ephemeral: true,
+    pollWaitSeconds: 1,
+    embeddedEngine: 'pglite',
+  });
 }, 60_000);
 afterAll(async () => {
   await platform?.stop();

@@ -280,6 +280,8 @@ describe('dlq CLI on AWS', () => {
     const row = io.lines.find((l) => l.startsWith('m1'))!.split(/\s+/);
     expect(row).toEqual(['m1', 'PaymentCreated', 'e1', 'p1', '5', '2026-11-24T18:53:54.562Z']);
     expect(io.lines.find((l) => l.startsWith('m9'))).toContain('(not an event)');
+    expect(io.lines).toContain('garbage');
+    expect(io.lines.join('\n')).toContain('filter messageId = "m1"');
     expect(sqs).toHaveReceivedCommandWith(ChangeMessageVisibilityBatchCommand, {
       Entries: [
         { Id: '0', ReceiptHandle: 'r1', VisibilityTimeout: 0 },

@@ -103,6 +103,14 @@ describe('dlq CLI on the local platform', () => {
     const row = peek.io.lines.find((l) => l.includes(bad.id))!.split(/\s+/);
     expect(row.slice(1, 4)).toEqual(['PaymentCreated', bad.id, bad.paymentId]);
     expect((await status('fraud')).dlq.visible).toBe(1); // peek left it there
+    // The body, customers' contacts masked, and where the consumer logged why it failed.
+    const shown = peek.io.lines.join('\n');
+    expect(shown).toContain(`"id": "${bad.id}"`);
+    expect(shown).toContain('"email": "a***@example.com"');
+    expect(shown).not.toContain('ada@example.com');
+    expect(shown).toContain(
+      `why it failed: the fraud consumer's ERROR lines with messageId ${peek.io.lines.find((l) => l.includes(bad.id))!.split(/\s+/)[0]} in npm start's output`,
+    );
 
     const dry = await cli('replay', 'fraud', '--dry-run');
     expect(dry.io.lines).toContain('would move 1, skipped 0, failed 0');
