@@ -9,6 +9,7 @@ import { migrate } from '../../functions/shared/db/migrate';
 import { EMBEDDED_POOL_SIZE, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 import { startHttpServer, type LocalRoute } from './http-server';
 import { LocalJwtIssuer } from './jwt-issuer';
+import { startLocalMetrics } from './prometheus';
 import { startLocalMessaging, type LocalMessaging, type LocalSqsHandler } from './messaging';
 import { useSharedPublisher } from '../../functions/shared/outbox/publisher';
 import { relayPending } from '../../functions/shared/outbox/use-cases/publish-committed';
@@ -81,7 +82,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   }, HOUSEKEEPING_INTERVAL_MS);
 
   const issuer = await LocalJwtIssuer.open(dataDir);
+  // GET /metrics: Prometheus text format.
+  const metrics = startLocalMetrics({ sql, messaging });
   const localRoutes: LocalRoute[] = [
+    metrics.route,
     { method: 'GET', path: '/openapi.json', serve: async () => ({ status: 200, body: openApiDocument() }) },
     mailSink.route,
     {
@@ -93,6 +97,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     ...(await import('./dashboard')).dashboardRoutes({ sql }),
   ];
   const { server, url } = await startHttpServer({ port: options.port ?? 3000, issuer, localRoutes });
+  metrics.observe(server);
 
   return {
     url,
@@ -106,6 +111,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       clearInterval(relay);
       clearInterval(housekeeping);
       await closeServer(server);
+      metrics.stop();
       await messaging.stop();
       useSharedPublisher(undefined);
       await sql.end({ timeout: 5 });
