@@ -79,7 +79,7 @@ const localMetrics: BusinessMetrics = {
  * its per-merchant series), so that warning is dropped and every other message goes to the shared logger.
  */
 const metricsLogger = {
-  debug: (...args: unknown[]) => logger.debug(String(args[0]), ...args.slice(1).map((a) => ({ detail: a }))),
+  debug: (...args: unknown[]) => logger.debug(String(args[0])),
   info: (...args: unknown[]) => logger.info(String(args[0])),
   warn: (...args: unknown[]) => {
     if (/defined as both a dimension set and dimension set/.test(String(args[0]))) return;

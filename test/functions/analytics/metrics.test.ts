@@ -110,3 +110,23 @@ it('prints nothing where RAMPAY_ENV is not set, and hands the signals to the loc
   }
   expect(received).toEqual([signal]);
 });
+
+it('publishes the overlapping dimension sets without a warning on every batch', () => {
+  const errors: string[] = [];
+  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    errors.push(String(chunk));
+    return true;
+  });
+  const metrics = createBusinessMetrics({ RAMPAY_ENV: 'dev' });
+  let lines: EmfLine[];
+  try {
+    lines = printed(() => {
+      metrics.record([{ metric: 'PaymentsCreated', value: 1, ...eur }]);
+      metrics.publish();
+    });
+  } finally {
+    stderr.mockRestore();
+  }
+  expect(lines).toHaveLength(1);
+  expect(errors.join('')).not.toContain('defined as both');
+});
