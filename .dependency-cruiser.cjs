@@ -92,7 +92,7 @@ module.exports = {
       name: 'infrastructure-reads-definitions-only',
       comment:
         'The CDK app reads what the functions declare: the API (the route list and its definitions), the ' +
-        'event topology, the scopes, the event types and the rate-limit settings schema; never their code.',
+        'event topology, the metric catalogue, the scopes, the event types and the rate-limit settings schema; never their code.',
       severity: 'error',
       from: { path: '^lib/infra/' },
       to: {
@@ -101,6 +101,7 @@ module.exports = {
           '^functions/api/',
           '^functions/shared/http/(auth|routes?|route-definition|rate-limit-settings)\\.ts$',
           '^functions/shared/events/',
+          '^functions/shared/metrics/catalogue\\.ts$',
           '^functions/shared/db/sql-layout\\.ts$',
           '^functions/domain/(events|event-types)\\.ts$',
         ],

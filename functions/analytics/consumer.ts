@@ -9,7 +9,7 @@ import { defineConsumer } from '../shared/consumer/consumer';
 import type { Sql } from '../shared/db/client';
 import type { BusinessMetrics } from './metrics';
 import type { RollupWriter } from './ports';
-import type { Signal } from './rollup';
+import type { MerchantSignal } from './rollup';
 import { foldEvent } from './use-cases/fold-event';
 
 /** What the analytics consumer runs on (composition.ts). */
@@ -17,7 +17,7 @@ export interface AnalyticsConsumerDependencies {
   store: RollupWriter;
   metrics: BusinessMetrics;
   /** The signals of each record folded, by SQS message id, until its batch's metrics are recorded. */
-  pending: Map<string, Signal[]>;
+  pending: Map<string, MerchantSignal[]>;
 }
 
 /** Compacts until nothing is pending (a few statements at most: each takes up to 2000 changes). */

@@ -8,3 +8,5 @@ export { summarize } from './use-cases/summary';
 export { timeseries } from './use-cases/timeseries';
 export { analyticsReader, analyticsReaderOn, rollupWriter } from './composition';
 export { pruneAnalyticsFacts } from './use-cases/prune-facts';
+export { useLocalBusinessMetrics, type BusinessMetrics } from './metrics';
+export type { MerchantSignal } from './rollup';

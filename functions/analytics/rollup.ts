@@ -8,6 +8,7 @@
  *   (minus what was counted, plus what should be) whenever a late event changes the answer.
  */
 import type { AnyEventEnvelope } from '../domain/events';
+import type { BusinessMetricName } from '../shared/metrics/catalogue';
 import { bucketOf } from './histogram';
 
 export const COUNTERS = [
@@ -50,11 +51,20 @@ export interface MinuteDelta {
   failureReasons?: Record<string, number>;
 }
 
-/** A business metric for CloudWatch (EMF); emitted only for what was newly counted. */
-export type Signal =
-  | { metric: 'PaymentsCreated' | 'PaymentsApproved' | 'PaymentsFailed' | 'AnomaliesDetected'; value: 1 }
-  | { metric: 'DecisionLatency'; value: number }
-  | { metric: 'RefundedAmount'; value: number; currency: string };
+/**
+ * A business metric (functions/shared/metrics/catalogue.ts) in the payment's (or the refund's) currency; emitted
+ * only for what was newly counted.
+ */
+export interface Signal {
+  metric: BusinessMetricName;
+  value: number;
+  currency: string;
+}
+
+/** A signal and the merchant whose event it counts: what the business metrics publish. */
+export interface MerchantSignal extends Signal {
+  merchantId: string;
+}
 
 const MAX_REASON_LENGTH = 64;
 
@@ -76,7 +86,10 @@ export function eventDeltas(event: AnyEventEnvelope): { deltas: MinuteDelta[]; s
     case 'PaymentCreated':
       return {
         deltas: [at({ created_count: 1, created_amount: payment.amount })],
-        signals: [{ metric: 'PaymentsCreated', value: 1 }],
+        signals: [
+          { metric: 'PaymentsCreated', value: 1, currency: payment.currency },
+          { metric: 'PaymentVolume', value: payment.amount, currency: payment.currency },
+        ],
       };
     case 'PaymentApproved':
       return { deltas: [], signals: [] };
@@ -84,19 +97,22 @@ export function eventDeltas(event: AnyEventEnvelope): { deltas: MinuteDelta[]; s
       const reason = event.data.reason.slice(0, MAX_REASON_LENGTH) || 'unspecified';
       return {
         deltas: [at({ failed_count: 1, failed_amount: payment.amount }, { failureReasons: { [reason]: 1 } })],
-        signals: [{ metric: 'PaymentsFailed', value: 1 }],
+        signals: [{ metric: 'PaymentsFailed', value: 1, currency: payment.currency }],
       };
     }
     case 'AnomalyDetected': {
       const byAction = { review: 'review_count', hold: 'held_count', decline: 'declined_count' } as const;
       return {
         deltas: [at({ anomalies_count: 1, [byAction[event.data.action]]: 1 })],
-        signals: [{ metric: 'AnomaliesDetected', value: 1 }],
+        signals: [{ metric: 'AnomaliesDetected', value: 1, currency: payment.currency }],
       };
     }
     case 'ReviewDecided': {
       const fraud = event.data.decision === 'reject' || event.data.decision === 'fraud';
-      return { deltas: [at({ reviewed_count: 1, reviewed_fraud_count: fraud ? 1 : 0 })], signals: [] };
+      return {
+        deltas: [at({ reviewed_count: 1, reviewed_fraud_count: fraud ? 1 : 0 })],
+        signals: fraud ? [{ metric: 'FraudConfirmed', value: 1, currency: payment.currency }] : [],
+      };
     }
     case 'PaymentRefunded': {
       const { refund } = event.data;
@@ -194,7 +210,7 @@ export function reconcile(
   let countedApprovedAt = facts.countedApprovedAt;
   if (!sameMinute(approvedAt, countedApprovedAt)) {
     if (countedApprovedAt) delta(countedApprovedAt, { approved_count: -1, approved_amount: -amount });
-    else signals.push({ metric: 'PaymentsApproved', value: 1 });
+    else signals.push({ metric: 'PaymentsApproved', value: 1, currency });
     if (approvedAt) delta(approvedAt, { approved_count: 1, approved_amount: amount });
     countedApprovedAt = approvedAt;
   }
@@ -213,7 +229,7 @@ export function reconcile(
         },
       );
     } else if (latencyMs !== null) {
-      signals.push({ metric: 'DecisionLatency', value: latencyMs });
+      signals.push({ metric: 'DecisionLatency', value: latencyMs, currency });
     }
     if (latencyAt && latencyMs !== null) {
       delta(latencyAt, { latency_count: 1, latency_sum_ms: latencyMs }, { [bucketOf(latencyMs)]: 1 });

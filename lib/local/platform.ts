@@ -16,6 +16,7 @@ import {
 import { startHttpServer, type LocalRoute } from './http-server';
 import { LocalJwtIssuer } from './jwt-issuer';
 import type { LocalTraceStore } from './traces';
+import { startLocalMetrics } from './prometheus';
 import { startLocalMessaging, type LocalMessaging, type LocalSqsHandler } from './messaging';
 import { useSharedPublisher } from '../../functions/shared/outbox/publisher';
 import { relayPending } from '../../functions/shared/outbox/use-cases/publish-committed';
@@ -139,7 +140,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   };
 
   const issuer = await LocalJwtIssuer.open(dataDir);
+  // GET /metrics: Prometheus text format.
+  const metrics = startLocalMetrics({ sql, messaging });
   const localRoutes: LocalRoute[] = [
+    metrics.route,
     { method: 'GET', path: '/openapi.json', serve: async () => ({ status: 200, body: openApiDocument() }) },
     mailSink.route,
     {
@@ -159,11 +163,13 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       startHttpServer({ port: options.port ?? 3000, issuer, localRoutes }),
     );
   } catch (error) {
+    metrics.stop();
     await stopAll();
     throw error;
   }
   const { server, url } = started;
   if (options.onRequest) watchRequests(server, options.onRequest);
+  metrics.observe(server);
 
   return {
     url,
@@ -176,6 +182,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     consumers: [...consumers.keys()],
     async stop() {
       await closeServer(server);
+      metrics.stop();
       await stopAll();
     },
   };

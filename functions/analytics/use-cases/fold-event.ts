@@ -1,7 +1,7 @@
 import type { AnyEventEnvelope } from '../../domain/events';
 import type { Queryable } from '../../shared/db/client';
 import type { RollupWriter } from '../ports';
-import { eventDeltas, factsOf, reconcile, type Signal } from '../rollup';
+import { eventDeltas, factsOf, reconcile, type MerchantSignal } from '../rollup';
 
 /**
  * Folds one event, in the caller's transaction: appends its changes (and any correction its payment's facts call
@@ -14,7 +14,7 @@ export async function foldEvent(
   store: RollupWriter,
   tx: Queryable,
   event: AnyEventEnvelope,
-): Promise<Signal[]> {
+): Promise<MerchantSignal[]> {
   const { deltas, signals } = eventDeltas(event);
   const update = factsOf(event);
   const [facts] = await Promise.all([
@@ -29,5 +29,5 @@ export async function foldEvent(
     });
     signals.push(...correction.signals);
   }
-  return signals;
+  return signals.map((signal) => ({ ...signal, merchantId: event.merchantId }));
 }

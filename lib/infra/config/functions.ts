@@ -177,6 +177,11 @@ export const FUNCTIONS: readonly FunctionSpec[] = SERVICES.flatMap((service) =>
   [...OTHER_FUNCTIONS, ...ROUTE_FUNCTIONS].filter((f) => f.service === service),
 );
 
+/** A function's name without its environment prefix: CreatePayment -> create-payment. */
+export function functionBaseName(id: string): string {
+  return id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+}
+
 /** The repository root: entries and assets are resolved against it. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 

@@ -233,6 +233,21 @@ export const environmentConfigSchema = z
      * functions get it as RATE_LIMITS.
      */
     rateLimits: rateLimitSettingsSchema,
+    /**
+     * Amazon Managed Grafana: a workspace of the environment's own, with the CloudWatch data source (through the
+     * workspace's IAM role) and RamPay's dashboards (grafana/dashboards) provisioned on every deploy. Off by
+     * default: a workspace is billed per active user.
+     */
+    grafana: z
+      .object({
+        enabled: z.boolean(),
+        /** How people sign in: IAM Identity Center (AWS_SSO) and/or a SAML identity provider set up afterwards. */
+        authenticationProviders: z
+          .array(z.enum(['AWS_SSO', 'SAML']))
+          .min(1)
+          .default(['AWS_SSO']),
+      })
+      .default({ enabled: false, authenticationProviders: ['AWS_SSO'] }),
     alarms: z.object({
       /** Addresses subscribed to the alarm topic (each confirms by e-mail once). */
       emails: z.array(z.email()),

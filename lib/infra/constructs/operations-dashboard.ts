@@ -16,6 +16,11 @@ import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import {
+  RAMPAY_METRICS,
+  RAMPAY_NAMESPACE,
+  type RamPayMetricName,
+} from '../../../functions/shared/metrics/catalogue';
 
 export interface OperationsThresholds {
   /** Alarm when a consumer queue's oldest message is older than this. */
@@ -86,7 +91,7 @@ export class OperationsDashboard extends Construct {
     const t = (this.thresholds = { ...DEFAULT_THRESHOLDS, ...props.thresholds });
     const env = props.environment;
     const action = new actions.SnsAction(props.alarmTopic);
-    const namespace = props.namespace ?? 'RamPay';
+    const namespace = props.namespace ?? RAMPAY_NAMESPACE;
     this.dashboard =
       props.dashboard ??
       new cloudwatch.Dashboard(this, 'Dashboard', {
@@ -105,11 +110,12 @@ export class OperationsDashboard extends Construct {
       return a;
     };
     const recent = { evaluationPeriods: t.evaluationPeriods + 2, datapointsToAlarm: t.evaluationPeriods };
-    const business = (metricName: string, service: string, statistic = 'Sum', label?: string) =>
+    // RamPay's own metrics, as the catalogue declares them (functions/shared/metrics/catalogue.ts).
+    const business = (metricName: RamPayMetricName, statistic = 'Sum', label?: string) =>
       new cloudwatch.Metric({
         namespace,
         metricName,
-        dimensionsMap: { service, environment: env },
+        dimensionsMap: { service: RAMPAY_METRICS[metricName].service, environment: env },
         statistic,
         period: MINUTE,
         label,
@@ -159,14 +165,14 @@ export class OperationsDashboard extends Construct {
     );
 
     // Business metrics (analytics consumer) and the outbox backlog (relay).
-    const created = business('PaymentsCreated', 'analytics', 'Sum', 'created');
-    const anomalies = business('AnomaliesDetected', 'analytics', 'Sum', 'anomalies');
+    const created = business('PaymentsCreated', 'Sum', 'created');
+    const anomalies = business('AnomaliesDetected', 'Sum', 'anomalies');
     const fraudRate = new cloudwatch.MathExpression({
       expression: 'IF(created > 0, anomalies / created, 0)',
       // A ratio over 15 minutes: per-minute counts are too few to mean much.
       usingMetrics: {
-        created: business('PaymentsCreated', 'analytics').with({ period: FRAUD_RATE_PERIOD }),
-        anomalies: business('AnomaliesDetected', 'analytics').with({ period: FRAUD_RATE_PERIOD }),
+        created: business('PaymentsCreated').with({ period: FRAUD_RATE_PERIOD }),
+        anomalies: business('AnomaliesDetected').with({ period: FRAUD_RATE_PERIOD }),
       },
       period: FRAUD_RATE_PERIOD,
       label: 'fraud rate',
@@ -182,7 +188,7 @@ export class OperationsDashboard extends Construct {
     });
     fraudAlarm.addAlarmAction(action);
     this.alarms.push(fraudAlarm);
-    const outboxAge = business('OutboxOldestPendingAge', 'outbox', 'Maximum', 'oldest pending (s)');
+    const outboxAge = business('OutboxOldestPendingAge', 'Maximum', 'oldest pending (s)');
     alarm('OutboxBacklog', {
       alarmName: 'outbox-backlog',
       alarmDescription: `Outbox events unpublished for more than ${t.outboxOldestPendingSeconds} s`,
@@ -197,8 +203,8 @@ export class OperationsDashboard extends Construct {
         title: 'Payments',
         left: [
           created,
-          business('PaymentsApproved', 'analytics', 'Sum', 'approved'),
-          business('PaymentsFailed', 'analytics', 'Sum', 'failed'),
+          business('PaymentsApproved', 'Sum', 'approved'),
+          business('PaymentsFailed', 'Sum', 'failed'),
           anomalies,
         ],
         right: [fraudRate],
@@ -206,17 +212,14 @@ export class OperationsDashboard extends Construct {
       }),
       new cloudwatch.GraphWidget({
         title: 'Decision latency (ms)',
-        left: [
-          business('DecisionLatency', 'analytics', 'p50', 'p50'),
-          business('DecisionLatency', 'analytics', 'p99', 'p99'),
-        ],
+        left: [business('DecisionLatency', 'p50', 'p50'), business('DecisionLatency', 'p99', 'p99')],
         width: 8,
       }),
       new cloudwatch.GraphWidget({
         title: 'Refunded amount (minor units, by currency) and outbox backlog',
         left: [
           new cloudwatch.MathExpression({
-            expression: `SEARCH('{${namespace},currency,environment,service} MetricName="RefundedAmount" environment="${env}"', 'Sum', 60)`,
+            expression: `SEARCH('{${namespace},${RAMPAY_METRICS.RefundedAmount.dimensionSets[0]!.join(',')}} MetricName="${RAMPAY_METRICS.RefundedAmount.name}" environment="${env}"', 'Sum', 60)`,
             label: 'refunded',
             period: MINUTE,
           }),

@@ -8,7 +8,7 @@ import type { Construct } from 'constructs';
 import type { TopicName } from '../../../functions/shared/events/topology';
 import { ONNX_EXTERNALS } from '../config/bundling';
 import type { ConcurrencyPlan } from '../config/concurrency';
-import { REPO_ROOT, type FunctionSpec } from '../config/functions';
+import { REPO_ROOT, functionBaseName, type FunctionSpec } from '../config/functions';
 import type { EnvironmentConfig } from '../config/schema';
 import { ServiceFunction, type BundleCopy, type DatabaseAccess } from '../constructs/service-function';
 
@@ -35,10 +35,6 @@ export interface FunctionExtras {
 export interface Sizing {
   memoryMb: number;
   timeoutSeconds: number;
-}
-
-function kebab(id: string): string {
-  return id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 }
 
 /** Builds one function of the table with its environment, database access and least-privilege grants. */
@@ -78,7 +74,7 @@ export function buildFunction(
   const fn = new ServiceFunction(scope, spec.id, {
     config,
     service: spec.service,
-    name: kebab(spec.id),
+    name: functionBaseName(spec.id),
     entry: spec.entry,
     description: spec.description,
     memoryMb: sizing.memoryMb,

@@ -7,6 +7,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { ConsumerName } from '../../../functions/shared/events/topology';
 import type { EventConsumer } from '../constructs/event-consumer';
+import { GrafanaWorkspace } from '../constructs/grafana-workspace';
 import { OperationsDashboard } from '../constructs/operations-dashboard';
 import { CacheMonitoring } from '../constructs/cache-monitoring';
 import { WebhooksMonitoring } from '../constructs/webhooks-monitoring';
@@ -33,6 +34,8 @@ export class ObservabilityStack extends Stack {
   readonly dashboard: cloudwatch.Dashboard;
   readonly operations: OperationsDashboard;
   readonly cache: CacheMonitoring;
+  /** Present when the environment's config enables it (`grafana.enabled`). */
+  readonly grafana?: GrafanaWorkspace;
 
   constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
     super(scope, id, props);
@@ -116,6 +119,27 @@ export class ObservabilityStack extends Stack {
         reason:
           'The fraud-rate expression sums per-minute PaymentsCreated/AnomaliesDetected over 15 minutes by design; its period overriding theirs is intended.',
       });
+    }
+
+    if (config.grafana.enabled) {
+      // The operations dashboard's text-box variables (lib/grafana/operations.ts), filled with this deployment's names.
+      this.grafana = new GrafanaWorkspace(this, 'Grafana', {
+        environment: config.name,
+        authenticationProviders: config.grafana.authenticationProviders,
+        removalPolicy: plainRemovalPolicy(config),
+        logRetentionDays: config.logRetentionDays,
+        variables: {
+          api_id: props.api.api.apiId,
+          db_instance: props.data.instance.instanceIdentifier,
+          ...Object.fromEntries(
+            Object.entries(props.consumers).flatMap(([name, c]) => [
+              [`queue_${name}`, c.queue.queueName],
+              [`dlq_${name}`, c.deadLetterQueue.queueName],
+            ]),
+          ),
+        },
+      });
+      new CfnOutput(this, 'GrafanaUrl', { value: `https://${this.grafana.workspace.attrEndpoint}` });
     }
 
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });

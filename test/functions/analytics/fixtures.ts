@@ -5,7 +5,7 @@ import { newId } from '../../../functions/domain/ids';
 import { PostgresRollupWriter } from '../../../functions/analytics/adapters/postgres-analytics-store';
 import { analyticsConsumer } from '../../../functions/analytics/consumer';
 import type { BusinessMetrics } from '../../../functions/analytics/metrics';
-import type { Signal } from '../../../functions/analytics/rollup';
+import type { MerchantSignal } from '../../../functions/analytics/rollup';
 import { consumerHandler, type SqsBatchHandler } from '../../../functions/shared/consumer/runtime';
 import type { Sql } from '../../../functions/shared/db/client';
 import { paymentSnapshot } from '../../support/fixtures';
@@ -69,9 +69,9 @@ export function payment(spec: PaymentSpec = {}): Required<PaymentSpec> {
 }
 
 export class RecordingMetrics implements BusinessMetrics {
-  readonly recorded: Signal[] = [];
+  readonly recorded: MerchantSignal[] = [];
   published = 0;
-  record(signals: readonly Signal[]): void {
+  record(signals: readonly MerchantSignal[]): void {
     this.recorded.push(...signals);
   }
   publish(): void {
@@ -84,7 +84,11 @@ export function analyticsHandler(
   sql: Sql,
   metrics: BusinessMetrics = new RecordingMetrics(),
 ): SqsBatchHandler {
-  const dependencies = { store: new PostgresRollupWriter(), metrics, pending: new Map<string, Signal[]>() };
+  const dependencies = {
+    store: new PostgresRollupWriter(),
+    metrics,
+    pending: new Map<string, MerchantSignal[]>(),
+  };
   return consumerHandler(analyticsConsumer, {
     sql: () => sql,
     publisher: () => new RecordingPublisher(),

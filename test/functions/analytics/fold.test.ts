@@ -261,11 +261,13 @@ it('publishes the business metrics of committed records only, once each', async 
   const created = event('PaymentCreated', p, at(0));
   await deliver(handler, [created, event('PaymentApproved', p, at(40)), event('PaymentRefunded', p, at(50))]);
   await deliver(handler, [created]);
+  const merchant = { merchantId: p.merchantId, currency: 'EUR' };
   expect(metrics.recorded).toEqual([
-    { metric: 'PaymentsCreated', value: 1 },
-    { metric: 'PaymentsApproved', value: 1 },
-    { metric: 'DecisionLatency', value: 40 },
-    { metric: 'RefundedAmount', value: 900, currency: 'EUR' },
+    { metric: 'PaymentsCreated', value: 1, ...merchant },
+    { metric: 'PaymentVolume', value: 900, ...merchant },
+    { metric: 'PaymentsApproved', value: 1, ...merchant },
+    { metric: 'DecisionLatency', value: 40, ...merchant },
+    { metric: 'RefundedAmount', value: 900, ...merchant },
   ]);
 
   // A record that fails (not an envelope) reports nothing, and its batch neighbours still do.
