@@ -7,7 +7,7 @@
 
 export const RAMPAY_NAMESPACE = 'RamPay';
 
-export type MetricUnit = 'Count' | 'Milliseconds' | 'Seconds' | 'Percent' | 'Bytes';
+export type MetricUnit = 'Count' | 'Microseconds' | 'Milliseconds' | 'Seconds' | 'Percent' | 'Bytes';
 
 /** RamPay's own dimensions: every metric it publishes carries `service` and `environment`. */
 export type RamPayDimension = 'service' | 'environment' | 'currency' | 'merchant';
@@ -48,6 +48,20 @@ function business(name: string, unit: MetricUnit, description: string, options: 
   } as const satisfies MetricDefinition;
 }
 
+/** An operational metric of the webhook deliveries (the consumer and the sweep). */
+function webhooks(name: string, unit: MetricUnit, description: string) {
+  return {
+    namespace: RAMPAY_NAMESPACE,
+    name,
+    unit,
+    dimensionSets: [[...BASE]],
+    description,
+    kind: 'operational',
+    emittedBy: 'functions/webhooks/metrics.ts',
+    service: 'webhooks',
+  } as const satisfies MetricDefinition;
+}
+
 /** RamPay's own metrics, by name. */
 export const RAMPAY_METRICS = {
   PaymentsCreated: business('PaymentsCreated', 'Count', 'Payments created (PaymentCreated)'),
@@ -84,6 +98,31 @@ export const RAMPAY_METRICS = {
     emittedBy: 'functions/shared/outbox/handlers/relay.ts',
     service: 'outbox',
   },
+  RateLimitCacheUnavailable: {
+    namespace: RAMPAY_NAMESPACE,
+    name: 'RateLimitCacheUnavailable',
+    unit: 'Count',
+    dimensionSets: [[...BASE]],
+    description: 'API requests served without a rate limit because the cache did not answer',
+    kind: 'operational',
+    emittedBy: 'functions/shared/http/rate-limit.ts',
+    service: 'api',
+  },
+  WebhookAttemptsDelivered: webhooks(
+    'WebhookAttemptsDelivered',
+    'Count',
+    'Webhook attempts answered 2xx in time',
+  ),
+  WebhookAttemptsFailed: webhooks(
+    'WebhookAttemptsFailed',
+    'Count',
+    'Webhook attempts that failed (to be retried, or the last one)',
+  ),
+  WebhookOldestDueSeconds: webhooks(
+    'WebhookOldestDueSeconds',
+    'Seconds',
+    'Age of the oldest webhook delivery past its due time, after each sweep',
+  ),
 } as const satisfies Record<string, MetricDefinition>;
 
 export type RamPayMetricName = keyof typeof RAMPAY_METRICS;
@@ -106,7 +145,7 @@ function aws(namespace: string, name: string, unit: MetricUnit, dimensions: stri
   } as const satisfies MetricDefinition;
 }
 
-/** The AWS metrics the operations views read (HTTP API, Lambda, SQS, RDS and RDS Proxy). */
+/** The AWS metrics the operations views read (HTTP API, Lambda, SQS, RDS, RDS Proxy and ElastiCache). */
 export const AWS_METRICS = {
   ApiRequests: aws('AWS/ApiGateway', 'Count', 'Count', ['ApiId'], 'HTTP API requests'),
   Api4xx: aws('AWS/ApiGateway', '4xx', 'Count', ['ApiId'], 'HTTP API 4xx responses'),
@@ -158,6 +197,55 @@ export const AWS_METRICS = {
     'Count',
     ['ProxyName'],
     'Client connections to RDS Proxy',
+  ),
+  CacheReadLatency: aws(
+    'AWS/ElastiCache',
+    'SuccessfulReadRequestLatency',
+    'Microseconds',
+    ['clusterId'],
+    'Latency of the cache reads that succeeded',
+  ),
+  CacheWriteLatency: aws(
+    'AWS/ElastiCache',
+    'SuccessfulWriteRequestLatency',
+    'Microseconds',
+    ['clusterId'],
+    'Latency of the cache writes that succeeded',
+  ),
+  CacheAuthenticationFailures: aws(
+    'AWS/ElastiCache',
+    'UserAuthenticationFailures',
+    'Count',
+    ['clusterId'],
+    'Failed sign-ins to the cache',
+  ),
+  CacheThrottledCommands: aws(
+    'AWS/ElastiCache',
+    'ThrottledCmds',
+    'Count',
+    ['clusterId'],
+    'Cache commands throttled',
+  ),
+  CacheProcessingUnits: aws(
+    'AWS/ElastiCache',
+    'ElastiCacheProcessingUnits',
+    'Count',
+    ['clusterId'],
+    'ElastiCache Processing Units consumed',
+  ),
+  CacheConnections: aws(
+    'AWS/ElastiCache',
+    'CurrConnections',
+    'Count',
+    ['clusterId'],
+    'Connections to the cache',
+  ),
+  CacheBytesUsed: aws(
+    'AWS/ElastiCache',
+    'BytesUsedForCache',
+    'Bytes',
+    ['clusterId'],
+    'Bytes the cache holds',
   ),
 } as const satisfies Record<string, MetricDefinition>;
 
