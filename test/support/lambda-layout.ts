@@ -5,6 +5,7 @@
  * directory is the task directory. Everything lives in a temporary folder outside the repository, so no
  * repository node_modules can be reached.
  */
+import AdmZip from 'adm-zip';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -52,6 +53,9 @@ function assetDir(outdir: string, code: unknown): string {
   const key = (code as { S3Key?: unknown } | undefined)?.S3Key;
   if (typeof key !== 'string') throw new Error(`not an S3 asset: ${JSON.stringify(code)}`);
   const dir = path.join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
+  // CDK stages its own prebuilt layers (BucketDeployment's AWS CLI) as zip files: unpacked once, as Lambda would.
+  const zip = path.join(outdir, `asset.${key}`);
+  if (!fs.existsSync(dir) && key.endsWith('.zip') && fs.existsSync(zip)) new AdmZip(zip).extractAllTo(dir);
   if (!fs.statSync(dir).isDirectory()) throw new Error(`no asset folder ${dir}`);
   return dir;
 }

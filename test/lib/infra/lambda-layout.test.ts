@@ -37,6 +37,7 @@ const MIGRATIONS = fs
   .filter((f) => /^\d{4}_.*\.sql$/.test(f));
 
 let root: string;
+let synthesized: SynthesizedFunction[];
 let functions: SynthesizedFunction[];
 const laid = new Map<string, LaidOutFunction>();
 let db: TestDatabase;
@@ -47,7 +48,9 @@ beforeAll(async () => {
   root = layoutRoot();
   const outdir = path.join(root, 'cdk.out');
   synthesizeWithAssets('dev', outdir);
-  functions = synthesizedFunctions(outdir);
+  synthesized = synthesizedFunctions(outdir);
+  // Node.js functions only: CDK's BucketDeployment (the console's upload) runs Python with its AWS CLI layer.
+  functions = synthesized.filter((f) => f.runtime.startsWith('nodejs'));
   // The deployed layer holds the linux/arm64 binding, which this host cannot load: the same layer built for the
   // host's architecture stands in for it (the same files and JavaScript resolution; the test below compares).
   hostLayer = path.join(root, 'onnxruntime-layer-host');
@@ -137,11 +140,20 @@ describe('the synthesized functions, laid out as Lambda runs them', () => {
   it('are every function of the table, the migrator and the CDK providers, each from its own asset', () => {
     const ids = functions.map((f) => f.id);
     expect(ids).toEqual(expect.arrayContaining([...FUNCTIONS.map((f) => f.id), 'Migrator']));
-    expect(functions.filter((f) => f.handler === 'index.handler')).toHaveLength(FUNCTIONS.length + 1);
+    // CDK's own providers (Custom...: the console bucket's auto-delete) are not RamPay's.
+    const ours = functions.filter((f) => f.handler === 'index.handler' && !f.id.startsWith('Custom'));
+    expect(ours).toHaveLength(FUNCTIONS.length + 1);
     for (const { taskDir } of laid.values()) {
       expect(fs.readdirSync(taskDir)).toEqual(expect.arrayContaining([expect.stringMatching(/^index\./)]));
       expect({ taskDir, reachable: reachableNodeModules(taskDir) }).toEqual({ taskDir, reachable: [] });
     }
+  });
+
+  it("run Node.js, but for the console upload of CDK's BucketDeployment", () => {
+    const others = synthesized.filter((f) => !f.runtime.startsWith('nodejs'));
+    expect(others.map((f) => ({ runtime: f.runtime.replace(/\d.*$/, ''), id: f.id }))).toEqual([
+      { runtime: 'python', id: expect.stringMatching(/^CustomCDKBucketDeployment/) },
+    ]);
   });
 
   it('stand in for the deployed onnxruntime layer with the same files, for the host architecture', () => {
