@@ -30,7 +30,7 @@ export class ActiveTracing implements IAspect {
         Statement: [{ Effect: 'Allow', Action: XRAY_WRITE, Resource: '*' }],
       },
     });
-    node.addDependency(policy);
+    node.addResourceDependency(policy);
     Validations.of(policy).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.',

@@ -49,6 +49,7 @@ describe('the function table', () => {
         trigger: { kind: 'api', route },
         database: route.function.database,
         publishes: route.function.publishes,
+        ...(route.function.webhookSecrets ? { capabilities: ['webhook-secrets'] } : {}),
       });
     }
     const byId = (id: string) => FUNCTIONS.find((f) => f.id === id);
@@ -64,6 +65,8 @@ describe('the function table', () => {
       description: 'GET /payments/{id}/notifications',
     });
     expect(byId('DecideReview')).toMatchObject({ service: 'fraud', publishes: ['payments'] });
+    expect(byId('CreateWebhookEndpoint')?.capabilities).toEqual(['webhook-secrets']);
+    expect(byId('ListWebhookEndpoints')?.capabilities).toBeUndefined();
   });
 
   it('has the outbox relay on a one-minute schedule, and only the fraud consumer needs onnxruntime', () => {
