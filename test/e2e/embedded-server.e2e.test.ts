@@ -14,8 +14,10 @@ const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
 /** Starts npm start's entry point; resolves with its URL and dev token once it is ready, and a stop(). */
 async function start(dataDir: string, asUser?: string) {
+  // The embedded server is what this tests: a PostgreSQL server the suite was given (DATABASE_URL) is not used.
+  const { DATABASE_URL: _given, ...inherited } = process.env;
   const env = {
-    ...process.env,
+    ...inherited,
     PORT: '0',
     RAMPAY_DATA_DIR: dataDir,
     RAMPAY_RUNNING_FILE: path.join(dataDir, 'running.json'),
