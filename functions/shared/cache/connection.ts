@@ -1,12 +1,10 @@
+import { cacheAuthToken } from './iam-token';
 import { MemoryCacheStore } from './memory-store';
 import type { CacheStore } from './ports';
 import { RedisCacheStore, type RedisStoreSettings } from './redis-store';
 
 /** After a failed connection, calls fail at once for this long instead of each waiting on another attempt. */
 const RECONNECT_AFTER_MS = 5000;
-
-let shared: Promise<CacheStore> | undefined;
-let unavailableUntil = 0;
 
 /** The cache cannot be reached; callers serve without it (rate limits open, reads from the database). */
 export class CacheUnavailableError extends Error {
@@ -17,49 +15,88 @@ export class CacheUnavailableError extends Error {
 }
 
 /**
- * The process's cache, connected on first use and reused by every invocation of the container:
+ * One connection to the cache, made on first use and reused by every invocation of the container. A failed
+ * connection is forgotten, and for RECONNECT_AFTER_MS every call rejects with CacheUnavailableError without trying
+ * again, so an outage costs a request nothing. A store that stops being usable (its connection ended, its sign-in
+ * was refused) is closed and replaced at the next call.
+ */
+export class CacheConnection {
+  private pending: Promise<CacheStore> | undefined;
+  private store: CacheStore | undefined;
+  private unavailableUntil = 0;
+
+  constructor(private readonly open: () => Promise<CacheStore>) {}
+
+  get(): Promise<CacheStore> {
+    if (this.store && !this.store.usable()) {
+      void this.store.close().catch(() => undefined);
+      this.store = undefined;
+      this.pending = undefined;
+    }
+    if (this.pending) return this.pending;
+    if (Date.now() < this.unavailableUntil) {
+      return Promise.reject(new CacheUnavailableError('recently refused'));
+    }
+    const connecting = this.open().then(
+      (store) => {
+        if (this.pending === connecting) this.store = store;
+        return store;
+      },
+      (error: unknown) => {
+        if (this.pending === connecting) this.pending = undefined;
+        this.unavailableUntil = Date.now() + RECONNECT_AFTER_MS;
+        throw new CacheUnavailableError(error);
+      },
+    );
+    this.pending = connecting;
+    return connecting;
+  }
+
+  /** Uses this store from now on (undefined: connect again on the next call). */
+  use(store: CacheStore | undefined): void {
+    this.store = store;
+    this.pending = store ? Promise.resolve(store) : undefined;
+    this.unavailableUntil = 0;
+  }
+
+  /** Closes the connection, if one was made. */
+  async close(): Promise<void> {
+    const current = this.pending;
+    this.use(undefined);
+    if (current) await (await current.catch(() => undefined))?.close();
+  }
+}
+
+const processConnection = new CacheConnection(() => connect(process.env));
+
+/**
+ * The process's cache:
  * - REDIS_URL (the local platform, tests): that Valkey or Redis server, keys prefixed with REDIS_KEY_PREFIX;
- * - CACHE_ENDPOINT (AWS, `host:port` of ElastiCache Serverless) with CACHE_SECRET_ARN (the user and password):
- *   cluster mode over TLS;
+ * - CACHE_ENDPOINT (AWS: `host:port` of ElastiCache Serverless), CACHE_NAME and CACHE_USER: cluster mode over
+ *   TLS, signed in with an IAM token;
  * - neither: the in-process store (`npm start`'s embedded default).
- * A failed connection is forgotten, and for RECONNECT_AFTER_MS every call rejects with CacheUnavailableError
- * without trying again, so an outage costs a request nothing.
  */
 export function sharedCache(): Promise<CacheStore> {
-  if (shared) return shared;
-  if (Date.now() < unavailableUntil) return Promise.reject(new CacheUnavailableError('recently refused'));
-  const connecting = connect(process.env).catch((error: unknown) => {
-    if (shared === connecting) shared = undefined;
-    unavailableUntil = Date.now() + RECONNECT_AFTER_MS;
-    throw new CacheUnavailableError(error);
-  });
-  shared = connecting;
-  return connecting;
+  return processConnection.get();
 }
 
 /** For tests and the local platform: use this store as the process's shared one (undefined: from env again). */
 export function useSharedCache(store: CacheStore | undefined): void {
-  shared = store ? Promise.resolve(store) : undefined;
-  unavailableUntil = 0;
+  processConnection.use(store);
 }
 
 /** Closes the shared store's connection, if one was made (the local platform's shutdown, tests). */
-export async function closeSharedCache(): Promise<void> {
-  const current = shared;
-  shared = undefined;
-  unavailableUntil = 0;
-  if (current) await (await current.catch(() => undefined))?.close();
+export function closeSharedCache(): Promise<void> {
+  return processConnection.close();
 }
 
 export async function connect(env: NodeJS.ProcessEnv): Promise<CacheStore> {
-  const settings = await settingsFromEnvironment(env);
+  const settings = settingsFromEnvironment(env);
   return settings ? RedisCacheStore.connect(settings) : new MemoryCacheStore();
 }
 
 /** Where the cache is: a server's settings, or undefined for the in-process store. */
-export async function settingsFromEnvironment(
-  env: NodeJS.ProcessEnv,
-): Promise<RedisStoreSettings | undefined> {
+export function settingsFromEnvironment(env: NodeJS.ProcessEnv): RedisStoreSettings | undefined {
   const keyPrefix = env.REDIS_KEY_PREFIX || undefined;
   if (env.REDIS_URL) return { url: env.REDIS_URL, keyPrefix };
   if (!env.CACHE_ENDPOINT) return undefined;
@@ -67,15 +104,15 @@ export async function settingsFromEnvironment(
   if (!host || !/^\d+$/.test(port ?? '')) {
     throw new Error(`CACHE_ENDPOINT must be host:port, got ${env.CACHE_ENDPOINT}`);
   }
-  if (!env.CACHE_SECRET_ARN) throw new Error('set CACHE_SECRET_ARN (the cache user) with CACHE_ENDPOINT');
-  const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
-  const secret = await getSecret<{ username?: string; password?: string }>(env.CACHE_SECRET_ARN, {
-    transform: 'json',
-    maxAge: 300,
-  });
-  if (!secret?.username || !secret.password) throw new Error('the cache secret has no username or password');
+  const missing = ['CACHE_NAME', 'CACHE_USER', 'AWS_REGION'].filter((name) => !env[name]);
+  if (missing.length > 0) {
+    throw new Error(`set ${missing.join(', ')} with CACHE_ENDPOINT (IAM authentication to the cache)`);
+  }
+  const user = { cacheName: env.CACHE_NAME!, userId: env.CACHE_USER!, region: env.AWS_REGION! };
   return {
-    cluster: { host, port: Number(port), username: secret.username, password: secret.password },
+    cluster: { host, port: Number(port) },
+    username: user.userId,
+    password: () => cacheAuthToken(user),
     keyPrefix,
   };
 }

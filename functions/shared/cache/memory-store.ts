@@ -20,6 +20,10 @@ export class MemoryCacheStore implements CacheStore {
 
   constructor(private readonly clock: () => number = Date.now) {}
 
+  usable(): boolean {
+    return true;
+  }
+
   async charge(request: ChargeRequest): Promise<ChargeResult> {
     const now = this.clock();
     if (request.unless && this.read(request.unless.marker, now) !== undefined) {

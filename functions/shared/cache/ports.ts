@@ -47,6 +47,8 @@ export interface CacheStore {
   /** Stores a value for `ttlSeconds`. */
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
   del(key: string): Promise<void>;
+  /** False when the connection is gone for good and the process should connect anew. */
+  usable(): boolean;
   /** Releases the connection (tests, the local platform's shutdown). */
   close(): Promise<void>;
   /** 'valkey' for a server, 'in-process' for the stand-in (logs, the benchmark). */

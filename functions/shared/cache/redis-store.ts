@@ -43,8 +43,16 @@ const FAIL_FAST = {
 export interface RedisStoreSettings {
   /** A redis:// or rediss:// URL (a local server, tests); its path may name a database index. */
   url?: string;
-  /** A cluster-mode endpoint reached over TLS (ElastiCache Serverless), with the user and password to sign in. */
-  cluster?: { host: string; port: number; username: string; password: string };
+  /** A cluster-mode endpoint reached over TLS (ElastiCache Serverless). */
+  cluster?: { host: string; port: number };
+  /** The user to sign in as, with `password`, where the URL does not say. */
+  username?: string;
+  /**
+   * The password, asked for at each connection: an IAM token is valid for 15 minutes only. A store given one does
+   * not reconnect by itself: once its connection ends (a network break, ElastiCache's 12-hour limit) or a sign-in
+   * is refused, it stops being `usable` and the process connects anew with a fresh password (connection.ts).
+   */
+  password?: () => Promise<string>;
   /** Put in front of every key (tests share a server without sharing keys). */
   keyPrefix?: string;
 }
@@ -53,38 +61,53 @@ export interface RedisStoreSettings {
 export class RedisCacheStore implements CacheStore {
   readonly kind = 'valkey' as const;
 
-  private constructor(private readonly client: Client) {}
+  private signInRefused = false;
+
+  private constructor(
+    private readonly client: Client,
+    private readonly reconnects: boolean,
+  ) {
+    // Errors surface on the calls that fail; the client's own 'error' events would otherwise crash the process.
+    client.on('error', (error: unknown) => this.notice(error));
+    client.on('node error', (error: unknown) => this.notice(error));
+  }
 
   /** Connects (a refused or silent server fails here, within connectTimeout). */
   static async connect(settings: RedisStoreSettings): Promise<RedisCacheStore> {
+    const password = settings.password ? await settings.password() : undefined;
+    // A fixed password would be stale by the next connection: with one that expires, the store ends instead.
+    const retries = settings.password ? { retryStrategy: () => null } : {};
+    const signIn = { username: settings.username, password, ...retries };
     const client = settings.cluster
       ? new Cluster([{ host: settings.cluster.host, port: settings.cluster.port }], {
           ...FAIL_FAST,
+          ...(settings.password ? { clusterRetryStrategy: () => null } : {}),
           // TLS certificates name the endpoint, not the node addresses the cluster reports.
           dnsLookup: (address, callback) => callback(null, address),
           slotsRefreshTimeout: 2000,
           keyPrefix: settings.keyPrefix,
-          redisOptions: {
-            ...FAIL_FAST,
-            tls: {},
-            username: settings.cluster.username,
-            password: settings.cluster.password,
-          },
+          redisOptions: { ...FAIL_FAST, tls: {}, ...signIn },
         } satisfies ClusterOptions)
       : new Redis(settings.url ?? 'redis://127.0.0.1:6379', {
           ...FAIL_FAST,
+          ...signIn,
           keyPrefix: settings.keyPrefix,
         });
     client.defineCommand('rampayCharge', { lua: CHARGE_LUA });
-    // Errors surface on the calls that fail; the client's own 'error' events would otherwise crash the process.
-    client.on('error', () => undefined);
+    const store = new RedisCacheStore(client, !settings.password);
     try {
       await client.connect();
     } catch (error) {
       client.disconnect();
       throw error;
     }
-    return new RedisCacheStore(client);
+    return store;
+  }
+
+  /** False once the connection has ended for good or a sign-in was refused: connect anew. */
+  usable(): boolean {
+    if (this.signInRefused) return false;
+    return this.reconnects || this.client.status !== 'end';
   }
 
   async charge(request: ChargeRequest): Promise<ChargeResult> {
@@ -92,18 +115,20 @@ export class RedisCacheStore implements CacheStore {
     const command = (this.client as unknown as { rampayCharge: ChargeCommand }).rampayCharge.bind(
       this.client,
     );
-    const reply = unless
-      ? await command(
-          3,
-          bucket.key,
-          unless.marker,
-          unless.instead.key,
-          bucket.rate.limit,
-          bucket.rate.periodSeconds * 1000,
-          unless.instead.rate.limit,
-          unless.instead.rate.periodSeconds * 1000,
-        )
-      : await command(1, bucket.key, bucket.rate.limit, bucket.rate.periodSeconds * 1000);
+    const reply = await this.observed(() =>
+      unless
+        ? command(
+            3,
+            bucket.key,
+            unless.marker,
+            unless.instead.key,
+            bucket.rate.limit,
+            bucket.rate.periodSeconds * 1000,
+            unless.instead.rate.limit,
+            unless.instead.rate.periodSeconds * 1000,
+          )
+        : command(1, bucket.key, bucket.rate.limit, bucket.rate.periodSeconds * 1000),
+    );
     const [allowed, charged, remaining, resetSeconds, retryAfterSeconds] = reply.map(Number) as [
       number,
       number,
@@ -121,18 +146,33 @@ export class RedisCacheStore implements CacheStore {
   }
 
   async get(key: string): Promise<string | undefined> {
-    return (await this.client.get(key)) ?? undefined;
+    return (await this.observed(() => this.client.get(key))) ?? undefined;
   }
 
   async set(key: string, value: string, ttlSeconds: number): Promise<void> {
-    await this.client.set(key, value, 'PX', Math.max(1, Math.round(ttlSeconds * 1000)));
+    await this.observed(() => this.client.set(key, value, 'PX', Math.max(1, Math.round(ttlSeconds * 1000))));
   }
 
   async del(key: string): Promise<void> {
-    await this.client.del(key);
+    await this.observed(() => this.client.del(key));
+  }
+
+  /** Runs a command, noting a refused sign-in before passing its error on. */
+  private async observed<T>(command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch (error) {
+      this.notice(error);
+      throw error;
+    }
+  }
+
+  private notice(error: unknown): void {
+    if (isSignInRefusal(error)) this.signInRefused = true;
   }
 
   async close(): Promise<void> {
+    if (this.client.status === 'end') return;
     await this.client.quit().catch(() => this.client.disconnect());
   }
 
@@ -154,4 +194,9 @@ export class RedisCacheStore implements CacheStore {
       del: (keys) => client.del(...keys),
     };
   }
+}
+
+/** Valkey's answers to a wrong or expired password (AUTH, HELLO) or to a command sent without signing in. */
+function isSignInRefusal(error: unknown): boolean {
+  return error instanceof Error && /^(WRONGPASS|NOAUTH)/.test(error.message);
 }

@@ -1,7 +1,6 @@
-import { Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/schema';
 
@@ -19,12 +18,15 @@ const CACHE_PORTS = ec2.Port.tcpRange(6379, 6380);
 /**
  * ElastiCache Serverless for Valkey: rate-limit buckets, replay markers and hot reads (functions/shared/cache).
  * In the VPC's data subnets, reachable from the functions' security group alone; TLS in transit (always on for
- * serverless caches) and encryption at rest; one application user signs in with a password kept in Secrets
- * Manager (the functions read it: CACHE_SECRET_ARN). Nothing in it is the only copy of anything.
+ * serverless caches) and encryption at rest; one application user signs in with IAM authentication (a token the
+ * functions sign with their role, functions/shared/cache/iam-token.ts), so there is no password to keep or read.
+ * Nothing in it is the only copy of anything.
  */
 export class ValkeyCache extends Construct {
   readonly cache: elasticache.CfnServerlessCache;
-  readonly secret: secretsmanager.Secret;
+  /** The application user's id (equal to its name, as IAM authentication requires): CACHE_USER. */
+  readonly userId: string;
+  private readonly user: elasticache.CfnUser;
   readonly securityGroup: ec2.SecurityGroup;
   /** `host:port`, what the functions get as CACHE_ENDPOINT. */
   readonly endpoint: string;
@@ -42,39 +44,21 @@ export class ValkeyCache extends Construct {
     });
     this.securityGroup.connections.allowFrom(props.clientSecurityGroup, CACHE_PORTS, 'RamPay functions');
 
-    this.secret = new secretsmanager.Secret(this, 'UserSecret', {
-      description: `RamPay ${config.name} Valkey application user`,
-      generateSecretString: {
-        secretStringTemplate: JSON.stringify({ username: 'rampay-app' }),
-        generateStringKey: 'password',
-        // ElastiCache passwords: 16-128 printable characters, without spaces, quotes or @.
-        excludePunctuation: true,
-        passwordLength: 64,
-      },
-    });
-    Validations.of(this.secret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'The cache password changes with a new deployment of the user (a new secret value); the cache holds only rebuildable, seconds-to-a-day data, and it is reachable from the functions security group alone.',
-    });
-
-    const user = new elasticache.CfnUser(this, 'AppUser', {
+    this.userId = `rampay-${config.name}-app`;
+    this.user = new elasticache.CfnUser(this, 'AppUser', {
       engine: 'valkey',
-      userId: `rampay-${config.name}-app`,
-      userName: 'rampay-app',
+      userId: this.userId,
+      userName: this.userId,
       // Its own keys only (rate limits, replay markers, hot reads), no administrative commands.
       accessString: 'on ~* +@all -@dangerous',
-      authenticationMode: {
-        Type: 'password',
-        Passwords: [this.secret.secretValueFromJson('password').unsafeUnwrap()],
-      },
+      authenticationMode: { Type: 'iam' },
     });
     const userGroup = new elasticache.CfnUserGroup(this, 'UserGroup', {
       engine: 'valkey',
       userGroupId: `rampay-${config.name}`,
-      userIds: [user.userId],
+      userIds: [this.user.userId],
     });
-    userGroup.node.addDependency(user);
+    userGroup.node.addDependency(this.user);
 
     this.cache = new elasticache.CfnServerlessCache(this, 'Cache', {
       serverlessCacheName: this.cacheName,
@@ -91,5 +75,14 @@ export class ValkeyCache extends Construct {
     });
     this.cache.node.addDependency(userGroup);
     this.endpoint = `${this.cache.attrEndpointAddress}:${this.cache.attrEndpointPort}`;
+  }
+
+  /** Lets a function sign in as the application user (elasticache:Connect on the cache and the user). */
+  grantConnect(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['elasticache:Connect'],
+      resourceArns: [this.cache.attrArn, this.user.attrArn],
+    });
   }
 }

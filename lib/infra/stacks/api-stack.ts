@@ -213,11 +213,12 @@ export class ApiStack extends Stack {
           // Per-merchant rate limits (functions/shared/http/rate-limit.ts) in the cache.
           RATE_LIMITS: JSON.stringify(config.rateLimits),
           CACHE_ENDPOINT: props.data.cache.endpoint,
-          CACHE_SECRET_ARN: props.data.cache.secret.secretArn,
+          CACHE_NAME: props.data.cache.cacheName,
+          CACHE_USER: props.data.cache.userId,
         },
         webhookSecretsKey: props.messaging.webhookSecretsKey,
       });
-      props.data.cache.secret.grantRead(fn.function);
+      props.data.cache.grantConnect(fn.function);
       this.functions[spec.id] = fn;
       const integration = new HttpLambdaIntegration(`${spec.id}Integration`, fn.function);
       const { route } = spec.trigger;

@@ -10,7 +10,7 @@ const prod = synthesize('prod');
 const data = dev.templates.data;
 
 describe('the Valkey cache', () => {
-  it('is ElastiCache Serverless for Valkey in the data subnets, signed in to by a user from Secrets Manager', () => {
+  it('is ElastiCache Serverless for Valkey in the data subnets, signed in to by an IAM-authenticated user', () => {
     data.hasResourceProperties('AWS::ElastiCache::ServerlessCache', {
       Engine: 'valkey',
       ServerlessCacheName: 'rampay-dev',
@@ -20,18 +20,16 @@ describe('the Valkey cache', () => {
     });
     data.hasResourceProperties('AWS::ElastiCache::User', {
       Engine: 'valkey',
-      UserName: 'rampay-app',
-      AuthenticationMode: {
-        Type: 'password',
-        Passwords: [
-          Match.objectLike({
-            'Fn::Join': Match.arrayWith([
-              Match.arrayWith([Match.stringLikeRegexp('resolve:secretsmanager')]),
-            ]),
-          }),
-        ],
-      },
+      UserId: 'rampay-dev-app',
+      // IAM authentication requires the id and the name to be the same.
+      UserName: 'rampay-dev-app',
+      AuthenticationMode: { Type: 'iam' },
     });
+    expect(
+      data.findResources('AWS::SecretsManager::Secret', {
+        Properties: { Description: Match.stringLikeRegexp('Valkey') },
+      }),
+    ).toEqual({});
     data.hasResourceProperties('AWS::ElastiCache::UserGroup', {
       Engine: 'valkey',
       UserIds: ['rampay-dev-app'],
@@ -65,7 +63,7 @@ describe('the Valkey cache', () => {
     expect(group.Properties.SecurityGroupIngress).toBeUndefined();
   });
 
-  it('hands every API function its endpoint, its secret (readable) and the rate limits', () => {
+  it('hands every API function its endpoint, its user and the rate limits, and lets it connect as that user', () => {
     const functions = resourcesOf([dev.templates.api], 'AWS::Lambda::Function').filter(
       (f) => propertiesOf(f)?.Environment?.Variables?.AUTH_SCOPE_PREFIX !== undefined,
     );
@@ -73,13 +71,24 @@ describe('the Valkey cache', () => {
     for (const f of functions) {
       const vars = propertiesOf(f).Environment.Variables;
       expect(vars.CACHE_ENDPOINT).toBeDefined();
-      expect(vars.CACHE_SECRET_ARN).toBeDefined();
+      expect(vars).toMatchObject({ CACHE_NAME: 'rampay-dev', CACHE_USER: 'rampay-dev-app' });
+      expect(vars.CACHE_SECRET_ARN).toBeUndefined();
       expect(JSON.parse(vars.RATE_LIMITS)).toEqual(dev.config.rateLimits);
     }
-    const policies = resourcesOf([dev.templates.api], 'AWS::IAM::Policy').filter((p) =>
-      JSON.stringify(propertiesOf(p).PolicyDocument).includes('CacheUserSecret'),
+    const connects = resourcesOf([dev.templates.api], 'AWS::IAM::Policy').flatMap((p) =>
+      propertiesOf(p).PolicyDocument.Statement.filter((s: Json) => s.Action === 'elasticache:Connect'),
     );
-    expect(policies.length).toBe(functions.length);
+    expect(connects).toHaveLength(functions.length);
+    for (const statement of connects) {
+      // The cache and the application user, both by ARN imported from the data stack: nothing else.
+      expect(statement.Resource).toHaveLength(2);
+      expect(statement.Resource).toEqual(
+        expect.arrayContaining([
+          { 'Fn::ImportValue': expect.stringMatching(/GetAttCache[0-9A-F]{8}ARN/) },
+          { 'Fn::ImportValue': expect.stringMatching(/GetAttCacheAppUser[0-9A-F]{8}Arn/) },
+        ]),
+      );
+    }
   });
 
   it('alarms on errors (served without limits, refused sign-ins), throttles and latency, and has widgets', () => {
