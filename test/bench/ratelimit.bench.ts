@@ -4,58 +4,36 @@
  *    (REDIS_URL, default redis://127.0.0.1:6379), next to a request through apiHandler with the limit and
  *    the same request's floor (middy, authorization, JSON, no work);
  * 2. isolation: 3 quiet merchants at half their limit and, in the second run, a noisy one offering 10x its
- *    limit; the quiet merchants' served throughput and p99 with and without the noisy one.
+ *    limit; the quiet merchants' served throughput and p99 with and without the noisy one. Against the server
+ *    twice: every merchant in this process (one event loop shared with the noisy merchant), and each merchant in
+ *    a process of its own (support/rate-limit-caller.ts), as separate Lambda containers share only the server.
  * BENCH_SECONDS per case (default 5). Keys live under a fresh prefix; nothing else on the server is touched.
  */
+import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import type { Context } from 'aws-lambda';
+import path from 'node:path';
 import { MemoryCacheStore } from '../../functions/shared/cache/memory-store';
 import type { CacheStore } from '../../functions/shared/cache/ports';
 import { RedisCacheStore } from '../../functions/shared/cache/redis-store';
 import { closeSharedCache, useSharedCache } from '../../functions/shared/cache/connection';
-import { apiHandler, type ApiEvent } from '../../functions/shared/http/api-handler';
-import type { RateLimitSettings } from '../../functions/shared/http/rate-limit-settings';
+import {
+  context,
+  event,
+  floor,
+  limited,
+  LIMIT_PER_SECOND,
+  NOISY,
+  offer,
+  QUIET,
+  settings,
+  type Offered,
+} from './support/rate-limited-requests';
 import { printTable, round, runFor, summarize } from './support/stats';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const LIMIT_PER_SECOND = 200;
-const QUIET = ['quiet_1', 'quiet_2', 'quiet_3'];
-const NOISY = 'noisy';
-
-const settings: RateLimitSettings = {
-  defaults: {
-    reads: { limit: LIMIT_PER_SECOND, periodSeconds: 1 },
-    writes: { limit: LIMIT_PER_SECOND, periodSeconds: 1 },
-    refunds: { limit: LIMIT_PER_SECOND, periodSeconds: 1 },
-    reviews: { limit: LIMIT_PER_SECOND, periodSeconds: 1 },
-  },
-  merchants: {},
-};
-
-const context = { functionName: 'bench', awsRequestId: 'bench' } as unknown as Context;
-let requestSeq = 0;
-function event(merchantId: string): ApiEvent {
-  return {
-    rawPath: '/bench',
-    headers: {},
-    requestContext: {
-      requestId: `r${++requestSeq}`,
-      authorizer: {
-        jwt: { claims: { merchant_id: merchantId, sub: merchantId }, scopes: ['payments:read'] },
-      },
-    },
-  } as unknown as ApiEvent;
-}
-
-/** The floor: the same request without the limit (a public route skips it). */
-const floor = apiHandler({ scope: 'public', name: 'Bench', method: 'GET' }, async () => ({
-  status: 200,
-  body: {},
-}));
-const limited = apiHandler({ scope: 'payments:read', name: 'Bench', method: 'GET' }, async () => ({
-  status: 200,
-  body: {},
-}));
+const CALLER = path.join(__dirname, 'support', 'rate-limit-caller.ts');
+/** Time for the callers' processes to start and connect before the common start. */
+const PROCESS_START_MS = 4000;
 
 async function overhead(store: CacheStore, label: string): Promise<Record<string, number | string>> {
   const rate = { limit: 1_000_000, periodSeconds: 1 };
@@ -83,53 +61,67 @@ async function overhead(store: CacheStore, label: string): Promise<Record<string
   };
 }
 
-/** Sends `perSecond` requests a second for `merchantId`, open loop (a tick every 10 ms), until the deadline. */
-async function offer(
-  merchantId: string,
-  perSecond: number,
-  deadline: number,
-): Promise<{ served: number; refused: number; latencies: number[] }> {
-  const latencies: number[] = [];
-  let served = 0;
-  let refused = 0;
-  const pending: Promise<void>[] = [];
-  const started = performance.now();
-  let sent = 0;
-  while (performance.now() < deadline) {
-    const due = Math.floor(((performance.now() - started) / 1000) * perSecond);
-    for (; sent < due; sent++) {
-      const t0 = performance.now();
-      pending.push(
-        limited(event(merchantId), context).then((r) => {
-          latencies.push(performance.now() - t0);
-          if ((r as { statusCode: number }).statusCode === 429) refused++;
-          else served++;
+/** Each merchant in a process of its own, sharing only the server; all start and stop at the same wall-clock times. */
+async function inProcesses(url: string, keyPrefix: string, callers: [string, number][]): Promise<Offered[]> {
+  const startAt = Date.now() + PROCESS_START_MS;
+  return Promise.all(
+    callers.map(
+      ([merchantId, perSecond]) =>
+        new Promise<Offered>((resolve, reject) => {
+          const child = fork(CALLER, [], {
+            execArgv: ['--import', 'tsx'],
+            env: {
+              ...process.env,
+              REDIS_URL: url,
+              BENCH_KEY_PREFIX: keyPrefix,
+              RATE_LIMITS: JSON.stringify(settings),
+              BENCH_MERCHANT: merchantId,
+              BENCH_PER_SECOND: String(perSecond),
+              BENCH_START_AT: String(startAt),
+              BENCH_END_AT: String(startAt + SECONDS * 1000),
+            },
+          });
+          child.once('message', (offered) => resolve(offered as Offered));
+          child.once('error', reject);
+          child.once('exit', (code) => {
+            if (code !== 0) reject(new Error(`the caller for ${merchantId} exited with ${code}`));
+          });
         }),
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  await Promise.all(pending);
-  return { served, refused, latencies };
+    ),
+  );
 }
+
+type Placement = 'one process' | 'a process each';
 
 async function isolation(
   store: CacheStore,
   label: string,
+  placement: Placement,
   withNoisy: boolean,
+  server?: { url: string; keyPrefix: string },
 ): Promise<Record<string, number | string>> {
-  useSharedCache(store);
-  process.env.RATE_LIMITS = JSON.stringify(settings);
-  const deadline = performance.now() + SECONDS * 1000;
-  const runs = await Promise.all([
-    ...QUIET.map((m) => offer(`${m}_${label}_${withNoisy}`, LIMIT_PER_SECOND / 2, deadline)),
-    ...(withNoisy ? [offer(`${NOISY}_${label}`, LIMIT_PER_SECOND * 10, deadline)] : []),
-  ]);
+  const run = `${label}_${placement === 'one process' ? 'p1' : 'pn'}_${withNoisy}`;
+  const callers: [string, number][] = [
+    ...QUIET.map((m): [string, number] => [`${m}_${run}`, LIMIT_PER_SECOND / 2]),
+    ...(withNoisy ? [[`${NOISY}_${run}`, LIMIT_PER_SECOND * 10] as [string, number]] : []),
+  ];
+  let runs: Offered[];
+  if (placement === 'a process each' && server) {
+    runs = await inProcesses(server.url, server.keyPrefix, callers);
+  } else {
+    useSharedCache(store);
+    process.env.RATE_LIMITS = JSON.stringify(settings);
+    const deadline = performance.now() + SECONDS * 1000;
+    runs = await Promise.all(
+      callers.map(([merchantId, perSecond]) => offer(merchantId, perSecond, deadline)),
+    );
+  }
   const quiet = runs.slice(0, QUIET.length);
   const noisy = runs[QUIET.length];
   const q = summarize(quiet.flatMap((r) => r.latencies));
   return {
     store: label,
+    merchants: placement,
     noisy: withNoisy ? `${LIMIT_PER_SECOND * 10}/s offered` : 'none',
     quietServedPerS: round(quiet.reduce((s, r) => s + r.served, 0) / SECONDS, 1),
     quietRefused: quiet.reduce((s, r) => s + r.refused, 0),
@@ -141,16 +133,14 @@ async function isolation(
 
 export default async function main(): Promise<Record<string, unknown>> {
   const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const stores: [string, () => Promise<CacheStore>][] = [
-    ['in-process', async () => new MemoryCacheStore()],
-    [
-      'redis',
-      () => RedisCacheStore.connect({ url, keyPrefix: `rampay-bench:${randomBytes(4).toString('hex')}:` }),
-    ],
+  const keyPrefix = `rampay-bench:${randomBytes(4).toString('hex')}:`;
+  const stores: [string, () => Promise<CacheStore>, Placement[]][] = [
+    ['in-process', async () => new MemoryCacheStore(), ['one process']],
+    ['redis', () => RedisCacheStore.connect({ url, keyPrefix }), ['one process', 'a process each']],
   ];
   const overheadRows: Record<string, number | string>[] = [];
   const isolationRows: Record<string, number | string>[] = [];
-  for (const [label, open] of stores) {
+  for (const [label, open, placements] of stores) {
     let store: CacheStore;
     try {
       store = await open();
@@ -160,11 +150,13 @@ export default async function main(): Promise<Record<string, unknown>> {
     }
     console.log(`${label}: overhead (${SECONDS} s per case)...`);
     overheadRows.push(await overhead(store, label));
-    for (const withNoisy of [false, true]) {
-      console.log(
-        `${label}: isolation, ${withNoisy ? 'with' : 'without'} the noisy merchant (${SECONDS} s)...`,
-      );
-      isolationRows.push(await isolation(store, label, withNoisy));
+    for (const placement of placements) {
+      for (const withNoisy of [false, true]) {
+        console.log(
+          `${label}, ${placement}: isolation, ${withNoisy ? 'with' : 'without'} the noisy merchant (${SECONDS} s)...`,
+        );
+        isolationRows.push(await isolation(store, label, placement, withNoisy, { url, keyPrefix }));
+      }
     }
     await closeSharedCache();
   }
@@ -175,18 +167,23 @@ export default async function main(): Promise<Record<string, unknown>> {
     `\n3 quiet merchants at ${LIMIT_PER_SECOND / 2}/s each (limit ${LIMIT_PER_SECOND}/s), with and without a noisy one`,
   );
   printTable(isolationRows);
-  const changes = stores.flatMap(([label]) => {
-    const [without, withNoisy] = isolationRows.filter((r) => r.store === label);
-    if (!without || !withNoisy) return [];
-    const pct = (a: number, b: number) => round(((b - a) / a) * 100, 1);
-    return [
-      {
-        store: label,
-        quietThroughputChangePct: pct(Number(without.quietServedPerS), Number(withNoisy.quietServedPerS)),
-        quietP99ChangePct: pct(Number(without.quietP99Ms), Number(withNoisy.quietP99Ms)),
-      },
-    ];
-  });
+  const changes = stores.flatMap(([label, , placements]) =>
+    placements.flatMap((placement) => {
+      const [without, withNoisy] = isolationRows.filter(
+        (r) => r.store === label && r.merchants === placement,
+      );
+      if (!without || !withNoisy) return [];
+      const pct = (a: number, b: number) => round(((b - a) / a) * 100, 1);
+      return [
+        {
+          store: label,
+          merchants: placement,
+          quietThroughputChangePct: pct(Number(without.quietServedPerS), Number(withNoisy.quietServedPerS)),
+          quietP99ChangePct: pct(Number(without.quietP99Ms), Number(withNoisy.quietP99Ms)),
+        },
+      ];
+    }),
+  );
   console.log('\nthe quiet merchants with the noisy one, against without it');
   printTable(changes);
   return {
