@@ -1,10 +1,12 @@
 /**
  * The local platform's mail sink: the notifications consumer runs with NOTIFIER=sink and writes every e-mail and
- * SMS as a JSON file under <dataDir>/outbox/; GET /local/notifications lists them, newest first.
+ * SMS as a JSON file under <dataDir>/outbox/; GET /local/notifications lists the token's merchant's, newest first.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { resetNotificationsRuntime, type SinkMessage } from '../../functions/notifications';
+import type { Sql } from '../../functions/shared/db/client';
+import { MERCHANT_CLAIM } from '../../functions/shared/http/auth';
 import type { LocalRoute } from './http-server';
 
 export type { SinkMessage };
@@ -36,8 +38,6 @@ export async function readSinkMessages(dir: string, limit = LISTED_MESSAGES): Pr
 
 export interface LocalMailSink {
   dir: string;
-  /** GET /local/notifications for the platform's localRoutes. */
-  route: LocalRoute;
   messages(limit?: number): Promise<SinkMessage[]>;
 }
 
@@ -54,19 +54,29 @@ export function useLocalMailSink(dataDir: string, env: NodeJS.ProcessEnv = proce
   env.FRAUD_OPS_ADDRESS ??= 'fraud-ops@rampay.local';
   env.RECIPIENT_HASH_KEY ??= 'rampay-local-recipient-hash-key (not for production)';
   resetNotificationsRuntime();
-  const messages = (limit?: number) => readSinkMessages(dir, limit);
+  return { dir, messages: (limit?: number) => readSinkMessages(dir, limit) };
+}
+
+/**
+ * GET /local/notifications: customers' addresses and messages, so only for a local token with audit:read, and only
+ * the messages about the token's merchant's events (the notifications consumer records each event's merchant).
+ */
+export function mailSinkRoute(sink: LocalMailSink, sql: Sql): LocalRoute {
   return {
-    dir,
-    messages,
-    route: {
-      method: 'GET',
-      path: '/local/notifications',
-      // Customers' addresses and messages: only for a holder of a local token with audit:read.
-      scope: 'audit:read',
-      serve: async () => {
-        const data = await messages();
-        return { status: 200, body: { object: 'list', dir, count: data.length, data } };
-      },
+    method: 'GET',
+    path: '/local/notifications',
+    scope: 'audit:read',
+    serve: async (request) => {
+      const merchantId = request?.claims?.[MERCHANT_CLAIM];
+      const newest = await sink.messages();
+      const eventIds = [...new Set(newest.map((m) => m.eventId))];
+      const merchants = await sql<{ event_id: string }[]>`
+        select distinct event_id from notification_deliveries
+         where merchant_id = ${typeof merchantId === 'string' ? merchantId : ''}
+           and event_id = any(${eventIds}::text[])`;
+      const own = new Set(merchants.map((row) => row.event_id));
+      const data = newest.filter((m) => own.has(m.eventId));
+      return { status: 200, body: { object: 'list', dir: sink.dir, count: data.length, data } };
     },
   };
 }

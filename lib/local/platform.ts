@@ -109,7 +109,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   // Webhook secrets sealed with <dataDir>/webhooks.key, delivery messages on the local queue, the sweep on a timer.
   const webhooks = useLocalWebhooks(dataDir, messaging);
   // Notifications go to the mail sink (<dataDir>/outbox/, GET /local/notifications) instead of SES and SNS SMS.
-  const mailSink = (await import('./mail-sink')).useLocalMailSink(dataDir);
+  const { useLocalMailSink, mailSinkRoute } = await import('./mail-sink');
+  const mailSink = useLocalMailSink(dataDir);
   const consumers = await step(
     'consumers',
     'consumers (the fraud model loads here)',
@@ -145,7 +146,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const localRoutes: LocalRoute[] = [
     metrics.route,
     { method: 'GET', path: '/openapi.json', serve: async () => ({ status: 200, body: openApiDocument() }) },
-    mailSink.route,
+    mailSinkRoute(mailSink, sql),
     {
       method: 'GET',
       path: '/local/queues',

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FileSinkNotifier } from '../../../functions/notifications/adapters/file-sink-notifier';
 import { notifierFromEnvironment } from '../../../functions/notifications/composition';
-import { readSinkMessages, useLocalMailSink } from '../../../lib/local/mail-sink';
+import { mailSinkRoute, readSinkMessages, useLocalMailSink } from '../../../lib/local/mail-sink';
+import { startTestDatabase } from '../../support/database';
 
 let dataDir: string;
 beforeEach(async () => {
@@ -23,7 +24,6 @@ it('points the notifications consumer at <dataDir>/outbox and keeps other settin
   });
   expect(env.RECIPIENT_HASH_KEY).toBeTruthy();
   expect(notifierFromEnvironment(env)).toBeInstanceOf(FileSinkNotifier);
-  expect(sink.route).toMatchObject({ method: 'GET', path: '/local/notifications' });
 });
 
 it('writes each message as one JSON file and lists them newest first', async () => {
@@ -63,8 +63,48 @@ it('writes each message as one JSON file and lists them newest first', async () 
   });
   expect(listed[0]).toMatchObject({ channel: 'sms', to: '+447700900123', text: 'RamPay: approved' });
   expect(await readSinkMessages(sink.dir, 1)).toHaveLength(1);
+});
 
-  const served = await sink.route.serve();
-  expect(served.status).toBe(200);
-  expect(served.body).toMatchObject({ object: 'list', count: 2 });
+it("serves a token the messages about its own merchant's events only", async () => {
+  const db = await startTestDatabase();
+  try {
+    const sink = useLocalMailSink(dataDir, {});
+    const notifier = new FileSinkNotifier(sink.dir);
+    for (const [eventId, to] of [
+      ['evt_a', 'ada@example.com'],
+      ['evt_b', 'bob@example.com'],
+    ] as const) {
+      await notifier.send({
+        channel: 'email',
+        eventId,
+        template: 'payment-received',
+        to,
+        subject: 's',
+        text: 't',
+        html: '<p>t</p>',
+      });
+    }
+    for (const [eventId, merchantId] of [
+      ['evt_a', 'merchant_a'],
+      ['evt_b', 'merchant_b'],
+    ] as const) {
+      await db.sql`
+        insert into notification_deliveries (event_id, channel, recipient_hash, event_type, merchant_id, payment_id,
+                                             audience, template, recipient_masked, state)
+        values (${eventId}, 'email', ${`hash_${eventId}`}, 'PaymentCreated', ${merchantId}, 'p', 'customer',
+                'payment-received', 'a***@example.com', 'sent')`;
+    }
+    const route = mailSinkRoute(sink, db.sql);
+    expect(route).toMatchObject({ method: 'GET', path: '/local/notifications', scope: 'audit:read' });
+    const listFor = async (merchantId: string) => {
+      const served = await route.serve({ claims: { merchant_id: merchantId } } as never);
+      expect(served.status).toBe(200);
+      return (served.body as { data: { to: string }[] }).data.map((m) => m.to);
+    };
+    expect(await listFor('merchant_a')).toEqual(['ada@example.com']);
+    expect(await listFor('merchant_b')).toEqual(['bob@example.com']);
+    expect(await listFor('merchant_c')).toEqual([]);
+  } finally {
+    await db.stop();
+  }
 });
