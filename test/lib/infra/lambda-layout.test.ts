@@ -30,7 +30,8 @@ import {
   type SynthesizedFunction,
 } from '../../support/lambda-layout';
 
-jest.setTimeout(170_000);
+// Synthesis with assets bundles every function and builds the console: minutes on a busy 2-core host.
+jest.setTimeout(420_000);
 
 const MIGRATIONS = fs
   .readdirSync(path.resolve(__dirname, '../../../functions/shared/db/migrations'))
