@@ -1,6 +1,6 @@
 import { newId } from '../../domain/ids';
 import { isPaymentEventType, type EventType } from '../../domain/events';
-import type { Queryable, Sql } from '../../shared/db/client';
+import { asyncCommit, type Queryable, type Sql } from '../../shared/db/client';
 import { outboxWrites } from '../../shared/outbox/outbox';
 import type { AttemptRecord, Claim, DeliveryStore, Page, PageOf, WebhookDelivery } from '../ports';
 import { toEndpoint, type EndpointRow } from './postgres-endpoint-store';
@@ -144,8 +144,12 @@ export class PostgresDeliveryStore implements DeliveryStore {
       if (!delivery.due) return { skip: 'not due' };
       if (delivery.leased) return { skip: 'in flight' };
       if (delivery.in_flight >= limit) return { busy: true };
+      // The lease is bookkeeping: committed without waiting for the WAL flush (a flush per attempt was most of
+      // an attempt's cost). Lost in a database crash, it only lets the delivery be claimed again: a repeated
+      // attempt, which at-least-once delivery allows.
       await tx`update webhook_deliveries
                   set leased_until = now() + ${leaseMs / 1000} * interval '1 second'
+                 from ${asyncCommit(tx)}
                 where id = ${deliveryId}`;
       return {
         claimed: {
