@@ -20,6 +20,8 @@ import { PaymentPage } from './pages/PaymentPage';
 import { Payments } from './pages/Payments';
 import { Reviews } from './pages/Reviews';
 import { Account } from './pages/Account';
+import { WebhookEndpointPage } from './pages/WebhookEndpoint';
+import { Webhooks } from './pages/Webhooks';
 import { SignIn } from './pages/SignIn';
 
 export function App() {
@@ -75,6 +77,7 @@ export function App() {
             {can(session, 'reviews:read') && <Link href="/reviews">Reviews</Link>}
             {operator && <Link href="/operator/reviews">Operator queue</Link>}
             {can(session, 'analytics:read') && <Link href="/analytics">Analytics</Link>}
+            {can(session, 'webhooks:read') && <Link href="/webhooks">Webhooks</Link>}
             <Link href="/account">Account</Link>
           </nav>
           <span className="who" data-testid="who">
@@ -101,6 +104,8 @@ export function App() {
               {operator ? <Reviews scope="operator" /> : <p>The operator queue is for fraud operators.</p>}
             </Route>
             <Route path="/analytics" component={Analytics} />
+            <Route path="/webhooks/:id">{(params) => <WebhookEndpointPage id={params.id} />}</Route>
+            <Route path="/webhooks" component={Webhooks} />
             <Route path="/account" component={Account} />
             <Route>{merchant ? <Payments /> : operator ? <Reviews scope="operator" /> : <Account />}</Route>
           </Switch>

@@ -10,16 +10,17 @@ export class ApiError extends Error {
 
 export interface Api {
   get<T>(path: string, query?: Record<string, string | undefined>): Promise<T>;
+  /** Every POST carries a fresh Idempotency-Key. */
   post<T>(path: string, body: unknown): Promise<T>;
+  put<T>(path: string, body: unknown): Promise<T>;
+  delete<T>(path: string): Promise<T>;
 }
 
 export function apiClient(baseUrl: string, token: string, onUnauthorized: () => void): Api {
   async function send<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-    if (body !== undefined) {
-      headers['content-type'] = 'application/json';
-      headers['idempotency-key'] = crypto.randomUUID();
-    }
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (method === 'POST') headers['idempotency-key'] = crypto.randomUUID();
     const res = await fetch(`${baseUrl}${path}`, {
       method,
       headers,
@@ -42,6 +43,8 @@ export function apiClient(baseUrl: string, token: string, onUnauthorized: () => 
       return send('GET', params ? `${path}?${params}` : path);
     },
     post: (path, body) => send('POST', path, body),
+    put: (path, body) => send('PUT', path, body),
+    delete: (path) => send('DELETE', path),
   };
 }
 
@@ -114,4 +117,38 @@ export interface Notification {
   status: string;
   reason?: string;
   attemptedAt: string;
+}
+
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  /** null: every payment event. */
+  events: string[] | null;
+  description?: string;
+  status: 'enabled' | 'disabled';
+  disabledReason?: 'merchant' | 'failing';
+  disabledAt?: string;
+  previousSecretExpiresAt?: string;
+  /** Only in the answers that create or rotate it. */
+  secret?: string;
+  createdAt: string;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  eventId: string;
+  eventType: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  attempts: number;
+  lastStatusCode: number | null;
+  lastResponseMs: number | null;
+  lastError: string | null;
+  lastAttemptAt: string | null;
+  nextAttemptAt: string | null;
+  createdAt: string;
+}
+
+export interface MerchantSettings {
+  notificationEmail: string | null;
+  updatedAt: string | null;
 }

@@ -1,9 +1,9 @@
 /**
- * The analytics consumer: folds every event (functions/analytics/rollup.ts) in the runtime's transaction, then,
+ * The analytics consumer: folds every payment event (functions/analytics/rollup.ts) in the runtime's transaction, then,
  * once the batch has committed, compacts the pending changes into the rollups and publishes the business
  * metrics of the records that committed.
  */
-import { EVENT_TYPES } from '../domain/events';
+import { PAYMENT_EVENT_TYPES } from '../domain/events';
 import { errorFacts } from '../shared/error-facts';
 import { defineConsumer } from '../shared/consumer/consumer';
 import type { Sql } from '../shared/db/client';
@@ -29,7 +29,7 @@ export async function compactAll(store: RollupWriter, sql: Sql): Promise<number>
 
 export const analyticsConsumer = defineConsumer<'analytics', AnalyticsConsumerDependencies>({
   name: 'analytics',
-  handles: EVENT_TYPES,
+  handles: PAYMENT_EVENT_TYPES,
   async handle(event, ctx) {
     const signals = await foldEvent(ctx.deps.store, ctx.tx, event);
     // Keyed by SQS message: a record run twice (the runtime's record-by-record fallback) counts once.

@@ -7,7 +7,7 @@
  *   the payment's known facts (PaymentFacts) and what it has counted, and `reconcile` returns the correction
  *   (minus what was counted, plus what should be) whenever a late event changes the answer.
  */
-import type { AnyEventEnvelope } from '../domain/events';
+import type { PaymentEventEnvelope } from '../domain/events';
 import type { BusinessMetricName } from '../shared/metrics/catalogue';
 import { bucketOf } from './histogram';
 
@@ -73,7 +73,7 @@ function minuteOf(iso: string): Date {
 }
 
 /** The commutative, per-event part. */
-export function eventDeltas(event: AnyEventEnvelope): { deltas: MinuteDelta[]; signals: Signal[] } {
+export function eventDeltas(event: PaymentEventEnvelope): { deltas: MinuteDelta[]; signals: Signal[] } {
   const minute = minuteOf(event.occurredAt);
   const payment = event.data.payment;
   const at = (counters: Partial<Counters>, extra: Partial<MinuteDelta> = {}): MinuteDelta => ({
@@ -141,7 +141,7 @@ export interface PaymentFactsUpdate {
   decidedAt?: Date;
 }
 
-export function factsOf(event: AnyEventEnvelope): PaymentFactsUpdate | undefined {
+export function factsOf(event: PaymentEventEnvelope): PaymentFactsUpdate | undefined {
   const at = new Date(event.occurredAt);
   const base = {
     paymentId: event.paymentId,

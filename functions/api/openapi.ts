@@ -9,10 +9,28 @@ import { operatorReviewResourceSchema, reviewResourceSchema } from '../fraud/res
 import '../webhooks/response-schemas';
 import { API_ROUTES, type ApiRoute } from './routes';
 import { IDEMPOTENCY_KEY_PATTERN } from '../shared/http/input/patterns';
+import { EVENT_TYPES, MERCHANT_EVENT_TYPES } from '../domain/events';
 
 // The list envelopes and the bodies of /events and /health, registered after the services' schemas (and so
 // listed after them in the document).
-const eventSchema = z.object({}).passthrough().meta({ id: 'EventEnvelope' });
+const eventSchema = z
+  .object({
+    id: z.string(),
+    type: z.enum(EVENT_TYPES),
+    version: z.literal(1),
+    occurredAt: z.string(),
+    merchantId: z.string(),
+    paymentId: z
+      .uuid()
+      .optional()
+      .meta({
+        description: `the payment the event is about; absent on the merchant's own events (${MERCHANT_EVENT_TYPES.join(', ')})`,
+      }),
+    correlationId: z.string(),
+    traceparent: z.string().optional(),
+    data: z.object({}).passthrough().meta({ description: "the type's payload" }),
+  })
+  .meta({ id: 'EventEnvelope' });
 z.object({ status: z.string(), database: z.string() }).meta({ id: 'Health' });
 listOf(paymentResourceSchema, 'PaymentList');
 listOf(eventSchema, 'EventList');

@@ -31,6 +31,8 @@ import { route as listWebhookDeliveries } from '../webhooks/handlers/list-delive
 import { route as redeliverWebhook } from '../webhooks/handlers/redeliver';
 import { route as listOperatorReviews } from '../fraud/handlers/list-operator-reviews';
 import { route as decideOperatorReview } from '../fraud/handlers/decide-operator-review';
+import { route as getMerchantSettings } from '../notifications/handlers/get-merchant-settings';
+import { route as putMerchantSettings } from '../notifications/handlers/put-merchant-settings';
 
 export interface ApiRoute {
   route: RouteDefinition;
@@ -59,6 +61,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { route: disableWebhookEndpoint, entry: 'functions/webhooks/handlers/disable-endpoint.ts' },
   { route: listWebhookDeliveries, entry: 'functions/webhooks/handlers/list-deliveries.ts' },
   { route: redeliverWebhook, entry: 'functions/webhooks/handlers/redeliver.ts' },
+  { route: getMerchantSettings, entry: 'functions/notifications/handlers/get-merchant-settings.ts' },
+  { route: putMerchantSettings, entry: 'functions/notifications/handlers/put-merchant-settings.ts' },
   { route: listOperatorReviews, entry: 'functions/fraud/handlers/list-operator-reviews.ts' },
   { route: decideOperatorReview, entry: 'functions/fraud/handlers/decide-operator-review.ts' },
 ];

@@ -5,7 +5,14 @@
  * module without validating events (a reading function's, through its service's composition) leaves it out.
  */
 import * as z from 'zod';
-import { EVENT_TYPES, InvalidEventError, type EventType } from './event-types';
+import {
+  EVENT_TYPES,
+  InvalidEventError,
+  isPaymentEventType,
+  type EventType,
+  type MerchantEventType,
+  type PaymentEventType,
+} from './event-types';
 import { PAYMENT_STATUSES } from './payment-status';
 import { TRACEPARENT_PATTERN } from './traceparent';
 
@@ -70,17 +77,23 @@ export const eventDataSchemas = {
     reviewer: z.string(),
     note: z.string().optional(),
   }),
+  WebhookEndpointDisabled: z.object({
+    endpoint: z.object({ id: z.string(), url: z.string(), description: z.string().nullable() }),
+    // Every delivery to it failed for the whole retry window.
+    reason: z.literal('failing'),
+    failingSince: z.iso.datetime({ offset: true }),
+    disabledAt: z.iso.datetime({ offset: true }),
+  }),
 } satisfies Record<EventType, z.ZodType>;
 
 export type EventData<T extends EventType> = z.infer<(typeof eventDataSchemas)[T]>;
 
-export interface EventEnvelope<T extends EventType = EventType> {
+interface EnvelopeFields<T extends EventType> {
   id: string;
   type: T;
   version: 1;
   occurredAt: string;
   merchantId: string;
-  paymentId: string;
   correlationId: string;
   /**
    * The W3C trace context of the work that wrote the event (the request or the consumer's record), so that what
@@ -90,14 +103,22 @@ export interface EventEnvelope<T extends EventType = EventType> {
   data: EventData<T>;
 }
 
+/**
+ * An event: a payment's names the payment (`paymentId`); a merchant's (MERCHANT_EVENT_TYPES) is about the account
+ * and has no `paymentId`.
+ */
+export type EventEnvelope<T extends EventType = EventType> = EnvelopeFields<T> &
+  (T extends PaymentEventType ? { paymentId: string } : { paymentId?: undefined });
+
 export type AnyEventEnvelope = { [T in EventType]: EventEnvelope<T> }[EventType];
+export type PaymentEventEnvelope = { [T in PaymentEventType]: EventEnvelope<T> }[PaymentEventType];
+export type MerchantEventEnvelope = { [T in MerchantEventType]: EventEnvelope<T> }[MerchantEventType];
 
 const envelopeBase = {
   id: z.string().min(1),
   version: z.literal(1),
   occurredAt: z.iso.datetime({ offset: true }),
   merchantId: z.string().min(1),
-  paymentId: z.string().min(1),
   correlationId: z.string().min(1),
   traceparent: z
     .string()
@@ -109,7 +130,14 @@ const envelopeBase = {
 export const eventEnvelopeSchema = z.discriminatedUnion(
   'type',
   EVENT_TYPES.map((type) =>
-    z.object({ ...envelopeBase, type: z.literal(type), data: eventDataSchemas[type] }),
+    z.object({
+      ...envelopeBase,
+      type: z.literal(type),
+      paymentId: isPaymentEventType(type)
+        ? z.string().min(1)
+        : z.undefined({ error: 'must be absent: the event is about the merchant, not a payment' }).optional(),
+      data: eventDataSchemas[type],
+    }),
   ) as unknown as [z.ZodObject, ...z.ZodObject[]],
 );
 

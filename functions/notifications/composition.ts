@@ -13,9 +13,10 @@
  *                                secret holding it (as SecretString)
  *   NOTIFICATION_LEASE_SECONDS   claim lease (default 60): above the function timeout, below the visibility timeout
  *   NOTIFICATION_TEMPLATES_DIR   the template files (bundles copy functions/notifications/templates there)
- * The audit log's reader (GET /payments/{id}/notifications) is built apart and needs none of it: its bundle
- * carries no SES or SNS client (each factory is marked pure and no module here acts on import, so esbuild leaves
- * out a factory its handler does not call, and what only it imports).
+ * The audit log's reader (GET /payments/{id}/notifications) and the merchant's settings (GET and PUT
+ * /merchant/settings) are built apart and need none of it: their bundles carry no SES or SNS client (each factory
+ * is marked pure and no module here acts on import, so esbuild leaves out a factory its handler does not call, and
+ * what only it imports).
  */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -30,12 +31,14 @@ import { paymentReads } from '../payments';
 import { ChannelNotifier } from './adapters/channel-notifier';
 import { FileSinkNotifier } from './adapters/file-sink-notifier';
 import { SesNotifier } from './adapters/ses-notifier';
+import { PostgresMerchantSettings } from './adapters/postgres-merchant-settings';
 import { PostgresNotificationLog } from './adapters/postgres-notification-log';
 import { SnsSmsNotifier } from './adapters/sns-sms-notifier';
 import { notificationsLogger } from './logger';
 import type { Notifier } from './ports';
 import { TemplateSet } from './templates';
 import type { ListNotificationsDeps } from './use-cases/list-notifications';
+import type { MerchantSettingsDeps } from './use-cases/merchant-settings';
 import type { NotifyConfig } from './use-cases/notify';
 
 export interface NotificationsRuntime {
@@ -129,4 +132,9 @@ export function resetNotificationsRuntime(): void {
 export const listNotificationsDeps = /* @__PURE__ */ memo(async (): Promise<ListNotificationsDeps> => ({
   log: new PostgresNotificationLog(await sharedSql()),
   payments: (await paymentReads()).store,
+}));
+
+/** GET and PUT /merchant/settings' dependencies. */
+export const merchantSettingsDeps = /* @__PURE__ */ memo(async (): Promise<MerchantSettingsDeps> => ({
+  settings: new PostgresMerchantSettings(await sharedSql()),
 }));

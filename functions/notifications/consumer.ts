@@ -1,5 +1,6 @@
 import { defineConsumer } from '../shared/consumer/consumer';
 import { PostgresDeliveryLedger } from './adapters/postgres-delivery-ledger';
+import { PostgresMerchantSettings } from './adapters/postgres-merchant-settings';
 import { notify } from './use-cases/notify';
 import type { NotificationsRuntime } from './composition';
 
@@ -11,7 +12,13 @@ let warned = false;
  */
 export const notificationsConsumer = defineConsumer<'notifications', NotificationsRuntime>({
   name: 'notifications',
-  handles: ['PaymentCreated', 'PaymentApproved', 'PaymentFailed', 'AnomalyDetected'],
+  handles: [
+    'PaymentCreated',
+    'PaymentApproved',
+    'PaymentFailed',
+    'AnomalyDetected',
+    'WebhookEndpointDisabled',
+  ],
   async handle(event, ctx) {
     const rt = ctx.deps;
     if (!rt.independentLedger && !warned) {
@@ -27,6 +34,7 @@ export const notificationsConsumer = defineConsumer<'notifications', Notificatio
     const summary = await notify(event, {
       notifier: rt.notifier,
       ledger,
+      merchantSettings: new PostgresMerchantSettings(ctx.tx),
       templates: rt.templates,
       config: rt.config,
       logger: ctx.logger,

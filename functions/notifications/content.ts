@@ -1,6 +1,6 @@
-import type { AnyEventEnvelope } from '../domain/events';
+import type { AnyEventEnvelope, MerchantEventEnvelope } from '../domain/events';
 import { formatAmount, formatDate, localeFor } from './format';
-import { paymentOf } from './policy';
+import { isMerchantNotice, paymentOf } from './policy';
 import type { Audience } from './ports';
 import { maskEmail, maskPhone } from './recipients';
 import type { TemplateValues } from './templates';
@@ -33,6 +33,7 @@ const NEXT_STEP: Record<Extract<AnyEventEnvelope, { type: 'AnomalyDetected' }>['
  * the customer does.
  */
 export function templateValues(event: AnyEventEnvelope, audience: Audience): TemplateValues {
+  if (isMerchantNotice(event)) return merchantNoticeValues(event);
   const payment = paymentOf(event);
   const locale = audience === 'customer' ? localeFor(payment.customer.country) : 'en';
   const values: TemplateValues = {
@@ -59,4 +60,17 @@ export function templateValues(event: AnyEventEnvelope, audience: Audience): Tem
     values.customerPhone = payment.customer.phone ? maskPhone(payment.customer.phone) : 'no phone';
   }
   return values;
+}
+
+/** A merchant's notice about its account: the endpoint, since when it failed, and when it was disabled. */
+function merchantNoticeValues(event: MerchantEventEnvelope): TemplateValues {
+  const { endpoint, failingSince, disabledAt } = event.data;
+  return {
+    merchant: event.merchantId,
+    endpointId: endpoint.id,
+    endpointUrl: endpoint.url,
+    endpointDescription: endpoint.description ?? '',
+    failingSince: formatDate(failingSince),
+    disabledAt: formatDate(disabledAt),
+  };
 }

@@ -7,7 +7,15 @@ export type { Notifier } from './ports';
 export { listNotifications, type ListNotificationsDeps } from './use-cases/list-notifications';
 export { notify, type NotifyConfig, type NotifyDeps } from './use-cases/notify';
 export {
+  getMerchantSettings,
+  putMerchantSettings,
+  type MerchantSettingsDeps,
+} from './use-cases/merchant-settings';
+export type { MerchantSettings, MerchantSettingsStore } from './ports';
+export { PostgresMerchantSettings } from './adapters/postgres-merchant-settings';
+export {
   listNotificationsDeps,
+  merchantSettingsDeps,
   notificationsRuntime,
   resetNotificationsRuntime,
   type NotificationsRuntime,

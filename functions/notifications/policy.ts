@@ -1,9 +1,16 @@
 /**
  * Who is told what, for each event the service consumes. The customer hears about their payment on the channels
  * their contact details allow (e-mail when an address is known; SMS when a phone is known and the news is worth
- * a text: approved, declined, held); the merchant's fraud-operations address hears about holds and declines.
+ * a text: approved, declined, held); the merchant's fraud-operations address hears about holds and declines; the
+ * merchant hears about its account's own events (an endpoint disabled) at the address it set, if any.
  */
-import type { AnyEventEnvelope, PaymentSnapshot } from '../domain/events';
+import {
+  isPaymentEventType,
+  type AnyEventEnvelope,
+  type MerchantEventEnvelope,
+  type PaymentEventEnvelope,
+  type PaymentSnapshot,
+} from '../domain/events';
 import type { Audience } from './ports';
 import type { Channel } from './recipients';
 import type { TemplateName } from './templates';
@@ -24,7 +31,7 @@ export interface PolicyConfig {
 
 type CustomerNews = { template: TemplateName; sms: boolean };
 
-function customerNews(event: AnyEventEnvelope): CustomerNews | undefined {
+function customerNews(event: PaymentEventEnvelope): CustomerNews | undefined {
   switch (event.type) {
     case 'PaymentCreated':
       return { template: 'payment-received', sms: false };
@@ -40,11 +47,33 @@ function customerNews(event: AnyEventEnvelope): CustomerNews | undefined {
   }
 }
 
-export function paymentOf(event: AnyEventEnvelope): PaymentSnapshot {
+export function paymentOf(event: PaymentEventEnvelope): PaymentSnapshot {
   return event.data.payment;
 }
 
-export function planMessages(event: AnyEventEnvelope, config: PolicyConfig): PlannedMessage[] {
+/** An event about the merchant's account: it goes to the merchant's own notification address. */
+export function isMerchantNotice(event: AnyEventEnvelope): event is MerchantEventEnvelope {
+  return !isPaymentEventType(event.type);
+}
+
+/** `merchantEmail`: the merchant's notification address (merchant notices only; none set, no message). */
+export function planMessages(
+  event: AnyEventEnvelope,
+  config: PolicyConfig,
+  merchantEmail?: string | null,
+): PlannedMessage[] {
+  if (isMerchantNotice(event)) {
+    return merchantEmail
+      ? [
+          {
+            audience: 'merchant',
+            channel: 'email',
+            template: 'webhook-endpoint-disabled',
+            recipient: merchantEmail,
+          },
+        ]
+      : [];
+  }
   const planned: PlannedMessage[] = [];
   const { customer } = paymentOf(event);
   const news = customerNews(event);

@@ -1,11 +1,13 @@
 /**
  * The notifications service's ports: the Notifier (SES, SNS SMS, the local mail sink behind one interface), the
- * delivery ledger (claims, leases, the audit log) and the reads behind GET /payments/{id}/notifications.
+ * delivery ledger (claims, leases, the audit log), the reads behind GET /payments/{id}/notifications and the
+ * merchant's settings (where its own notices go).
  */
 import type { Channel } from './recipients';
 import type { TemplateName } from './templates';
 
-export type Audience = 'customer' | 'fraud_ops';
+/** Who a message is for: a payment's customer, the fraud-operations address, or the merchant itself. */
+export type Audience = 'customer' | 'fraud_ops' | 'merchant';
 
 interface MessageBase {
   /** The event the message is about (providers that take tags get it, to match bounces to events). */
@@ -69,7 +71,8 @@ export interface DeliveryKey {
 export interface DeliveryRecord extends DeliveryKey {
   eventType: string;
   merchantId: string;
-  paymentId: string;
+  /** Null for a merchant's event, which is about no payment. */
+  paymentId: string | null;
   audience: Audience;
   template: TemplateName;
   recipientMasked: string;
@@ -129,4 +132,17 @@ export interface NotificationLog {
     paymentId: string,
     page: { limit: number; startingAfter?: string },
   ): Promise<{ items: NotificationAuditEntry[]; hasMore: boolean }>;
+}
+
+/** What a merchant sets for itself (GET and PUT /merchant/settings). */
+export interface MerchantSettings {
+  /** Where RamPay e-mails the merchant's own notices (a webhook endpoint disabled); null: nowhere. */
+  notificationEmail: string | null;
+  /** When they were last changed; null: never set. */
+  updatedAt: Date | null;
+}
+
+export interface MerchantSettingsStore {
+  get(merchantId: string): Promise<MerchantSettings>;
+  put(merchantId: string, settings: Pick<MerchantSettings, 'notificationEmail'>): Promise<MerchantSettings>;
 }

@@ -12,7 +12,7 @@ export const notificationResourceSchema = z
     eventId: z.string(),
     eventType: z.string(),
     channel: z.enum(['email', 'sms']),
-    audience: z.enum(['customer', 'fraud_ops']),
+    audience: z.enum(['customer', 'fraud_ops', 'merchant']),
     template: z.string(),
     recipient: z.string().meta({ description: 'masked, e.g. j***@example.com or +44******789' }),
     recipientHash: z
@@ -29,3 +29,15 @@ export const notificationResourceSchema = z
   })
   .meta({ id: 'Notification' });
 export type NotificationResource = z.infer<typeof notificationResourceSchema>;
+
+export const merchantSettingsResourceSchema = z
+  .object({
+    object: z.literal('merchant_settings'),
+    notificationEmail: z
+      .string()
+      .nullable()
+      .meta({ description: "where RamPay e-mails the merchant's own notices; null: nowhere" }),
+    updatedAt: z.string().nullable().meta({ description: 'null: never set' }),
+  })
+  .meta({ id: 'MerchantSettings' });
+export type MerchantSettingsResource = z.infer<typeof merchantSettingsResourceSchema>;

@@ -16,6 +16,7 @@ export const TEMPLATE_NAMES = [
   'payment-declined',
   'payment-held',
   'fraud-alert',
+  'webhook-endpoint-disabled',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
@@ -46,6 +47,15 @@ const FRAUD_VARIABLES = [
   'nextStep',
 ] as const;
 
+const ENDPOINT_NOTICE_VARIABLES = [
+  'merchant',
+  'endpointId',
+  'endpointUrl',
+  'endpointDescription',
+  'failingSince',
+  'disabledAt',
+] as const;
+
 /** The variables each template may use. */
 export const TEMPLATE_VARIABLES: Record<TemplateName, readonly string[]> = {
   'payment-received': CUSTOMER_VARIABLES,
@@ -53,6 +63,7 @@ export const TEMPLATE_VARIABLES: Record<TemplateName, readonly string[]> = {
   'payment-declined': CUSTOMER_VARIABLES,
   'payment-held': CUSTOMER_VARIABLES,
   'fraud-alert': FRAUD_VARIABLES,
+  'webhook-endpoint-disabled': ENDPOINT_NOTICE_VARIABLES,
 };
 
 export type TemplateValues = Record<string, string>;

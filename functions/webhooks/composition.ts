@@ -10,14 +10,16 @@ import type { ConsumerComposition } from '../shared/consumer/runtime';
 import { sharedSql } from '../shared/db/connection';
 import { logger } from '../shared/logger';
 import { memo } from '../shared/memo';
+import { OutboxPublisher } from '../shared/outbox/committed-publisher';
+import { sharedPublisher } from '../shared/outbox/publisher';
 import type { FanOutDeps } from './consumer';
 import { DnsResolver } from './adapters/dns-resolver';
 import { HttpSender } from './adapters/http-sender';
 import { KmsKeyWrapper } from './adapters/kms-key-wrapper';
 import { LocalKeyWrapper } from './adapters/local-key-wrapper';
-import { LoggedNotices } from './adapters/logged-notices';
 import { PostgresDeliveryStore } from './adapters/postgres-delivery-store';
 import { PostgresEndpointStore } from './adapters/postgres-endpoint-store';
+import { PublishedNotices } from './adapters/published-notices';
 import { SqsDeliveryQueue } from './adapters/sqs-delivery-queue';
 import type { DeliveryQueue, KeyWrapper } from './ports';
 import { EnvelopeSealer } from './sealing';
@@ -65,7 +67,7 @@ export const webhooksRuntime = /* @__PURE__ */ memo(async (): Promise<WebhooksRu
     resolver: new DnsResolver(),
     sender: new HttpSender(),
     queue: queueFromEnvironment(process.env),
-    notices: new LoggedNotices(logger),
+    notices: new PublishedNotices(new OutboxPublisher(sql, sharedPublisher), logger),
     settings: settingsFromEnvironment(process.env),
   };
 });

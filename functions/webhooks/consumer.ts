@@ -1,7 +1,8 @@
 /**
  * The webhooks consumer: each event of a merchant becomes one pending delivery per enabled endpoint of that
  * merchant that takes its type (once per endpoint, whatever the redeliveries), in the record's transaction;
- * once the batch has committed, each delivery gets a queue message that makes its first attempt.
+ * once the batch has committed, each delivery gets a queue message that makes its first attempt. A
+ * WebhookEndpointDisabled never goes to the endpoint it is about (nor to a disabled one): no notice can loop.
  */
 import { EVENT_TYPES } from '../domain/events';
 import { defineConsumer } from '../shared/consumer';
@@ -19,7 +20,16 @@ export const webhooksConsumer = defineConsumer<'webhooks', FanOutDeps>({
   name: 'webhooks',
   handles: EVENT_TYPES,
   async handle(event, ctx) {
-    const ids = await ctx.deps.deliveries.fanOut(ctx.tx, event, JSON.stringify(event));
+    const ids = await ctx.deps.deliveries.fanOut(
+      ctx.tx,
+      {
+        id: event.id,
+        type: event.type,
+        merchantId: event.merchantId,
+        ...(event.type === 'WebhookEndpointDisabled' ? { exceptEndpoint: event.data.endpoint.id } : {}),
+      },
+      JSON.stringify(event),
+    );
     if (ids.length > 0) written.set(ctx.messageId, ids);
     else written.delete(ctx.messageId);
     return [];

@@ -1,5 +1,5 @@
 /**
- * The webhooks service's public face: signed deliveries of every payment event to merchants' endpoints. Everything
+ * The webhooks service's public face: signed deliveries of every event to merchants' endpoints. Everything
  * else in functions/webhooks/ is private to it (test/architecture/imports.test.ts checks that). The local platform
  * points it at its own queue and key file; tests build its use cases on their own adapters.
  */
@@ -7,6 +7,7 @@ export type {
   AddressResolver,
   DeliveryQueue,
   DeliveryStore,
+  EndpointDisabledEvent,
   EndpointNotices,
   EndpointStore,
   KeyWrapper,
@@ -26,6 +27,7 @@ export { PostgresEndpointStore } from './adapters/postgres-endpoint-store';
 export { SqsDeliveryQueue } from './adapters/sqs-delivery-queue';
 export { HttpSender, RESPONSE_BODY_LIMIT } from './adapters/http-sender';
 export { DnsResolver } from './adapters/dns-resolver';
+export { PublishedNotices } from './adapters/published-notices';
 export { webhooksConsumer, type FanOutDeps } from './consumer';
 export { webhooksQueueHandler } from './queue-handler';
 export { attemptDelivery, type AttemptDeps, type AttemptOutcome } from './use-cases/attempt-delivery';

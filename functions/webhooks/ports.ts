@@ -2,7 +2,7 @@
  * The webhooks service's ports: its stores, how secrets are sealed, how hosts resolve, how an attempt is sent
  * and how a later attempt is scheduled.
  */
-import type { EventType } from '../domain/events';
+import type { EventEnvelope, EventType } from '../domain/events';
 import type { Queryable } from '../shared/db/client';
 
 export type EndpointStatus = 'enabled' | 'disabled';
@@ -88,9 +88,14 @@ export interface AttemptRecord {
   error: string | null;
   /** The next attempt, when there is one; `via` says who wakes it. */
   next?: { at: Date; via: 'queue' | 'sweep' };
-  /** An endpoint failing everything since before this is disabled. */
-  disableIfFailingSince: Date;
+  /**
+   * For a failed attempt: the endpoint is disabled (at `at`) when it has failed everything since before
+   * `ifFailingSince`, and `event` is written to the outbox by the same statement.
+   */
+  disable?: { ifFailingSince: Date; at: Date; event: EndpointDisabledEvent };
 }
+
+export type EndpointDisabledEvent = EventEnvelope<'WebhookEndpointDisabled'>;
 
 /** A claimed attempt: the delivery, its endpoint and the retry window facts the schedule needs. */
 export interface ClaimedDelivery {
@@ -110,10 +115,13 @@ export type Claim =
   | { skip: string };
 
 export interface DeliveryStore {
-  /** Writes one pending delivery per enabled endpoint of the merchant that takes the event (once per endpoint). */
+  /**
+   * Writes one pending delivery per enabled endpoint of the merchant that takes the event (once per endpoint).
+   * `exceptEndpoint`: an endpoint that must not get it (the one a WebhookEndpointDisabled is about).
+   */
   fanOut(
     tx: Queryable,
-    event: { id: string; type: EventType; merchantId: string },
+    event: { id: string; type: EventType; merchantId: string; exceptEndpoint?: string },
     payload: string,
   ): Promise<string[]>;
   list(
@@ -125,7 +133,7 @@ export interface DeliveryStore {
   redeliver(merchantId: string, endpointId: string, deliveryId: string): Promise<WebhookDelivery | undefined>;
   /** Leases a due delivery for one attempt, unless its endpoint already has `limit` attempts in flight. */
   claim(deliveryId: string, limit: number, leaseMs: number): Promise<Claim>;
-  /** Records an attempt; answers whether it disabled the endpoint. */
+  /** Records an attempt; answers whether it disabled the endpoint (and so wrote `disable.event`). */
   record(attempt: AttemptRecord): Promise<{ endpointDisabled: boolean }>;
   /** Pending deliveries due by `before` that wait for the sweep, or whose queue message is overdue. */
   due(before: Date, overdueBefore: Date, limit: number): Promise<{ id: string; at: Date }[]>;
@@ -181,7 +189,7 @@ export interface DeliveryQueue {
   enqueue(deliveryIds: readonly string[], delaySeconds: number): Promise<void>;
 }
 
-/** Tells the merchant its endpoint was disabled. */
+/** Tells the merchant its endpoint was disabled: publishes the event committed with the disable. */
 export interface EndpointNotices {
-  endpointDisabled(endpoint: Pick<WebhookEndpoint, 'id' | 'merchantId' | 'url'>, since: Date): Promise<void>;
+  endpointDisabled(event: EndpointDisabledEvent): Promise<void>;
 }

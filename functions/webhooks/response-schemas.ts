@@ -10,7 +10,10 @@ export const webhookEndpointResourceSchema = z
     id: z.uuid(),
     object: z.literal('webhook_endpoint'),
     url: z.string(),
-    events: z.array(z.enum(EVENT_TYPES)).nullable().meta({ description: 'null: every event type' }),
+    events: z
+      .array(z.enum(EVENT_TYPES))
+      .nullable()
+      .meta({ description: 'null: every payment event (a merchant event only goes where it is named)' }),
     description: z.string().optional(),
     status: z.enum(['enabled', 'disabled']),
     disabledReason: z

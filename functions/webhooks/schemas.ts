@@ -15,10 +15,13 @@ export const createEndpointRequestSchema = z
       .array(z.enum(EVENT_TYPES, { error: `must be one of ${EVENT_TYPES.join(', ')}` }), {
         error: 'must be a list of event types',
       })
-      .min(1, { error: 'must name at least one event type (leave it out for every type)' })
+      .min(1, { error: 'must name at least one event type (leave it out for every payment event)' })
       .max(EVENT_TYPES.length, { error: `must name at most ${EVENT_TYPES.length} event types` })
       .optional()
-      .meta({ description: 'the event types to receive; every type when absent' }),
+      .meta({
+        description:
+          'the event types to receive; every payment event when absent (WebhookEndpointDisabled only when named)',
+      }),
     description: text(500).optional(),
   })
   .strict()

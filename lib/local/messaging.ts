@@ -17,6 +17,7 @@ import type { EventPublisher } from '../../functions/shared/outbox/ports';
 import {
   CONSUMER_NAMES,
   TOPIC_NAMES,
+  topicArnVariable,
   type ConsumerName,
   type TopicName,
 } from '../../functions/shared/events/topology';
@@ -98,7 +99,7 @@ export interface LocalMessaging {
   clientConfig: SNSClientConfig & SQSClientConfig;
   /**
    * Environment for code that builds its own clients from the environment (the outbox's sharedPublisher):
-   * AWS_ENDPOINT_URL_SNS/SQS, AWS_REGION, dummy credentials, PAYMENTS_TOPIC_ARN, FRAUD_TOPIC_ARN.
+   * AWS_ENDPOINT_URL_SNS/SQS, AWS_REGION, dummy credentials, each topic's ARN (PAYMENTS_TOPIC_ARN...).
    */
   env: Record<string, string>;
   sns: SNSClient;
@@ -208,8 +209,7 @@ export async function startLocalMessaging(options: LocalMessagingOptions = {}): 
         AWS_REGION: region,
         AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
         AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-        PAYMENTS_TOPIC_ARN: topicArns.payments,
-        FRAUD_TOPIC_ARN: topicArns.fraud,
+        ...Object.fromEntries(TOPIC_NAMES.map((topic) => [topicArnVariable(topic), topicArns[topic]])),
       },
       sns,
       sqs,

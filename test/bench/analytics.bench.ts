@@ -21,7 +21,7 @@ import { ALL_MERCHANTS, type MerchantScope } from '../../functions/analytics/por
 import type { AnyEventEnvelope } from '../../functions/domain/events';
 import { defineConsumer } from '../../functions/shared/consumer/consumer';
 import { consumerHandler, type SqsBatchHandler } from '../../functions/shared/consumer/runtime';
-import { EVENT_TYPES } from '../../functions/domain/events';
+import { PAYMENT_EVENT_TYPES } from '../../functions/domain/events';
 import { event, payment } from '../functions/analytics/fixtures';
 import { RecordingPublisher, sqsRecord } from '../functions/shared/consumer/fixtures';
 import type { TestDatabase } from '../support/database';
@@ -91,7 +91,7 @@ async function folding(db: TestDatabase): Promise<Record<string, unknown>> {
   };
   const fold = consumerHandler(analyticsConsumer, { ...deps, dependencies: () => dependencies });
   const noOp = consumerHandler(
-    defineConsumer({ name: 'analytics', handles: EVENT_TYPES, handle: async () => undefined }),
+    defineConsumer({ name: 'analytics', handles: PAYMENT_EVENT_TYPES, handle: async () => undefined }),
     deps,
   );
   await timeBatches(fold, workload().slice(0, 300));

@@ -15,7 +15,7 @@ import {
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseEvent } from '../../functions/domain/event-schemas';
-import { EVENT_TYPES } from '../../functions/domain/events';
+import { PAYMENT_EVENT_TYPES } from '../../functions/domain/events';
 import { defineConsumer } from '../../functions/shared/consumer/consumer';
 import { consumerHandler } from '../../functions/shared/consumer/runtime';
 import { CONSUMER_NAMES, CONSUMERS, type ConsumerName } from '../../functions/shared/events/topology';
@@ -129,7 +129,7 @@ async function runtimeOverhead(): Promise<Record<string, unknown>> {
         { processInParallel: false, throwOnFullBatchFailure: false },
       );
     const runtime = consumerHandler(
-      defineConsumer({ name: 'analytics', handles: EVENT_TYPES, handle: async () => undefined }),
+      defineConsumer({ name: 'analytics', handles: PAYMENT_EVENT_TYPES, handle: async () => undefined }),
       {
         sql: () => db.sql,
         publisher: () => new RecordingPublisher(),

@@ -94,6 +94,7 @@ const LAMBDA_ENV: Record<string, string | undefined> = {
   DB_SSL: 'require',
   PAYMENTS_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111111111111:rampay-bench-payments',
   FRAUD_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111111111111:rampay-bench-fraud',
+  MERCHANTS_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111111111111:rampay-bench-merchants',
   MIGRATIONS_DIR: '/var/task/migrations',
   MODEL_DIR: path.join(REPO_ROOT, 'models'),
   FRAUD_THRESHOLDS: JSON.stringify({ review: 60, hold: 80, decline: 95 }),

@@ -107,7 +107,7 @@ export default async function main(): Promise<Record<string, unknown>> {
     await pool(httpIds, WORKERS, (id) => attemptDelivery(http, id));
     const perSecond = DELIVERIES / ((performance.now() - started) / 1000);
     console.log(
-      `1. ${round(perSecond, 1)} deliveries/s to a local receiver (${WORKERS} workers, ${DELIVERIES} deliveries)`,
+      `1. ${round(perSecond, 1)} deliveries/s to a local receiver (${WORKERS} workers, ${DELIVERIES} deliveries, ${db.isServer ? 'PostgreSQL server' : 'embedded PGlite'})`,
     );
 
     // 2. Overhead per delivery besides the HTTP call.
@@ -155,7 +155,8 @@ export default async function main(): Promise<Record<string, unknown>> {
       `3. attempts refused as busy (each endpoint's limit is ${settings.endpointConcurrency} in flight) and re-queued: ${requeued}`,
     );
     return {
-      database: process.env.DATABASE_URL ? 'server' : 'pglite',
+      // benchDatabase puts DATABASE_URL back as it found it: the database it chose says which it is.
+      database: db.isServer ? 'server' : 'pglite',
       deliveriesPerSecond: round(perSecond, 1),
       workers: WORKERS,
       overheadPerDelivery: overhead,

@@ -2,15 +2,19 @@
  * The console in headless Chromium (Debian's /usr/bin/chromium driven by playwright-core) against the local
  * platform: dev sign-in, payments created through the API listed with amounts in major units, a partial refund
  * from a payment's page, a held payment decided from the merchant's review queue and another from the fraud
- * operators' queue, the analytics page, the API reference at /docs; no console errors, and usable 400 px wide.
+ * operators' queue, the analytics page, webhooks (the notification e-mail, an endpoint served by the test added
+ * with its secret shown once, a payment's deliveries listed as delivered, redeliver, rotate, disable, enable,
+ * delete), the API reference at /docs; no console errors, and usable 400 px wide.
  * Screenshots of the main pages go to test-output/console/ (git-ignored).
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { Webhook } from 'standardwebhooks';
 import type { Platform } from '../../lib/local/platform';
 import { paymentRequest } from '../support/api';
 import { startTestPlatform } from '../support/platform';
+import { eventually, Receiver } from '../functions/webhooks/support';
 
 const SCREENSHOTS = path.resolve(__dirname, '..', '..', 'test-output', 'console');
 // Every payment is held for a reviewer: the queue has work, and nothing is declined.
@@ -24,6 +28,10 @@ const MERCHANT_SCOPES = [
   'reviews:write',
   'analytics:read',
   'audit:read',
+  'webhooks:read',
+  'webhooks:write',
+  'settings:read',
+  'settings:write',
 ];
 
 let platform: Platform;
@@ -214,6 +222,126 @@ it('signs in, lists, refunds, decides from both queues, and shows analytics with
 
   expect(errors).toEqual([]);
 }, 180_000);
+
+it('manages webhook endpoints: add one, see a payment delivered to it, redeliver, rotate, disable, delete', async () => {
+  const receiver = await new Receiver().start();
+  try {
+    const page = await open(merchantToken);
+    await page.click('a[href="#/webhooks"]');
+    await page.waitForSelector('section.webhooks h1');
+
+    // The notification e-mail: saved through PUT /merchant/settings.
+    await page.fill('input[name=notificationEmail]', 'payments-ops@console.example');
+    await page.click('form.notification-email button[type=submit]');
+    await page.waitForSelector('form.notification-email .ok');
+    expect((await api(merchantToken, 'GET', '/merchant/settings')).body).toMatchObject({
+      notificationEmail: 'payments-ops@console.example',
+    });
+
+    // An endpoint served by this test; its secret is shown once.
+    const url = receiver.script('/console-hooks', [{ status: 200 }]);
+    await page.fill('form.create-endpoint input[name=url]', url);
+    await page.fill('form.create-endpoint input[name=description]', 'console test receiver');
+    await page.click('form.create-endpoint button[type=submit]');
+    const secret = (await page.textContent('[data-testid=secret]'))!;
+    expect(secret).toMatch(/^whsec_/);
+    const endpointId = (await page.getAttribute('.created', 'data-endpoint-id'))!;
+    const row = page.locator(`table.endpoints tr[data-endpoint-id="${endpointId}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain('every payment event');
+    expect(await row.locator('.status').textContent()).toBe('enabled');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'webhooks.png'), fullPage: true });
+
+    // A payment: its PaymentCreated is listed as delivered, with its attempt and answer.
+    const created = await api(
+      merchantToken,
+      'POST',
+      '/payments',
+      paymentRequest({ customer: { id: 'cus_hook' } }),
+    );
+    expect(created.status).toBe(201);
+    await row.locator('a').click();
+    await page.waitForSelector(`section.endpoint[data-endpoint-id="${endpointId}"]`);
+    const [{ id: eventId }] = (
+      await api(merchantToken, 'GET', `/events?payment_id=${created.body.id}&type=PaymentCreated`)
+    ).body.data;
+    const delivery = page.locator(`table.deliveries tr[data-event-id="${eventId}"]`);
+    // The delivery log is read again at each click on Refresh.
+    const refreshUntil = (what: string, done: () => Promise<boolean>) =>
+      eventually(what, async () => {
+        await page.click('button.refresh');
+        return (await delivery.count()) > 0 && (await done()) ? true : undefined;
+      });
+    await refreshUntil(
+      'the delivery listed as delivered',
+      async () => (await delivery.locator('.status').textContent()) === 'delivered',
+    );
+    expect(await delivery.locator('.attempts').textContent()).toBe('1');
+    expect(await delivery.locator('.last-answer').textContent()).toBe('HTTP 200');
+    // What arrived is the event, signed with the secret the console showed.
+    const received = receiver.at('/console-hooks').find((r) => r.headers['webhook-id'] === eventId)!;
+    expect(
+      new Webhook(secret).verify(received.body, {
+        'webhook-id': String(received.headers['webhook-id']),
+        'webhook-timestamp': String(received.headers['webhook-timestamp']),
+        'webhook-signature': String(received.headers['webhook-signature']),
+      }),
+    ).toMatchObject({ id: eventId, type: 'PaymentCreated', paymentId: created.body.id });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'webhook-endpoint.png'), fullPage: true });
+
+    // Redeliver: the same event arrives again, and the delivery shows its second attempt.
+    await delivery.locator('button.redeliver').click();
+    await eventually('the redelivery', async () =>
+      receiver.at('/console-hooks').filter((r) => r.headers['webhook-id'] === eventId).length === 2
+        ? true
+        : undefined,
+    );
+    await refreshUntil(
+      'the second attempt listed',
+      async () => (await delivery.locator('.attempts').textContent()) === '2',
+    );
+    expect(await delivery.locator('.status').textContent()).toBe('delivered');
+
+    // Rotate: a new secret, shown once; the previous one signs beside it for a day.
+    await page.click('button.rotate');
+    await page.waitForSelector('[data-testid=secret]');
+    const rotated = (await page.textContent('[data-testid=secret]'))!;
+    expect(rotated).toMatch(/^whsec_/);
+    expect(rotated).not.toBe(secret);
+    await page.waitForSelector('text=Previous secret');
+
+    // Disable and enable again.
+    await page.click('button.disable');
+    await page.waitForSelector('section.endpoint[data-status="disabled"]');
+    expect(await page.textContent('section.endpoint .facts .status')).toBe('disabled by you');
+    expect((await api(merchantToken, 'GET', `/webhook-endpoints/${endpointId}`)).body).toMatchObject({
+      status: 'disabled',
+      disabledReason: 'merchant',
+    });
+    await page.click('button.enable');
+    await page.waitForSelector('section.endpoint[data-status="enabled"]');
+
+    // 400 px wide: the webhooks pages fit too.
+    await page.setViewportSize({ width: 400, height: 800 });
+    for (const route of ['#/webhooks', `#/webhooks/${endpointId}`]) {
+      await page.goto(`${platform.url}/${route}`);
+      await page.waitForSelector('main[data-ready="true"] h1');
+      expect([route, await fitsWidth(page)]).toEqual([route, true]);
+    }
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'webhook-endpoint-400px.png'), fullPage: true });
+
+    // Delete, after a second click: back to the list, and the API no longer knows it.
+    await page.click('button.delete');
+    await page.click('button.delete.danger');
+    await page.waitForSelector('section.webhooks h1');
+    expect(await page.locator(`table.endpoints tr[data-endpoint-id="${endpointId}"]`).count()).toBe(0);
+    expect((await api(merchantToken, 'GET', `/webhook-endpoints/${endpointId}`)).status).toBe(404);
+    await page.close();
+    expect(errors).toEqual([]);
+  } finally {
+    await receiver.stop();
+  }
+}, 120_000);
 
 it('serves the API reference at /docs from the OpenAPI document', async () => {
   const page = await browser.newPage();

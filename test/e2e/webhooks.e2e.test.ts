@@ -2,6 +2,8 @@
  * Webhooks end to end on the local platform: a merchant registers an endpoint served by this test, creates a
  * payment over HTTP, and receives PaymentCreated and the fraud decision's event, each signed so that the
  * `standardwebhooks` library verifies it with the secret the registration answered; the delivery log shows them.
+ * An endpoint that fails everything for the retry window (shrunk to seconds here) is disabled, and the merchant
+ * is told: the notice is in its feed, at its endpoint that asked for it, and in an e-mail to the address it set.
  */
 import { Webhook } from 'standardwebhooks';
 import type { Platform } from '../../lib/local/platform';
@@ -15,10 +17,19 @@ let receiver: Receiver;
 
 beforeAll(async () => {
   receiver = await new Receiver().start();
-  platform = await startTestPlatform({ WEBHOOKS_SWEEP_INTERVAL_MS: '1000' });
+  // The 3-day retry window shrunk to about 5 s.
+  platform = await startTestPlatform({ WEBHOOKS_SWEEP_INTERVAL_MS: '1000', WEBHOOKS_RETRY_SCALE: '0.00002' });
   token = await platform.issuer.issue({
     merchantId: 'merchant_hooks',
-    scopes: ['payments:read', 'payments:write', 'webhooks:read', 'webhooks:write'],
+    scopes: [
+      'payments:read',
+      'payments:write',
+      'webhooks:read',
+      'webhooks:write',
+      'settings:read',
+      'settings:write',
+      'audit:read',
+    ],
   });
 }, 90_000);
 afterAll(async () => {
@@ -113,3 +124,73 @@ it('refuses an endpoint that is not https, nor http on 127.0.0.1', async () => {
   expect(local.status).toBe(400);
   expect(local.body.errors[0].message).toMatch(/loopback/);
 });
+
+it('disables an endpoint that failed everything for the window, and tells the merchant three ways', async () => {
+  const settings = await http('PUT', '/merchant/settings', {
+    body: { notificationEmail: 'ops@hooks.example' },
+  });
+  expect(settings).toMatchObject({ status: 200, body: { notificationEmail: 'ops@hooks.example' } });
+  const dead = await http('POST', '/webhook-endpoints', {
+    body: { url: receiver.script('/dead', [{ status: 500 }]), description: 'broken shop' },
+    key: 'register-dead',
+  });
+  const watcherUrl = receiver.script('/watcher', [{ status: 204 }]);
+  const watcher = await http('POST', '/webhook-endpoints', {
+    body: { url: watcherUrl, events: ['WebhookEndpointDisabled'] },
+    key: 'register-watcher',
+  });
+  expect([dead.status, watcher.status]).toEqual([201, 201]);
+  await http('POST', '/payments', { body: paymentRequest(), key: 'pay-dead' });
+
+  const disabled = await eventually(
+    'the endpoint disabled',
+    async () => {
+      const res = await http('GET', `/webhook-endpoints/${dead.body.id}`);
+      return res.body.status === 'disabled' ? res.body : undefined;
+    },
+    45_000,
+  );
+  expect(disabled).toMatchObject({ disabledReason: 'failing', disabledAt: expect.any(String) });
+
+  // 1. The merchant's feed: a merchant event, naming no payment.
+  const feed = await http('GET', '/events?type=WebhookEndpointDisabled');
+  expect(feed.body.data).toHaveLength(1);
+  const [notice] = feed.body.data;
+  expect(notice).not.toHaveProperty('paymentId');
+  expect(notice).toMatchObject({
+    merchantId: 'merchant_hooks',
+    data: {
+      endpoint: { id: dead.body.id, description: 'broken shop' },
+      reason: 'failing',
+      disabledAt: disabled.disabledAt,
+    },
+  });
+
+  // 2. The endpoint that asked for notices gets it, signed with its own secret; the disabled one never does.
+  const [delivered] = await eventually('the notice at the watcher', async () => {
+    const got = receiver.at('/watcher');
+    return got.length > 0 ? got : undefined;
+  });
+  const verified = new Webhook(watcher.body.secret).verify(delivered!.body, {
+    'webhook-id': String(delivered!.headers['webhook-id']),
+    'webhook-timestamp': String(delivered!.headers['webhook-timestamp']),
+    'webhook-signature': String(delivered!.headers['webhook-signature']),
+  });
+  expect(verified).toEqual(notice);
+  expect(receiver.at('/dead').some((r) => JSON.parse(r.body).type === 'WebhookEndpointDisabled')).toBe(false);
+
+  // 3. An e-mail to the notification address, audited with the address masked.
+  const mail = await eventually('the e-mail', async () => {
+    const sink = await http('GET', '/local/notifications');
+    return (sink.body.data as { to: string; template: string; subject: string; eventId: string }[]).find(
+      (m) => m.template === 'webhook-endpoint-disabled',
+    );
+  });
+  expect(mail).toMatchObject({ to: 'ops@hooks.example', eventId: notice.id });
+  expect(mail.subject).toContain(dead.body.url);
+  const audit = await platform.sql`
+    select audience, recipient_masked, status, payment_id from notification_audit where event_id = ${notice.id}`;
+  expect(audit).toEqual([
+    { audience: 'merchant', recipient_masked: 'o***@hooks.example', status: 'sent', payment_id: null },
+  ]);
+}, 90_000);

@@ -1,15 +1,14 @@
 import { PublishBatchCommand, SNSClient, type PublishBatchRequestEntry } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
+import { TOPIC_NAMES, topicArnVariable, type TopicName } from '../../functions/shared/events/topology';
 
-export const TEST_TOPIC_ARNS = {
-  payments: 'arn:aws:sns:eu-west-1:111111111111:rampay-test-payments',
-  fraud: 'arn:aws:sns:eu-west-1:111111111111:rampay-test-fraud',
-};
+export const TEST_TOPIC_ARNS = Object.fromEntries(
+  TOPIC_NAMES.map((topic) => [topic, `arn:aws:sns:eu-west-1:111111111111:rampay-test-${topic}`]),
+) as Record<TopicName, string>;
 
 /** SNS mocked at the SDK boundary: every PublishBatch succeeds and its entries are kept for assertions. */
 export function mockSns() {
-  process.env.PAYMENTS_TOPIC_ARN = TEST_TOPIC_ARNS.payments;
-  process.env.FRAUD_TOPIC_ARN = TEST_TOPIC_ARNS.fraud;
+  for (const topic of TOPIC_NAMES) process.env[topicArnVariable(topic)] = TEST_TOPIC_ARNS[topic];
   const sns = mockClient(SNSClient);
   const published: { topicArn: string; entry: PublishBatchRequestEntry }[] = [];
   const succeed = () =>

@@ -1,7 +1,8 @@
+import { Link } from 'wouter';
 import { useSigned } from '../context';
-import { isOperator } from '../session';
+import { can, isOperator } from '../session';
 
-/** Who is signed in and what the token allows. RamPay has no API keys or merchant settings to edit yet. */
+/** Who is signed in and what the token allows; the merchant's one setting is on the Webhooks page. */
 export function Account() {
   const { session } = useSigned();
   return (
@@ -19,6 +20,12 @@ export function Account() {
         <dt>Session ends</dt>
         <dd>{session.expiresAt.toLocaleString()}</dd>
       </dl>
+      {can(session, 'settings:read') && (
+        <p>
+          The address RamPay e-mails your notices to (a webhook endpoint disabled) is on the{' '}
+          <Link href="/webhooks">Webhooks</Link> page.
+        </p>
+      )}
       <p>
         API access for a merchant&apos;s back end is an app client of the user pool (see the deploying guide);
         the API reference is at <a href="/docs">/docs</a> locally.

@@ -1,4 +1,4 @@
-import type { AnyEventEnvelope } from '../../domain/events';
+import type { PaymentEventEnvelope } from '../../domain/events';
 import type { Queryable } from '../../shared/db/client';
 import type { RollupWriter } from '../ports';
 import { eventDeltas, factsOf, reconcile, type MerchantSignal } from '../rollup';
@@ -13,7 +13,7 @@ import { eventDeltas, factsOf, reconcile, type MerchantSignal } from '../rollup'
 export async function foldEvent(
   store: RollupWriter,
   tx: Queryable,
-  event: AnyEventEnvelope,
+  event: PaymentEventEnvelope,
 ): Promise<MerchantSignal[]> {
   const { deltas, signals } = eventDeltas(event);
   const update = factsOf(event);

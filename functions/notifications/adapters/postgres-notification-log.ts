@@ -1,5 +1,5 @@
 import type { Sql } from '../../shared/db/client';
-import type { NotificationAuditEntry, NotificationLog } from '../ports';
+import type { Audience, NotificationAuditEntry, NotificationLog } from '../ports';
 
 interface AuditRow {
   id: string;
@@ -7,7 +7,7 @@ interface AuditRow {
   event_type: string;
   payment_id: string;
   channel: 'email' | 'sms';
-  audience: 'customer' | 'fraud_ops';
+  audience: Audience;
   template: string;
   recipient_masked: string;
   recipient_hash: string;

@@ -30,13 +30,14 @@
 import type { RecordLogger } from '../../shared/consumer/record-logger';
 import type { AnyEventEnvelope } from '../../domain/events';
 import { templateValues } from '../content';
-import { paymentOf, planMessages, type PlannedMessage, type PolicyConfig } from '../policy';
+import { isMerchantNotice, planMessages, type PlannedMessage, type PolicyConfig } from '../policy';
 import {
   NotifierError,
   type ClaimResult,
   type SendReceipt,
   type DeliveryLedger,
   type DeliveryRecord,
+  type MerchantSettingsStore,
   type Notifier,
   type OutboundMessage,
 } from '../ports';
@@ -60,6 +61,8 @@ export interface NotifyConfig extends PolicyConfig {
 export interface NotifyDeps {
   notifier: Notifier;
   ledger: DeliveryLedger;
+  /** The merchant's notification address, for the events about its account. */
+  merchantSettings: Pick<MerchantSettingsStore, 'get'>;
   templates: TemplateSet;
   config: NotifyConfig;
   logger: RecordLogger;
@@ -135,9 +138,17 @@ async function recordSent(
 
 export async function notify(event: AnyEventEnvelope, deps: NotifyDeps): Promise<NotifySummary> {
   const summary: NotifySummary = { sent: 0, failed: 0, suppressed: 0, skipped: 0, retry: 0 };
-  const plans = planMessages(event, deps.config);
-  if (plans.length === 0) return summary;
-  const { customer } = paymentOf(event);
+  const merchantNotice = isMerchantNotice(event);
+  const merchantEmail = merchantNotice
+    ? (await deps.merchantSettings.get(event.merchantId)).notificationEmail
+    : undefined;
+  const plans = planMessages(event, deps.config, merchantEmail);
+  if (plans.length === 0) {
+    if (merchantNotice)
+      deps.logger.info('the merchant has no notification address: its notice is only in its event feed');
+    return summary;
+  }
+  const customerId = merchantNotice ? undefined : event.data.payment.customer.id;
   const seen = new Set<string>();
 
   for (const plan of plans) {
@@ -148,7 +159,7 @@ export async function notify(event: AnyEventEnvelope, deps: NotifyDeps): Promise
       recipientHash: recipientHash(deps.config.hashKey, plan.channel, to),
       eventType: event.type,
       merchantId: event.merchantId,
-      paymentId: event.paymentId,
+      paymentId: event.paymentId ?? null,
       audience: plan.audience,
       template: plan.template,
       recipientMasked: maskRecipient(plan.channel, to),
@@ -180,7 +191,7 @@ export async function notify(event: AnyEventEnvelope, deps: NotifyDeps): Promise
     const claim = await deps.ledger.claim(
       record,
       deps.config.leaseSeconds,
-      plan.audience === 'customer' ? customer.id : undefined,
+      plan.audience === 'customer' ? customerId : undefined,
     );
     if (claim.kind === 'opted-out') {
       const reason = `customer opted out of ${plan.channel}`;

@@ -1,7 +1,7 @@
 /**
  * The composition of a consumer Lambda: the process's shared database client (DATABASE_URL, or IAM authentication
- * to RDS Proxy with DB_HOST/DB_PORT/DB_NAME/DB_USER) and the shared SNS publisher (PAYMENTS_TOPIC_ARN,
- * FRAUD_TOPIC_ARN), plus the consumer's own dependencies. Both are created on first use, so importing this module
+ * to RDS Proxy with DB_HOST/DB_PORT/DB_NAME/DB_USER) and the shared SNS publisher (each topic's ARN:
+ * PAYMENTS_TOPIC_ARN, FRAUD_TOPIC_ARN, MERCHANTS_TOPIC_ARN), plus the consumer's own dependencies. Both are created on first use, so importing this module
  * reads no environment. The local platform runs the same handlers after pointing these at its own database and
  * local SNS (useSharedSql, useSharedPublisher).
  */

@@ -18,7 +18,8 @@ export interface InboxEntry {
 export function inboxInsert(sql: Queryable, { consumer, event }: InboxEntry) {
   return sql`
     insert into consumer_inbox (consumer, event_id, event_type, payment_id, correlation_id, occurred_at)
-    values (${consumer}, ${event.id}, ${event.type}, ${event.paymentId}, ${event.correlationId}, ${event.occurredAt})
+    values (${consumer}, ${event.id}, ${event.type}, ${event.paymentId ?? null}, ${event.correlationId},
+            ${event.occurredAt})
     on conflict (consumer, event_id) do nothing
     returning 1`;
 }
@@ -32,7 +33,7 @@ export function inboxEntryJson({ consumer, event }: InboxEntry) {
     consumer,
     eventId: event.id,
     eventType: event.type,
-    paymentId: event.paymentId,
+    paymentId: event.paymentId ?? null,
     correlationId: event.correlationId,
     occurredAt: event.occurredAt,
   };

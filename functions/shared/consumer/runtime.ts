@@ -12,7 +12,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { AnyEventEnvelope } from '../../domain/events';
 import { parseEvent } from '../../domain/event-schemas';
-import { appendEvents, buildEvent } from '../outbox/outbox';
+import { appendEvents, buildEvent, type EventFields as BuiltEventFields } from '../outbox/outbox';
 import type { EventPublisher } from '../outbox/ports';
 import { publishCommitted } from '../outbox/use-cases/publish-committed';
 import type { Queryable, Sql } from '../db/client';
@@ -136,7 +136,7 @@ function inRecordSpan<T>(
         consumer: consumer.name,
         'event.type': event.type,
         'event.id': event.id,
-        'payment.id': event.paymentId,
+        ...(event.paymentId === undefined ? {} : { 'payment.id': event.paymentId }),
         'messaging.system': 'aws_sqs',
         receive_count: Number(record.attributes?.ApproximateReceiveCount ?? 1),
       },
@@ -186,7 +186,7 @@ async function processRecord(
       correlationId: event.correlationId,
       data: fields.data,
       occurredAt: fields.occurredAt,
-    });
+    } as BuiltEventFields<typeof type>);
   let emitted: readonly AnyEventEnvelope[] = [];
   let outcome: RecordOutcome;
   try {

@@ -13,6 +13,9 @@ export const SCOPES = [
   'audit:read',
   'webhooks:read',
   'webhooks:write',
+  // The merchant's own settings (GET and PUT /merchant/settings: where its notices are e-mailed).
+  'settings:read',
+  'settings:write',
   // The fraud operators' review queue across merchants (GET /operator/reviews and its decisions).
   'reviews:operate',
 ] as const;

@@ -11,7 +11,7 @@ import type { RateLimitClass } from './rate-limit-settings';
 export interface RouteDefinition {
   /** PascalCase: the function's construct id and the base of its logical ids; camelCased, the operationId. */
   name: string;
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** API Gateway's form: `{param}` segments. */
   path: string;
   scope: Scope | 'public';
@@ -29,7 +29,7 @@ export interface RouteDefinition {
   response: { status: number; schema: string };
   /** The request needs an Idempotency-Key header. */
   idempotent?: boolean;
-  /** The merchant's budget the route spends (functions/shared/http/rate-limit.ts); unset: reads for GET, writes for POST. */
+  /** The merchant's budget the route spends (functions/shared/http/rate-limit.ts); unset: reads for GET, else writes. */
   rateLimit?: RateLimitClass;
   /** What the function serving the route needs on AWS. */
   function: {

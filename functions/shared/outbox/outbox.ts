@@ -1,4 +1,10 @@
-import type { AnyEventEnvelope, EventData, EventEnvelope, EventType } from '../../domain/events';
+import type {
+  AnyEventEnvelope,
+  EventData,
+  EventEnvelope,
+  EventType,
+  PaymentEventType,
+} from '../../domain/events';
 import { eventEnvelopeSchema } from '../../domain/event-schemas';
 import { newId } from '../../domain/ids';
 import type { PendingQuery, Row } from 'postgres';
@@ -6,13 +12,13 @@ import type { Queryable } from '../db/client';
 import { typed } from '../db/typed';
 import { currentTraceparent } from '../tracing/tracer';
 
-export interface EventFields<T extends EventType> {
+/** A payment's event names its payment; a merchant's event names none. */
+export type EventFields<T extends EventType> = {
   merchantId: string;
-  paymentId: string;
   correlationId: string;
   data: EventData<T>;
   occurredAt?: Date;
-}
+} & (T extends PaymentEventType ? { paymentId: string } : { paymentId?: undefined });
 
 /** Builds an envelope; it carries the current span's trace context, so that what it causes joins the trace. */
 export function buildEvent<T extends EventType>(type: T, fields: EventFields<T>): EventEnvelope<T> {
@@ -23,11 +29,11 @@ export function buildEvent<T extends EventType>(type: T, fields: EventFields<T>)
     version: 1,
     occurredAt: (fields.occurredAt ?? new Date()).toISOString(),
     merchantId: fields.merchantId,
-    paymentId: fields.paymentId,
+    ...(fields.paymentId === undefined ? {} : { paymentId: fields.paymentId }),
     correlationId: fields.correlationId,
     ...(traceparent ? { traceparent } : {}),
     data: fields.data,
-  };
+  } as EventEnvelope<T>;
 }
 
 /**

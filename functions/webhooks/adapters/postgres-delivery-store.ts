@@ -1,6 +1,7 @@
 import { newId } from '../../domain/ids';
-import type { EventType } from '../../domain/events';
-import type { Queryable, Sql } from '../../shared/db/client';
+import { isPaymentEventType, type EventType } from '../../domain/events';
+import { asyncCommit, type Queryable, type Sql } from '../../shared/db/client';
+import { outboxWrites } from '../../shared/outbox/outbox';
 import type { AttemptRecord, Claim, DeliveryStore, Page, PageOf, WebhookDelivery } from '../ports';
 import { toEndpoint, type EndpointRow } from './postgres-endpoint-store';
 
@@ -48,13 +49,17 @@ export class PostgresDeliveryStore implements DeliveryStore {
 
   async fanOut(
     tx: Queryable,
-    event: { id: string; type: EventType; merchantId: string },
+    event: { id: string; type: EventType; merchantId: string; exceptEndpoint?: string },
     payload: string,
   ): Promise<string[]> {
+    // `events: null` takes every payment event; a merchant event only goes where it is named.
+    const takes = isPaymentEventType(event.type)
+      ? tx`(events is null or ${event.type} = any(events))`
+      : tx`${event.type} = any(events)`;
     const endpoints = await tx<{ id: string }[]>`
       select id from webhook_endpoints
-       where merchant_id = ${event.merchantId} and status = 'enabled'
-         and (events is null or ${event.type} = any(events))`;
+       where merchant_id = ${event.merchantId} and status = 'enabled' and ${takes}
+         ${event.exceptEndpoint ? tx`and id <> ${event.exceptEndpoint}` : tx``}`;
     if (endpoints.length === 0) return [];
     const rows = endpoints.map((e) => ({
       id: newId(),
@@ -139,8 +144,12 @@ export class PostgresDeliveryStore implements DeliveryStore {
       if (!delivery.due) return { skip: 'not due' };
       if (delivery.leased) return { skip: 'in flight' };
       if (delivery.in_flight >= limit) return { busy: true };
+      // The lease is bookkeeping: committed without waiting for the WAL flush (a flush per attempt was most of
+      // an attempt's cost). Lost in a database crash, it only lets the delivery be claimed again: a repeated
+      // attempt, which at-least-once delivery allows.
       await tx`update webhook_deliveries
                   set leased_until = now() + ${leaseMs / 1000} * interval '1 second'
+                 from ${asyncCommit(tx)}
                 where id = ${deliveryId}`;
       return {
         claimed: {
@@ -156,12 +165,16 @@ export class PostgresDeliveryStore implements DeliveryStore {
   }
 
   async record(attempt: AttemptRecord): Promise<{ endpointDisabled: boolean }> {
+    const sql = this.sql;
     const status = attempt.succeeded ? 'succeeded' : attempt.next ? 'pending' : 'failed';
+    const { disable } = attempt;
     // Failing everything for the whole window: since before the window (of time) now closing, or, when this
     // delivery has just failed for good, since before its window's first attempt.
-    const failingThroughout = this.sql`(e.failing_since <= ${attempt.disableIfFailingSince}
-      or (${status === 'failed'} and e.failing_since <= delivery.window_first_attempt_at))`;
-    const [row] = await this.sql<{ disabled: boolean | null }[]>`
+    const disabling = disable
+      ? sql`(e.status = 'enabled' and (e.failing_since <= ${disable.ifFailingSince}
+          or (${status === 'failed'} and e.failing_since <= delivery.window_first_attempt_at)))`
+      : sql`false`;
+    const [row] = await sql<{ disabled: boolean | null }[]>`
       with delivery as (
         update webhook_deliveries
            set status = ${status},
@@ -181,18 +194,21 @@ export class PostgresDeliveryStore implements DeliveryStore {
         returning endpoint_id, window_first_attempt_at
       ), endpoint as (
         update webhook_endpoints e
-           set failing_since = ${attempt.succeeded ? null : this.sql`coalesce(e.failing_since, now())`},
-               status = case when ${!attempt.succeeded} and e.status = 'enabled' and ${failingThroughout}
-                             then 'disabled' else e.status end,
-               disabled_reason = case when ${!attempt.succeeded} and e.status = 'enabled' and ${failingThroughout}
-                                      then 'failing' else e.disabled_reason end,
-               disabled_at = case when ${!attempt.succeeded} and e.status = 'enabled' and ${failingThroughout}
-                                  then now() else e.disabled_at end
+           set failing_since = ${attempt.succeeded ? null : sql`coalesce(e.failing_since, now())`},
+               status = case when ${disabling} then 'disabled' else e.status end,
+               disabled_reason = case when ${disabling} then 'failing' else e.disabled_reason end,
+               disabled_at = case when ${disabling} then ${disable?.at ?? null}::timestamptz else e.disabled_at end
           from delivery
          where e.id = delivery.endpoint_id
-        returning e.status = 'disabled' and e.disabled_reason = 'failing' and e.disabled_at >= now() as disabled
+        returning e.status = 'disabled' and e.disabled_reason = 'failing'
+                  and e.disabled_at = ${disable?.at ?? null}::timestamptz as disabled
       )
-      select disabled from endpoint`;
+      select disabled${
+        // The merchant's notice commits with the disable.
+        disable
+          ? sql`, ${outboxWrites(sql, [disable.event], sql`exists (select 1 from endpoint where disabled)`)}`
+          : sql``
+      } from endpoint`;
     return { endpointDisabled: row?.disabled === true };
   }
 

@@ -2,17 +2,22 @@
  * One delivery attempt: claim the delivery (at most `endpointConcurrency` in flight per endpoint), check the
  * destination again, sign with the current secret (and a rotated one still overlapping), POST, record the
  * outcome, and schedule the next attempt (a delayed queue message for short waits, the sweep for long ones).
- * An endpoint that has failed everything for the whole retry window is disabled and its merchant told.
+ * An endpoint that has failed everything for the whole retry window is disabled and its merchant told: the
+ * WebhookEndpointDisabled event commits with the disable (outbox) and is published after it.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { newId } from '../../domain/ids';
+import { buildEvent } from '../../shared/outbox/outbox';
 import { resolveDestination, UnsafeDestinationError } from '../destination';
 import type {
   AddressResolver,
   DeliveryQueue,
   DeliveryStore,
+  EndpointDisabledEvent,
   EndpointNotices,
   OutboundResponse,
   SecretSealer,
+  WebhookEndpoint,
   WebhookSender,
 } from '../ports';
 import { nextAttemptAt, retryWindowMs } from '../retry-schedule';
@@ -101,6 +106,7 @@ export async function attemptDelivery(
       );
   const waitSeconds = nextAt ? (nextAt.getTime() - finished.getTime()) / 1000 : 0;
   const via = waitSeconds <= deps.queue.maxDelaySeconds ? 'queue' : 'sweep';
+  const disabledEvent = succeeded ? undefined : endpointDisabledEvent(endpoint, finished);
   const { endpointDisabled } = await deps.deliveries.record({
     deliveryId,
     succeeded,
@@ -109,7 +115,15 @@ export async function attemptDelivery(
     responseBody: response.body ?? null,
     error: response.error ?? null,
     ...(nextAt ? { next: { at: nextAt, via } } : {}),
-    disableIfFailingSince: new Date(finished.getTime() - retryWindowMs(settings.retryScale)),
+    ...(disabledEvent
+      ? {
+          disable: {
+            ifFailingSince: new Date(finished.getTime() - retryWindowMs(settings.retryScale)),
+            at: finished,
+            event: disabledEvent,
+          },
+        }
+      : {}),
   });
   const outcome: AttemptOutcome = succeeded ? 'delivered' : nextAt ? 'retrying' : 'failed';
   log?.info('webhook attempt', {
@@ -128,6 +142,22 @@ export async function attemptDelivery(
       log?.warn('could not schedule the next attempt; the sweep will', { deliveryId, error: String(error) });
     }
   }
-  if (endpointDisabled) await deps.notices.endpointDisabled(endpoint, endpoint.failingSince ?? finished);
+  if (endpointDisabled && disabledEvent) await deps.notices.endpointDisabled(disabledEvent);
   return outcome;
+}
+
+/** The merchant's notice, should this failed attempt disable the endpoint (the store writes it only then). */
+function endpointDisabledEvent(endpoint: WebhookEndpoint, at: Date): EndpointDisabledEvent {
+  return buildEvent('WebhookEndpointDisabled', {
+    merchantId: endpoint.merchantId,
+    // The disable is the end of days of failures, not of one request: it starts a correlation of its own.
+    correlationId: newId(),
+    occurredAt: at,
+    data: {
+      endpoint: { id: endpoint.id, url: endpoint.url, description: endpoint.description },
+      reason: 'failing',
+      failingSince: (endpoint.failingSince ?? at).toISOString(),
+      disabledAt: at.toISOString(),
+    },
+  });
 }

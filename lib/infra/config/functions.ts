@@ -9,7 +9,7 @@ import path from 'node:path';
 import { API_ROUTES, type ApiRoute } from '../../../functions/api/routes';
 import type { RouteDefinition } from '../../../functions/shared/http/route';
 import { ConfigError } from './errors';
-import type { ConsumerName, TopicName } from '../../../functions/shared/events/topology';
+import { TOPIC_NAMES, type ConsumerName, type TopicName } from '../../../functions/shared/events/topology';
 
 export type Trigger =
   /** The route of functions/api/routes.ts the function serves. */
@@ -103,7 +103,7 @@ const OTHER_FUNCTIONS: readonly FunctionSpec[] = [
     description: 'Publishes outbox events left unpublished (every minute)',
     trigger: { kind: 'schedule', expression: 'rate(1 minute)' },
     database: true,
-    publishes: ['payments', 'fraud'],
+    publishes: [...TOPIC_NAMES],
   },
   // Housekeeping: deletes bookkeeping rows nothing reads any more (inbox, facts, buckets, idempotency records).
   {
@@ -129,7 +129,8 @@ const OTHER_FUNCTIONS: readonly FunctionSpec[] = [
     id: 'NotificationsConsumer',
     service: 'notifications',
     entry: 'functions/notifications/handlers/consumer.ts',
-    description: 'Sends e-mail (SES) and SMS (SNS) for payment events, with an audit log',
+    description:
+      "Sends e-mail (SES) and SMS (SNS) for payment events and the merchant's notices, with an audit log",
     trigger: { kind: 'consumer', consumer: 'notifications' },
     database: true,
     publishes: [],
@@ -148,10 +149,11 @@ const OTHER_FUNCTIONS: readonly FunctionSpec[] = [
     id: 'WebhooksConsumer',
     service: 'webhooks',
     entry: 'functions/webhooks/handlers/consumer.ts',
-    description: "Delivers every payment event to the merchant's webhook endpoints, signed, with retries",
+    description: "Delivers every event to the merchant's webhook endpoints, signed, with retries",
     trigger: { kind: 'consumer', consumer: 'webhooks' },
     database: true,
-    publishes: [],
+    // WebhookEndpointDisabled, when an endpoint has failed everything for the retry window.
+    publishes: ['merchants'],
     capabilities: ['webhook-secrets', 'webhook-queue'],
   },
   // Wakes the deliveries whose wait was too long for a delayed SQS message (and any whose message was lost).

@@ -5,7 +5,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import type { TopicName } from '../../../functions/shared/events/topology';
+import { TOPIC_NAMES, topicArnVariable, type TopicName } from '../../../functions/shared/events/topology';
 import { ONNX_EXTERNALS } from '../config/bundling';
 import type { ConcurrencyPlan } from '../config/concurrency';
 import { REPO_ROOT, functionBaseName, type FunctionSpec } from '../config/functions';
@@ -47,8 +47,7 @@ export function buildFunction(
 ): ServiceFunction {
   const { config } = deps;
   const environment: Record<string, string> = {
-    PAYMENTS_TOPIC_ARN: deps.topics.payments.topicArn,
-    FRAUD_TOPIC_ARN: deps.topics.fraud.topicArn,
+    ...Object.fromEntries(TOPIC_NAMES.map((topic) => [topicArnVariable(topic), deps.topics[topic].topicArn])),
     ...deps.environment,
   };
   Object.assign(environment, extras.environment);

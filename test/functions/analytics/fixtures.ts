@@ -1,6 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSEvent } from 'aws-lambda';
-import type { AnyEventEnvelope, EventData, EventType } from '../../../functions/domain/events';
+import type {
+  AnyEventEnvelope,
+  EventData,
+  PaymentEventEnvelope,
+  PaymentEventType,
+} from '../../../functions/domain/events';
 import { newId } from '../../../functions/domain/ids';
 import { PostgresRollupWriter } from '../../../functions/analytics/adapters/postgres-analytics-store';
 import { analyticsConsumer } from '../../../functions/analytics/consumer';
@@ -18,22 +23,22 @@ export interface PaymentSpec {
   amount?: number;
 }
 
-type Extra<T extends EventType> = Omit<EventData<T>, 'payment'>;
+type Extra<T extends PaymentEventType> = Omit<EventData<T>, 'payment'>;
 
 /** An event of `type` for the payment `spec`, occurring at `at`. */
-export function event<T extends EventType>(
+export function event<T extends PaymentEventType>(
   type: T,
   spec: PaymentSpec,
   at: string | Date,
   extra?: Partial<Extra<T>>,
-): AnyEventEnvelope {
+): PaymentEventEnvelope {
   const payment = paymentSnapshot({
     id: spec.id,
     merchantId: spec.merchantId ?? 'merchant_a',
     currency: spec.currency ?? 'EUR',
     amount: spec.amount ?? 1000,
   });
-  const defaults: Record<EventType, object> = {
+  const defaults: Record<PaymentEventType, object> = {
     PaymentCreated: {},
     PaymentApproved: { decidedBy: 'fraud-model' },
     PaymentFailed: { reason: 'declined' },
@@ -56,7 +61,7 @@ export function event<T extends EventType>(
     paymentId: payment.id,
     correlationId: `corr-${payment.id}`,
     data: { payment, ...defaults[type], ...extra },
-  } as AnyEventEnvelope;
+  } as PaymentEventEnvelope;
 }
 
 export function payment(spec: PaymentSpec = {}): Required<PaymentSpec> {

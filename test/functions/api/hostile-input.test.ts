@@ -41,6 +41,7 @@ import {
   PostgresDeliveryStore,
   PostgresEndpointStore,
 } from '../../../functions/webhooks';
+import { PostgresMerchantSettings } from '../../../functions/notifications';
 import { paymentSnapshot } from '../../support/fixtures';
 
 /** Each route's definition with its handler module. */
@@ -139,6 +140,12 @@ beforeAll(async () => {
     const written = await deliveries.fanOut(db.sql, event, JSON.stringify(event));
     seeded[merchant].deliveryIds.push(...written);
     seeded[merchant].markers.push(...written);
+  }
+  // Each merchant's notification address, marked: another merchant's settings never show it.
+  for (const merchant of MERCHANTS) {
+    const address = `secret-${merchant}-ops@example.org`;
+    await new PostgresMerchantSettings(db.sql).put(merchant, { notificationEmail: address });
+    seeded[merchant].markers.push(address);
   }
   const endpointRows = await db.sql`select * from webhook_endpoints`;
   const deliveryRows = await db.sql`select * from webhook_deliveries`;

@@ -31,4 +31,31 @@ describe('event envelope', () => {
     );
     expect(() => parseEvent('not json at all')).toThrow(InvalidEventError);
   });
+
+  it("takes a merchant's event without a payment id, and only so", () => {
+    const notice = buildEvent('WebhookEndpointDisabled', {
+      merchantId: 'merchant_a',
+      correlationId: 'c-2',
+      data: {
+        endpoint: {
+          id: '01a24e75-ca0b-771d-83cd-b5ed2881b7f6',
+          url: 'https://shop.example/hooks',
+          description: null,
+        },
+        reason: 'failing',
+        failingSince: '2026-11-21T09:00:00.000Z',
+        disabledAt: '2026-11-24T09:00:05.000Z',
+      },
+    });
+    expect(notice).not.toHaveProperty('paymentId');
+    expect(parseEvent(JSON.parse(JSON.stringify(notice)))).toEqual(notice);
+    expect(() => parseEvent({ ...notice, paymentId: payment.id })).toThrow(/paymentId: must be absent/);
+    const created = buildEvent('PaymentCreated', {
+      merchantId: 'm',
+      paymentId: payment.id,
+      correlationId: 'c',
+      data: { payment },
+    });
+    expect(() => parseEvent({ ...created, paymentId: undefined })).toThrow(/paymentId/);
+  });
 });

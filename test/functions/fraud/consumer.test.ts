@@ -97,7 +97,7 @@ describe('decision bands (thresholds review 60, hold 80, decline 95)', () => {
       expect(types(publisher.published)).toEqual(events);
       for (const e of publisher.published) {
         expect(e).toMatchObject({ paymentId: payment.id, merchantId, correlationId: event.correlationId });
-        expect(e.data.payment).toMatchObject({ status, version: 2 });
+        expect(e.data).toMatchObject({ payment: { status, version: 2 } });
       }
       const anomaly = publisher.published.find((e) => e.type === 'AnomalyDetected');
       if (anomaly) {

@@ -7,7 +7,7 @@ import type { Payment } from '../../../functions/domain/payment';
 import { FEATURE_COUNT } from '../../../functions/fraud/features';
 import { decide, REASONS_KEPT, type ScoringFacts } from '../../../functions/fraud/scoring-decision';
 import type { EventFactory } from '../../../functions/shared/consumer/consumer';
-import { buildEvent } from '../../../functions/shared/outbox/outbox';
+import { buildEvent, type EventFields as BuiltEventFields } from '../../../functions/shared/outbox/outbox';
 
 const NOW = '2026-06-30T12:00:00.000Z';
 const THRESHOLDS = { review: 60, hold: 80, decline: 95 };
@@ -52,7 +52,7 @@ const newEvent: EventFactory = (type, fields) =>
     paymentId: fields.paymentId ?? '01a20eeb-4d1d-7463-bee8-0000000000d1',
     correlationId: 'corr-decision',
     data: fields.data,
-  });
+  } as unknown as BuiltEventFields<typeof type>);
 
 const types = (events: readonly AnyEventEnvelope[]) => events.map((e) => e.type);
 
@@ -84,7 +84,7 @@ describe('decide', () => {
     expect(types(decision.events)).toEqual(events);
     for (const e of decision.events) {
       expect(e).toMatchObject({ correlationId: 'corr-decision', paymentId: payment().id });
-      expect(e.data.payment).toMatchObject({ status, version: 2 });
+      expect(e.data).toMatchObject({ payment: { status, version: 2 } });
     }
   });
 

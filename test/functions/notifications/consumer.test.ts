@@ -6,6 +6,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import type { AnyEventEnvelope } from '../../../functions/domain/events';
 import { PostgresDeliveryLedger } from '../../../functions/notifications/adapters/postgres-delivery-ledger';
+import { PostgresMerchantSettings } from '../../../functions/notifications/adapters/postgres-merchant-settings';
 import { notificationsConsumer } from '../../../functions/notifications/consumer';
 import { createMaskingLogger } from '../../../functions/notifications/logger';
 import { recipientHash } from '../../../functions/notifications/recipients';
@@ -20,6 +21,7 @@ import {
   approved,
   captureOutput,
   created,
+  endpointDisabled,
   failed,
   HASH_KEY,
   RecordingNotifier,
@@ -164,6 +166,7 @@ it('the ledger alone keeps concurrent attempts to one send each, even without th
     notifier,
     // As the consumer builds it on a pool: each statement its own transaction, committed asynchronously.
     ledger: new PostgresDeliveryLedger(db.sql, true),
+    merchantSettings: new PostgresMerchantSettings(db.sql),
     templates,
     config: runtime.config,
     logger: silentLogger(),
@@ -284,6 +287,66 @@ it('suppresses invalid recipients, opted-out channels and (in the SES sandbox) u
   ]);
 });
 
+describe("the merchant's notice that a webhook endpoint was disabled", () => {
+  const settings = () => new PostgresMerchantSettings(db.sql);
+
+  it('is e-mailed once to the notification address the merchant set, and audited masked', async () => {
+    await settings().put('merchant_notice', { notificationEmail: 'Ops@Shop.example.com' });
+    const event = endpointDisabled('merchant_notice');
+    const out = captureOutput();
+    try {
+      build({}, createMaskingLogger({ logLevel: 'DEBUG' }));
+      expect((await handler(sqsEvent([sqsRecord(event)]))).batchItemFailures).toEqual([]);
+      expect((await handler(sqsEvent([redelivery(event, 2)]))).batchItemFailures).toEqual([]);
+    } finally {
+      out.restore();
+    }
+    expect(notifier.sent).toHaveLength(1);
+    const email = notifier.sent[0]!;
+    expect(email).toMatchObject({ channel: 'email', to: 'ops@shop.example.com', eventId: event.id });
+    expect(email.channel === 'email' && email.subject).toBe(
+      'Your RamPay webhook endpoint was disabled: https://shop.example.com/rampay/hooks',
+    );
+    expect(email.channel === 'email' && email.text).toContain(
+      `POST /webhook-endpoints/${event.data.endpoint.id}/enable`,
+    );
+    expect(email.channel === 'email' && email.text).toContain('Description: order fulfilment');
+    expect(await auditOf(event)).toEqual([
+      expect.objectContaining({
+        channel: 'email',
+        audience: 'merchant',
+        template: 'webhook-endpoint-disabled',
+        recipient_masked: 'o***@shop.example.com',
+        recipient_hash: recipientHash(HASH_KEY, 'email', 'ops@shop.example.com'),
+        status: 'sent',
+        attempt: 1,
+      }),
+    ]);
+    const [row] = await db.sql`
+      select payment_id, merchant_id from notification_audit where event_id = ${event.id}`;
+    expect(row).toEqual({ payment_id: null, merchant_id: 'merchant_notice' });
+    expect(out.lines().join('\n')).not.toMatch(/ops@shop\.example\.com/i);
+  });
+
+  it('goes nowhere when the merchant set no address (the event stays in its feed)', async () => {
+    const event = endpointDisabled('merchant_no_address');
+    expect((await handler(sqsEvent([sqsRecord(event)]))).batchItemFailures).toEqual([]);
+    expect(notifier.sent).toEqual([]);
+    expect(await auditOf(event)).toEqual([]);
+  });
+
+  it('is suppressed, not sent, outside the SES sandbox', async () => {
+    build({ sandboxRecipients: ['@rampay.example'] });
+    await settings().put('merchant_sandboxed', { notificationEmail: 'ops@shop.example.com' });
+    const event = endpointDisabled('merchant_sandboxed');
+    expect((await handler(sqsEvent([sqsRecord(event)]))).batchItemFailures).toEqual([]);
+    expect(notifier.sent).toEqual([]);
+    expect((await auditOf(event)).map((a) => `${a.audience}:${a.status}:${a.reason}`)).toEqual([
+      'merchant:suppressed:SES sandbox: recipient not verified',
+    ]);
+  });
+});
+
 it('never logs a full address or phone number, even in provider errors', async () => {
   const out = captureOutput();
   try {
@@ -348,6 +411,7 @@ it('a database hiccup while recording a send is retried, never taken for a faile
   const summary = await notify(event, {
     notifier,
     ledger: flaky,
+    merchantSettings: new PostgresMerchantSettings(db.sql),
     templates,
     config: runtime.config,
     logger: silentLogger(),

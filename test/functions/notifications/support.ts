@@ -72,6 +72,24 @@ export function anomaly(
   });
 }
 
+/** A merchant's endpoint disabled for failing: the notice the merchant is e-mailed. */
+export function endpointDisabled(merchantId = 'merchant_n'): EventEnvelope<'WebhookEndpointDisabled'> {
+  return buildEvent('WebhookEndpointDisabled', {
+    merchantId,
+    correlationId: `corr-${newId()}`,
+    data: {
+      endpoint: {
+        id: newId(),
+        url: 'https://shop.example.com/rampay/hooks',
+        description: 'order fulfilment',
+      },
+      reason: 'failing',
+      failingSince: '2026-11-21T09:00:00.000Z',
+      disabledAt: '2026-11-24T09:00:05.000Z',
+    },
+  });
+}
+
 export type Behaviour = 'ok' | 'throttle' | 'reject' | 'hang-then-ok';
 
 /** A Notifier that records what it sends; per-recipient behaviours simulate provider errors. */

@@ -7,6 +7,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { EventType } from '../../../functions/domain/events';
+import { OutboxPublisher } from '../../../functions/shared/outbox/committed-publisher';
 import { buildEvent } from '../../../functions/shared/outbox/outbox';
 import {
   DnsResolver,
@@ -15,10 +16,12 @@ import {
   LocalKeyWrapper,
   PostgresDeliveryStore,
   PostgresEndpointStore,
+  PublishedNotices,
   SqsDeliveryQueue,
   webhooksQueueHandler,
   type AddressResolver,
   type EndpointDeps,
+  type EndpointDisabledEvent,
   type EndpointNotices,
   type WebhookSettings,
   type WebhooksRuntime,
@@ -98,10 +101,18 @@ export class FixedResolver implements AddressResolver {
   }
 }
 
+/** The service's notices (the event published after its commit), recording what they were given. */
 export class RecordingNotices implements EndpointNotices {
-  readonly disabled: string[] = [];
-  async endpointDisabled(endpoint: { id: string }): Promise<void> {
-    this.disabled.push(endpoint.id);
+  readonly events: EndpointDisabledEvent[] = [];
+  constructor(private readonly notices: EndpointNotices) {}
+
+  get disabled(): string[] {
+    return this.events.map((e) => e.data.endpoint.id);
+  }
+
+  async endpointDisabled(event: EndpointDisabledEvent): Promise<void> {
+    this.events.push(event);
+    await this.notices.endpointDisabled(event);
   }
 }
 
@@ -135,7 +146,10 @@ export async function startHarness(settings: Partial<WebhookSettings> = {}): Pro
   });
   const sealer = new EnvelopeSealer(new LocalKeyWrapper(randomBytes(32)));
   const resolver = new FixedResolver();
-  const notices = new RecordingNotices();
+  const silent = new Logger({ logLevel: 'SILENT' });
+  const notices = new RecordingNotices(
+    new PublishedNotices(new OutboxPublisher(db.sql, () => messaging.publisher), silent),
+  );
   const all = { ...TEST_SETTINGS, ...settings };
   const runtime: WebhooksRuntime = {
     deliveries: new PostgresDeliveryStore(db.sql),
@@ -151,7 +165,7 @@ export async function startHarness(settings: Partial<WebhookSettings> = {}): Pro
     webhooksQueueHandler({
       sql: () => db.sql,
       publisher: () => messaging.publisher,
-      logger: new Logger({ logLevel: 'SILENT' }),
+      logger: silent,
       dependencies: () => runtime,
     }),
   );

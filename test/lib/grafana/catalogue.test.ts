@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createBusinessMetrics } from '../../../functions/analytics/metrics';
 import { eventDeltas, factsOf, reconcile, type MerchantSignal } from '../../../functions/analytics/rollup';
-import { EVENT_TYPES, type AnyEventEnvelope } from '../../../functions/domain/events';
+import { PAYMENT_EVENT_TYPES, type PaymentEventEnvelope } from '../../../functions/domain/events';
 import {
   BUSINESS_METRIC_NAMES,
   METRIC_CATALOGUE,
@@ -111,7 +111,7 @@ function signalsOfEveryEvent(): MerchantSignal[] {
   };
   const created = Date.parse('2026-12-01T10:00:00Z');
   const signals: MerchantSignal[] = [];
-  for (const [i, type] of EVENT_TYPES.entries()) {
+  for (const [i, type] of PAYMENT_EVENT_TYPES.entries()) {
     const event = {
       id: `evt_${i}`,
       type,
@@ -119,7 +119,7 @@ function signalsOfEveryEvent(): MerchantSignal[] {
       merchantId: 'merchant_a',
       occurredAt: new Date(created + i * 1000).toISOString(),
       data: data[type],
-    } as unknown as AnyEventEnvelope;
+    } as unknown as PaymentEventEnvelope;
     const found = [...eventDeltas(event).signals];
     const facts = factsOf(event);
     if (facts) {

@@ -90,6 +90,17 @@ export function eventOfType(type: EventType, correlationId = `corr-${randomUUID(
       });
     case 'ReviewDecided':
       return buildEvent(type, { ...fields, data: { payment, decision: 'approve', reviewer: 'rev_1' } });
+    case 'WebhookEndpointDisabled':
+      return buildEvent(type, {
+        merchantId: payment.merchantId,
+        correlationId,
+        data: {
+          endpoint: { id: randomUUID(), url: 'https://shop.example.com/hooks', description: null },
+          reason: 'failing',
+          failingSince: payment.createdAt,
+          disabledAt: payment.updatedAt,
+        },
+      });
   }
 }
 

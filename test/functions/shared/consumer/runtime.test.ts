@@ -1,16 +1,17 @@
+import { CONSUMERS } from '../../../../functions/shared/events/topology';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSRecord } from 'aws-lambda';
 import { defineConsumer, type ConsumerContext } from '../../../../functions/shared/consumer/consumer';
 import { consumerHandler, type ConsumerComposition } from '../../../../functions/shared/consumer/runtime';
 import { inboxInsert, wasProcessed } from '../../../../functions/shared/consumer/inbox';
-import { EVENT_TYPES, type AnyEventEnvelope } from '../../../../functions/domain/events';
+import { PAYMENT_EVENT_TYPES, type AnyEventEnvelope } from '../../../../functions/domain/events';
 import { outboxWrites } from '../../../../functions/shared/outbox/outbox';
 import { onServer, recordingClient, startTestDatabase, type TestDatabase } from '../../../support/database';
 import { captureLogLines } from '../../../support/log-lines';
 import { paymentApproved, paymentCreated, RecordingPublisher, sqsEvent, sqsRecord } from './fixtures';
 
 const FRAUD = ['PaymentCreated'] as const;
-const NOTIFICATIONS = ['PaymentCreated', 'PaymentApproved', 'PaymentFailed', 'AnomalyDetected'] as const;
+const NOTIFICATIONS = CONSUMERS.notifications.events;
 
 let db: TestDatabase;
 let publisher: RecordingPublisher;
@@ -298,7 +299,7 @@ describe('consumer runtime', () => {
     const order: string[] = [];
     const consumer = defineConsumer({
       name: 'analytics',
-      handles: EVENT_TYPES,
+      handles: PAYMENT_EVENT_TYPES,
       handle: async (event) => {
         await new Promise((resolve) => setTimeout(resolve, event.id.endsWith('0') ? 5 : 0));
         order.push(event.id);

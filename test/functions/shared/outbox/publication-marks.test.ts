@@ -105,7 +105,7 @@ test('when the request fails after publishing, its marks are still written', asy
   await expect(createVia(publisher, true)(input, context)).rejects.toThrow('failed after publishing');
 
   const [event] = publisher.published;
-  expect(await eventOf(event!.paymentId)).toEqual({ pending: false, failedAttempts: 0 });
+  expect(await eventOf(event!.paymentId!)).toEqual({ pending: false, failedAttempts: 0 });
 });
 
 test('an event that could not be published is left to the relay, not marked', async () => {

@@ -2,6 +2,7 @@
  * The spans a request and a consumer's record leave, recorded through the tracing port: one trace from the API to
  * the events it writes and on into the consumer, named by the work, and free of parameters and customer data.
  */
+import { CONSUMERS } from '../../../../functions/shared/events/topology';
 import fc from 'fast-check';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -169,7 +170,7 @@ describe("a consumer's record", () => {
   const consumer = (emit: boolean) =>
     defineConsumer({
       name: 'notifications',
-      handles: ['PaymentCreated', 'PaymentApproved', 'PaymentFailed', 'AnomalyDetected'],
+      handles: CONSUMERS.notifications.events,
       handle: async (_event, ctx) => {
         await ctx.tx`select 1 from consumer_inbox limit 1`;
         return emit ? [ctx.event('PaymentApproved', { data: paymentApproved().data })] : [];

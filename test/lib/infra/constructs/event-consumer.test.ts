@@ -140,7 +140,11 @@ describe('EventConsumer construct', () => {
   it('refuses a visibility timeout under 6x the consumer timeout, and other invalid settings', () => {
     const stack = new Stack();
     const key = new kms.Key(stack, 'Key');
-    const topics = { payments: new sns.Topic(stack, 'P'), fraud: new sns.Topic(stack, 'F') };
+    const topics = {
+      payments: new sns.Topic(stack, 'P'),
+      fraud: new sns.Topic(stack, 'F'),
+      merchants: new sns.Topic(stack, 'M'),
+    };
     const handler = new lambda.Function(stack, 'Fn', {
       runtime: lambda.Runtime.NODEJS_22_X,
       handler: 'index.handler',

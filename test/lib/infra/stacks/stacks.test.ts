@@ -614,6 +614,7 @@ describe('api stack', () => {
           AUTH_SCOPE_PREFIX: 'rampay/',
           PAYMENTS_TOPIC_ARN: Match.anyValue(),
           FRAUD_TOPIC_ARN: Match.anyValue(),
+          MERCHANTS_TOPIC_ARN: Match.anyValue(),
           DB_HOST: { 'Fn::ImportValue': Match.stringLikeRegexp('DatabaseProxy.*Endpoint') },
           DB_PORT: '5432',
           DB_USER: 'rampay_admin',

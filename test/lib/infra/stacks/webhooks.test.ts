@@ -1,6 +1,7 @@
 /**
  * The webhooks service in the CDK app: its secrets' KMS key and who may use it, the queue the attempts and the
- * sweep send to, the sweep's schedule, and its alarms and dashboard widgets; cdk-nag has nothing to say.
+ * sweep send to, the sweep's schedule, the merchants topic its notices go to and who hears them, and its alarms
+ * and dashboard widgets; cdk-nag has nothing to say.
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { resourcesOf, synthesize } from '../synth';
@@ -67,6 +68,44 @@ it('gives the consumer and the sweep the webhooks queue, and runs the sweep ever
   services.hasResourceProperties('AWS::SQS::Queue', {
     VisibilityTimeout: dev.config.consumers.webhooks.visibilityTimeoutSeconds,
     RedrivePolicy: Match.objectLike({ maxReceiveCount: dev.config.consumers.webhooks.maxReceiveCount }),
+  });
+});
+
+it('lets the consumer publish its notices to the merchants topic alone, heard by notifications and webhooks', () => {
+  messaging.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'rampay-dev-merchants' });
+  const merchantsTopic = { 'Fn::ImportValue': Match.stringLikeRegexp('MerchantsTopic') };
+  const consumer = functionNamed(services, 'rampay-dev-webhooks-consumer');
+  expect(consumer.variables.MERCHANTS_TOPIC_ARN).toEqual({
+    'Fn::ImportValue': expect.stringMatching(/MerchantsTopic/),
+  });
+  const role = JSON.stringify(
+    (services.toJSON().Resources as Record<string, { Properties: { Role?: unknown } }>)[consumer.id]!
+      .Properties.Role,
+  );
+  const published = resourcesOf([services], 'AWS::IAM::Policy')
+    .filter(({ resource }) =>
+      JSON.stringify(resource.Properties?.Roles).includes(JSON.parse(role)['Fn::GetAtt'][0]),
+    )
+    .flatMap(
+      ({ resource }) =>
+        (resource.Properties?.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] })
+          .Statement,
+    )
+    .filter((statement) => JSON.stringify(statement.Action).includes('sns:Publish'))
+    .map((statement) => JSON.stringify(statement.Resource));
+  expect(published).toEqual([expect.stringMatching(/MerchantsTopic/)]);
+
+  const subscribers = resourcesOf([services], 'AWS::SNS::Subscription')
+    .filter(({ resource }) => JSON.stringify(resource.Properties?.TopicArn).includes('MerchantsTopic'))
+    .map(({ id, resource }) => [id.replace(/ConsumerEventsQueue.*/, ''), resource.Properties?.FilterPolicy])
+    .sort();
+  expect(subscribers).toEqual([
+    ['Notifications', { eventType: ['WebhookEndpointDisabled'] }],
+    ['Webhooks', { eventType: ['WebhookEndpointDisabled'] }],
+  ]);
+  services.hasResourceProperties('AWS::SNS::Subscription', {
+    TopicArn: merchantsTopic,
+    RawMessageDelivery: true,
   });
 });
 

@@ -9,7 +9,11 @@ import { paymentSnapshot } from '../../../../support/fixtures';
 const payment = paymentSnapshot();
 
 const sns = mockClient(SNSClient);
-const arns = { payments: 'arn:aws:sns:eu-west-1:1:payments', fraud: 'arn:aws:sns:eu-west-1:1:fraud' };
+const arns = {
+  payments: 'arn:aws:sns:eu-west-1:1:payments',
+  fraud: 'arn:aws:sns:eu-west-1:1:fraud',
+  merchants: 'arn:aws:sns:eu-west-1:1:merchants',
+};
 const created = (description?: string) =>
   buildEvent('PaymentCreated', {
     merchantId: 'm',
