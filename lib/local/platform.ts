@@ -131,8 +131,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const stopAll = async () => {
     clearInterval(relay);
     clearInterval(housekeeping);
-    webhooks.stop();
+    // The pollers first: a delivery still in flight needs the webhooks settings until its poller stops.
     await messaging.stop();
+    webhooks.stop();
     useSharedPublisher(undefined);
     await closeSharedCache();
     await sql.end({ timeout: 5 });
