@@ -21,6 +21,7 @@ import { Payments } from './pages/Payments';
 import { Reviews } from './pages/Reviews';
 import { Account } from './pages/Account';
 import { SignIn } from './pages/SignIn';
+import { useTokenRefresh } from './refresh';
 
 export function App() {
   const [config, setConfig] = useState<ConsoleConfig>();
@@ -51,6 +52,7 @@ export function App() {
         : undefined,
     [config, session],
   );
+  useTokenRefresh(config, session, setSession);
 
   if (error) return <p className="error">The console could not start: {error}</p>;
   if (!config) return <p className="loading">Loading…</p>;
