@@ -1,5 +1,5 @@
 /** The console's session: what a token opens, and when a hosted-UI session refreshes its access token. */
-import { refreshDelayMs, sessionOf } from '../../console/src/session';
+import { refreshDelayMs, sessionOf } from '../../console/src/token';
 
 const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 /** An unsigned JWT: the console reads claims, the API checks signatures. */
