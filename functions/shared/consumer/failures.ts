@@ -52,8 +52,10 @@ export function errorNameOf(error: unknown): string {
 /** The first stack frame in RamPay's own code, as `functions/<...>.ts:<line>` (source maps give the .ts path). */
 function whereThrown(error: Error): string | undefined {
   for (const line of (error.stack ?? '').split('\n')) {
+    // A dependency's frame, or a test suite's, is not RamPay's code.
+    if (/node_modules|\/test\//.test(line)) continue;
     const at = /((?:functions|lib)\/[\w./-]+\.[cm]?[jt]s):(\d+)/.exec(line);
-    if (at && !line.includes('node_modules')) return `${at[1]}:${at[2]}`;
+    if (at) return `${at[1]}:${at[2]}`;
   }
   return undefined;
 }

@@ -12,6 +12,8 @@ import {
   lastFailures,
 } from '../../../../functions/shared/consumer/failures';
 import { consumerHandler, type ConsumerComposition } from '../../../../functions/shared/consumer/runtime';
+import { topicFor } from '../../../../functions/shared/events/topology';
+import type { EventType } from '../../../../functions/domain/events';
 import { DLQ_RETENTION_DAYS } from '../../../../lib/infra/constructs/event-consumer-settings';
 import { startTestDatabase, type TestDatabase } from '../../../support/database';
 import { captureLogLines } from '../../../support/log-lines';
@@ -86,8 +88,18 @@ describe('describeFailure', () => {
     } catch (e) {
       error = e as Error;
     }
+    expect(describeFailure(error)).toBe('its message is not kept: it may quote customer data');
+  });
+
+  it("names where in RamPay's code an error whose message it does not keep was thrown", () => {
+    let error: Error | undefined;
+    try {
+      topicFor('PaymentTeleported' as EventType);
+    } catch (e) {
+      error = e as Error;
+    }
     expect(describeFailure(error)).toMatch(
-      /^thrown at .*; its message is not kept: it may quote customer data$/,
+      /^thrown at functions\/shared\/events\/topology\.ts:\d+; its message is not kept: it may quote customer data$/,
     );
   });
 
