@@ -108,7 +108,7 @@ function decode(
     failures.push(failure);
     log.error(
       'rejected an event type this consumer does not take; it reaches the DLQ after maxReceiveCount',
-      { eventId: event.id, eventType: event.type, reason: failure.reason },
+      { eventId: event.id, eventType: event.type, errorClass: failure.errorName, reason: failure.reason },
     );
     throw error;
   }
