@@ -23,6 +23,7 @@ import { Account } from './pages/Account';
 import { WebhookEndpointPage } from './pages/WebhookEndpoint';
 import { Webhooks } from './pages/Webhooks';
 import { SignIn } from './pages/SignIn';
+import { useTokenRefresh } from './refresh';
 
 export function App() {
   const [config, setConfig] = useState<ConsoleConfig>();
@@ -53,6 +54,7 @@ export function App() {
         : undefined,
     [config, session],
   );
+  useTokenRefresh(config, session, setSession);
 
   if (error) return <p className="error">The console could not start: {error}</p>;
   if (!config) return <p className="loading">Loading…</p>;

@@ -1,3 +1,5 @@
+import type { PaymentStatus } from './generated/api-enums';
+
 /** The public API, as any client calls it: a bearer token, JSON, problem+json errors whose detail says what to fix. */
 export class ApiError extends Error {
   constructor(
@@ -67,7 +69,7 @@ export interface FraudAssessment {
 
 export interface Payment {
   id: string;
-  status: string;
+  status: PaymentStatus;
   amount: number;
   currency: string;
   amountRefunded: number;

@@ -1,49 +1,17 @@
 /**
  * The signed-in user's access token, kept for the browser tab (sessionStorage), and what it allows: the console
  * shows a page only when the token carries the scope its API calls need (the API checks again and answers 403).
+ * Signed in through the hosted UI, the tab also keeps the refresh token, and trades it for a new access token
+ * before the current one expires (refresh.ts).
  */
-import type { ConsoleConfig } from './config';
+import type { ConsoleConfig, SignInConfig } from './config';
+import { sessionOf, type Session } from './token';
+
+export { refreshDelayMs, sessionOf, type Session } from './token';
 
 const TOKEN_KEY = 'rampay.token';
+const REFRESH_KEY = 'rampay.refresh';
 const VERIFIER_KEY = 'rampay.pkce';
-
-export interface Session {
-  token: string;
-  merchantId: string;
-  subject: string;
-  scopes: ReadonlySet<string>;
-  expiresAt: Date;
-}
-
-function claimsOf(token: string): Record<string, unknown> {
-  const payload = token.split('.')[1];
-  if (!payload) throw new Error('not a JWT');
-  const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
-  return JSON.parse(json) as Record<string, unknown>;
-}
-
-/** The session a token opens, or undefined when it is not a JWT or has expired. */
-export function sessionOf(token: string): Session | undefined {
-  try {
-    const claims = claimsOf(token);
-    const listed = (v: unknown) => (typeof v === 'string' ? v.split(' ').filter(Boolean) : []);
-    // Cognito names scopes `<resource server>/<scope>`; the API compares them without the prefix.
-    const scopes = new Set(
-      [...listed(claims.scope), ...listed(claims.scp)].map((s) => s.replace(/^.*\//, '')),
-    );
-    const expiresAt = new Date(Number(claims.exp) * 1000);
-    if (!(expiresAt.getTime() > Date.now())) return undefined;
-    return {
-      token,
-      merchantId: String(claims.merchant_id ?? ''),
-      subject: String(claims.sub ?? claims.merchant_id ?? ''),
-      scopes,
-      expiresAt,
-    };
-  } catch {
-    return undefined;
-  }
-}
 
 export const can = (session: Session, scope: string) => session.scopes.has(scope);
 export const isOperator = (session: Session) => can(session, 'reviews:operate');
@@ -61,6 +29,7 @@ export function keepToken(token: string): Session | undefined {
 
 export function signOut(): void {
   sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(REFRESH_KEY);
 }
 
 /** `#token=<jwt>` (the link `npm start` prints): taken once, then the fragment goes back to a page. */
@@ -111,18 +80,48 @@ export async function finishHostedSignIn(config: ConsoleConfig): Promise<Session
   sessionStorage.removeItem(VERIFIER_KEY);
   history.replaceState(null, '', `${location.pathname}#/`);
   if (!pending || pending.state !== query.get('state')) throw new Error('the sign-in answer does not match');
-  const res = await fetch(`${config.signIn.domain}/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
+  return keepTokens(
+    await tokenRequest(config.signIn, {
       grant_type: 'authorization_code',
-      client_id: config.signIn.clientId,
       code,
       redirect_uri: redirectUri(),
       code_verifier: pending.verifier,
     }),
+  );
+}
+
+/** Whether this tab holds a refresh token (a hosted-UI sign-in; a pasted dev token has none). */
+export const canRefresh = () => sessionStorage.getItem(REFRESH_KEY) !== null;
+
+/** Trades the tab's refresh token for a new access token; throws when the token endpoint refuses it. */
+export async function refreshSession(config: ConsoleConfig): Promise<Session | undefined> {
+  const refreshToken = sessionStorage.getItem(REFRESH_KEY);
+  if (config.signIn.kind !== 'cognito' || !refreshToken) return undefined;
+  return keepTokens(
+    await tokenRequest(config.signIn, { grant_type: 'refresh_token', refresh_token: refreshToken }),
+  );
+}
+
+interface TokenResponse {
+  access_token: string;
+  /** Sent with the code's tokens; on a refresh only when the pool rotates refresh tokens. */
+  refresh_token?: string;
+}
+
+async function tokenRequest(
+  signIn: Extract<SignInConfig, { kind: 'cognito' }>,
+  grant: Record<string, string>,
+): Promise<TokenResponse> {
+  const res = await fetch(`${signIn.domain}/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ ...grant, client_id: signIn.clientId }),
   });
   if (!res.ok) throw new Error(`the token endpoint answered ${res.status}`);
-  const { access_token: token } = (await res.json()) as { access_token: string };
-  return keepToken(token);
+  return (await res.json()) as TokenResponse;
+}
+
+function keepTokens(tokens: TokenResponse): Session | undefined {
+  if (tokens.refresh_token) sessionStorage.setItem(REFRESH_KEY, tokens.refresh_token);
+  return keepToken(tokens.access_token);
 }

@@ -82,8 +82,9 @@ export async function startEmbeddedPostgresServer(
     } catch (error) {
       throw new Error(`initdb failed in ${databaseDir}: ${(error as Error).message}`, { cause: error });
     }
-  } else if (asRoot) {
-    await handToPostgresUser(databaseDir);
+  } else {
+    if (asRoot) await handToPostgresUser(databaseDir);
+    await stopLeftoverServer(databaseDir);
   }
   try {
     await server.start();
@@ -100,6 +101,44 @@ export async function startEmbeddedPostgresServer(
     },
   };
 }
+
+/**
+ * A platform killed outright (SIGKILL, the out-of-memory killer) cannot stop its server: the server lives on with
+ * the folder locked, and the next start would fail on its `postmaster.pid`. Such a leftover is asked to stop (a
+ * fast shutdown: SIGINT) and waited for. Only a live process that is a PostgreSQL server is signalled; where its
+ * command line cannot be read (no /proc), the server's own start refuses with its lock message as before.
+ */
+async function stopLeftoverServer(databaseDir: string): Promise<void> {
+  const lock = path.join(databaseDir, 'postmaster.pid');
+  let pid: number;
+  try {
+    pid = Number((await readFile(lock, 'utf8')).split('\n')[0]);
+  } catch {
+    return;
+  }
+  let command: string;
+  try {
+    command = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return; // gone (a stale lock PostgreSQL removes itself), or no /proc to tell what it is
+  }
+  if (!command.split('\0').some((part) => path.basename(part) === 'postgres')) return;
+  try {
+    process.kill(pid, 'SIGINT');
+  } catch {
+    return; // it ended meanwhile, or belongs to someone else: the server's start says which
+  }
+  const deadline = Date.now() + LEFTOVER_STOP_MS;
+  while (existsSync(lock)) {
+    if (Date.now() > deadline) {
+      throw new Error(`a PostgreSQL server (pid ${pid}) left running on ${databaseDir} did not stop`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** How long a leftover server may take to stop (a fast shutdown ends its sessions and writes a checkpoint). */
+const LEFTOVER_STOP_MS = 30_000;
 
 /** The server's password, made once and kept beside its data folder (readable by this user only). */
 async function passwordOf(file: string): Promise<string> {

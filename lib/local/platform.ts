@@ -153,6 +153,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       path: '/local/queues',
       serve: async () => ({ status: 200, body: await messaging.describe() }),
     },
+    // Why each event in a DLQ failed, for `npm run dlq -- peek`.
+    (await import('./consumer-failures')).consumerFailuresRoute(sql),
     // The local analytics figures (GET /local/analytics).
     ...(await import('./dashboard')).dashboardRoutes({ sql }),
     ...tracing.routes,

@@ -9,10 +9,11 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import type { Platform } from '../../lib/local/platform';
 import { paymentRequest } from '../support/api';
+import { launchChromium } from '../support/chromium';
 import { startTestPlatform } from '../support/platform';
 import { eventually, Receiver } from '../functions/webhooks/support';
 
@@ -52,16 +53,7 @@ beforeAll(async () => {
     subject: 'operator:ana',
     scopes: ['reviews:operate'],
   });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-    ],
-  });
+  browser = await launchChromium();
   await mkdir(SCREENSHOTS, { recursive: true });
 }, 120_000);
 afterAll(async () => {

@@ -224,3 +224,37 @@ it('listens on 127.0.0.1 only: the API, the SNS/SQS emulator and the embedded da
     }
   }
 });
+
+it('GET /local/consumer-failures answers any query with the failures asked for or a 400 saying what to fix', async () => {
+  await platform.sql`
+    insert into consumer_failures (consumer, event_id, event_type, payment_id, message_id, error_name, reason,
+      attempt, failed_at)
+    values ('fraud', 'evt-hostile-1', 'PaymentCreated', 'pay-1', 'msg-1', 'TypeError', 'its message is not kept',
+      3, now())`;
+  const known = await fetch(`${platform.url}/local/consumer-failures?consumer=fraud&event_id=evt-hostile-1`);
+  expect(await known.json()).toEqual({
+    object: 'list',
+    data: [expect.objectContaining({ eventId: 'evt-hostile-1', errorName: 'TypeError', attempt: 3 })],
+  });
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.tuple(fc.constantFrom('consumer', 'event_id', 'other'), fc.string({ maxLength: 300 })), {
+        maxLength: 120,
+      }),
+      async (pairs) => {
+        const answer = await fetch(
+          `${platform.url}/local/consumer-failures?${new URLSearchParams(pairs).toString()}`,
+        );
+        const body = (await answer.json()) as { object?: string; detail?: string };
+        if (answer.status === 200) expect(body.object).toBe('list');
+        else
+          expect([answer.status, answer.headers.get('content-type'), typeof body.detail]).toEqual([
+            400,
+            'application/problem+json',
+            'string',
+          ]);
+      },
+    ),
+    { numRuns: RUNS, seed: SEED },
+  );
+});

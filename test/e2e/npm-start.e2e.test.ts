@@ -3,16 +3,15 @@
  * printed, notes itself for `npm run token`, prints one access line per request, refuses a busy port at once,
  * and Ctrl-C (SIGINT) stops it cleanly.
  */
-import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startTestDatabase, type TestDatabase } from '../support/database';
+import { npmStartCommand, ROOT, spawnNpmStart, type NpmStart } from '../support/npm-start';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-let child: ChildProcessWithoutNullStreams;
-let output = '';
+let platform: NpmStart;
 let dataDir: string;
 // On a server, a fresh database of its own: never the server's default one, whose schema outlives the test.
 let db: TestDatabase | undefined;
@@ -20,29 +19,17 @@ let db: TestDatabase | undefined;
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'rampay-start-'));
   db = process.env.DATABASE_URL ? await startTestDatabase() : undefined;
-  child = spawn(
-    process.execPath,
-    [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'bin/local.ts'],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        ...(db ? { DATABASE_URL: db.url } : {}),
-        PORT: '0',
-        RAMPAY_DATA_DIR: dataDir,
-        RAMPAY_RUNNING_FILE: path.join(dataDir, 'running.json'),
-        NODE_OPTIONS: '',
-        POWERTOOLS_LOG_LEVEL: 'ERROR',
-      },
-    },
-  );
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await waitFor(() => /Ctrl-C stops/.test(output), 150_000);
+  platform = await spawnNpmStart({
+    ...(db ? { DATABASE_URL: db.url } : {}),
+    PORT: '0',
+    RAMPAY_DATA_DIR: dataDir,
+    RAMPAY_RUNNING_FILE: path.join(dataDir, 'running.json'),
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+  });
 }, 160_000);
 
 afterAll(async () => {
-  if (child.exitCode === null) child.kill('SIGKILL');
+  if (platform?.child.exitCode === null) platform.child.kill('SIGKILL');
   await rm(dataDir, { recursive: true, force: true });
   await db?.stop();
 });
@@ -69,17 +56,15 @@ async function run(
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
-    if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting; output so far:\n${output}`);
+    if (platform.child.exitCode !== null) throw new Error(`npm start exited early:\n${platform.output()}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting; output so far:\n${platform.output()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
 it('prints its address and a dev token that the API accepts, and stops cleanly on SIGINT', async () => {
-  const url = /RamPay listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
-  const token = /\n(eyJ[\w-]+\.[\w-]+\.[\w-]+)\n/.exec(output)?.[1];
-  expect(url).toBeDefined();
-  expect(token).toBeDefined();
+  const { url, token } = platform;
+  const output = () => platform.output();
 
   const health = await fetch(`${url}/health`);
   expect(await health.json()).toEqual({ status: 'ok', database: 'reachable' });
@@ -87,7 +72,7 @@ it('prints its address and a dev token that the API accepts, and stops cleanly o
   expect(list.status).toBe(200);
 
   // The try commands, pasted into a shell in another folder, create a payment and list it.
-  const commands = output
+  const commands = output()
     .split('\n')
     .filter((line) => /^ {2}(export TOKEN=|curl )/.test(line))
     .map((line) => line.trim());
@@ -103,8 +88,8 @@ it('prints its address and a dev token that the API accepts, and stops cleanly o
     headers: { authorization: `Bearer ${token}`, 'x-correlation-id': 'corr-npm-start-1' },
   });
   expect(post.headers.get('x-correlation-id')).toBe('corr-npm-start-1');
-  await waitFor(() => output.includes('corr-npm-start-1'), 5000);
-  const access = output
+  await waitFor(() => output().includes('corr-npm-start-1'), 5000);
+  const access = output()
     .split('\n')
     .filter((line) => line.includes('corr-npm-start-1'))
     .map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -125,30 +110,24 @@ it('prints its address and a dev token that the API accepts, and stops cleanly o
   expect(withFresh.status).toBe(200);
 
   // A second platform on the same port stops at once with one sentence.
-  const port = new URL(url!).port;
-  const second = await run(
-    process.execPath,
-    [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'bin/local.ts'],
-    {
-      cwd: ROOT,
-      timeout: 20_000,
-      env: {
-        ...process.env,
-        PORT: port,
-        RAMPAY_DATA_DIR: dataDir,
-        RAMPAY_RUNNING_FILE: path.join(dataDir, 'other.json'),
-        NODE_OPTIONS: '',
-      },
+  const port = new URL(url).port;
+  const second = await run(...npmStartCommand(), {
+    cwd: ROOT,
+    timeout: 20_000,
+    env: {
+      ...process.env,
+      PORT: port,
+      RAMPAY_DATA_DIR: dataDir,
+      RAMPAY_RUNNING_FILE: path.join(dataDir, 'other.json'),
+      NODE_OPTIONS: '',
     },
-  );
+  });
   expect(second.status).toBe(1);
   expect(second.stderr.trim()).toBe(
     `RamPay did not start: Port ${port} on 127.0.0.1 is already in use (another RamPay?): stop that process, or start on another port with PORT=${Number(port) + 1} npm start.`,
   );
   expect(second.stdout).toBe('');
 
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  child.kill('SIGINT');
-  expect(await exited).toBe(0);
-  expect(output).toMatch(/stopped\./);
+  expect(await platform.stop()).toBe(0);
+  expect(output()).toMatch(/stopped\.\n$/);
 }, 90_000);

@@ -6,10 +6,10 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import type { Platform } from '../../lib/local/platform';
 import type { TimelineSpan, TraceTimeline } from '../../lib/local/traces';
 import { paymentRequest } from '../support/api';
+import { launchChromium } from '../support/chromium';
 import { startTestPlatform } from '../support/platform';
 
 let platform: Platform;
@@ -153,16 +153,7 @@ it("follows a payment's request through the outbox, SNS, SQS and every consumer 
 
 /** The timeline in headless Chromium: one row per span, in order, each bar inside the request's time line. */
 async function inBrowser(url: string, trace: TraceTimeline): Promise<void> {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const tab = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await tab.goto(`${platform.url}${url}`);

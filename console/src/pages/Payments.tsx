@@ -3,17 +3,9 @@ import { Link, useLocation } from 'wouter';
 import type { List, Payment } from '../api';
 import { useSigned } from '../context';
 import { useLoad } from '../load';
+import { PAYMENT_STATUSES } from '../generated/api-enums';
 import { formatMoney, formatTime } from '../money';
 
-export const STATUSES = [
-  'pending',
-  'approved',
-  'in_review',
-  'held',
-  'failed',
-  'partially_refunded',
-  'refunded',
-];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PAGE = 20;
 
@@ -75,7 +67,7 @@ export function Payments() {
           }}
         >
           <option value="">Every status</option>
-          {STATUSES.map((s) => (
+          {PAYMENT_STATUSES.map((s) => (
             <option key={s} value={s}>
               {s.replace('_', ' ')}
             </option>

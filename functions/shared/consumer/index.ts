@@ -13,6 +13,13 @@ export type {
   InboxClaim,
 } from './consumer';
 export { claimEvent, inboxInsert, pruneInbox, wasProcessed } from './inbox';
+export {
+  describeFailure,
+  FAILURE_RETENTION_DAYS,
+  lastFailures,
+  pruneFailures,
+  type ConsumerFailure,
+} from './failures';
 export type { InboxEntry } from './inbox';
 export { consumerHandler, RejectedMessageError } from './runtime';
 export type { ConsumerComposition, RecordOutcome, SqsBatchHandler } from './runtime';

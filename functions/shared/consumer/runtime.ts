@@ -12,6 +12,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { AnyEventEnvelope } from '../../domain/events';
 import { parseEvent } from '../../domain/event-schemas';
+import { InvalidEventError } from '../../domain/event-types';
 import { appendEvents, buildEvent, type EventFields as BuiltEventFields } from '../outbox/outbox';
 import type { EventPublisher } from '../outbox/ports';
 import { publishCommitted } from '../outbox/use-cases/publish-committed';
@@ -24,6 +25,7 @@ import {
   type ConsumerDefinition,
   type EventFactory,
 } from './consumer';
+import { failureOf, saveFailures, type ConsumerFailure } from './failures';
 import { claimEvent } from './inbox';
 import { recordLogger, type RecordLogger } from './record-logger';
 import type { ConsumerName } from '../events/topology';
@@ -60,7 +62,10 @@ export type SqsBatchHandler = (event: SQSEvent, context?: Context) => Promise<SQ
 
 export type RecordOutcome = 'processed' | 'duplicate';
 
-/** A message that is not a valid envelope of an event this consumer takes: it fails until it reaches the DLQ. */
+/**
+ * A message that is not a valid envelope of an event this consumer takes: it fails until it reaches the DLQ. Its
+ * message names no customer data (failures.ts shows it to operators).
+ */
 export class RejectedMessageError extends Error {
   constructor(message: string) {
     super(message);
@@ -74,29 +79,38 @@ type AnyDefinition = ConsumerDefinition<any, any>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyComposition = ConsumerComposition<any>;
 
-function decode(consumer: AnyDefinition, record: SQSRecord, log: RecordLogger): AnyEventEnvelope {
+function decode(
+  consumer: AnyDefinition,
+  record: SQSRecord,
+  receiveCount: number,
+  log: RecordLogger,
+  failures: ConsumerFailure[],
+): AnyEventEnvelope {
   let event: AnyEventEnvelope;
   try {
     event = parseEvent(JSON.parse(record.body));
   } catch (error) {
-    // The body and the parser's message may carry customers' data: the message id finds it in the DLQ.
+    // The body and a JSON parser's message may carry customers' data: the message id finds it in the DLQ. The
+    // envelope's issues name fields and rules only.
     log.error('rejected a malformed message; it stays failed and reaches the DLQ after maxReceiveCount', {
       messageId: record.messageId,
       ...errorFacts(error),
     });
-    throw new RejectedMessageError(`message ${record.messageId}: ${(error as Error).message}`);
+    throw new RejectedMessageError(
+      `message ${record.messageId}: ${error instanceof InvalidEventError ? error.message : 'the body is not JSON'}`,
+    );
   }
   if (!consumes(consumer, event.type)) {
-    log.error(
-      'rejected an event type this consumer does not take; it reaches the DLQ after maxReceiveCount',
-      {
-        eventId: event.id,
-        eventType: event.type,
-      },
-    );
-    throw new RejectedMessageError(
+    const error = new RejectedMessageError(
       `message ${record.messageId}: ${consumer.name} does not consume ${event.type}`,
     );
+    const failure = failureOf(consumer.name, event, { messageId: record.messageId, receiveCount }, error);
+    failures.push(failure);
+    log.error(
+      'rejected an event type this consumer does not take; it reaches the DLQ after maxReceiveCount',
+      { eventId: event.id, eventType: event.type, errorClass: failure.errorName, reason: failure.reason },
+    );
+    throw error;
   }
   return event;
 }
@@ -106,13 +120,16 @@ function decodeRecord(
   consumer: AnyDefinition,
   composition: AnyComposition,
   record: SQSRecord,
+  failures: ConsumerFailure[],
 ): AnyEventEnvelope {
   const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
   const parent = composition.logger ?? processLogger;
   return decode(
     consumer,
     record,
+    receiveCount,
     recordLogger(parent, { consumer: consumer.name, messageId: record.messageId, receiveCount }),
+    failures,
   );
 }
 
@@ -154,7 +171,8 @@ function inRecordSpan<T>(
  * claim the event id in the inbox (or let the handler's one statement claim it, `writes: 'one-statement'`), run
  * the handler, write the events it returns to the outbox (a one-statement handler has written them itself). Throws
  * (so the record is reported failed, its savepoint rolled back and nothing of it kept) when the message is
- * rejected or the handler fails. The emitted events are handed to `accepted` only once the record succeeded.
+ * rejected or the handler fails, after adding why to `failures`. The emitted events are handed to `accepted` only
+ * once the record succeeded.
  * `alone`: the record is not part of a batch's transaction, so it needs no savepoint (two round trips less):
  * `tx` is then its own transaction, which the caller rolls back when this throws, or, for a one-statement
  * consumer, the pool.
@@ -166,6 +184,7 @@ async function processRecord(
   record: SQSRecord,
   event: AnyEventEnvelope,
   accepted: AnyEventEnvelope[],
+  failures: ConsumerFailure[],
   alone = false,
 ): Promise<RecordOutcome> {
   const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
@@ -233,8 +252,11 @@ async function processRecord(
     else if ('savepoint' in tx) outcome = await tx.savepoint(run);
     else throw new Error("a record of a batch runs in the batch's transaction");
   } catch (error) {
+    const failure = failureOf(consumer.name, event, { messageId: record.messageId, receiveCount }, error);
+    failures.push(failure);
     log.error('consumer failed; the message will be redelivered after its visibility timeout', {
       ...errorFacts(error),
+      reason: failure.reason,
     });
     throw error;
   }
@@ -245,6 +267,25 @@ async function processRecord(
   accepted.push(...emitted);
   log.debug('event processed', { emitted: emitted.map((e) => `${e.type}:${e.id}`) });
   return outcome;
+}
+
+/** Saves why records failed, for `npm run dlq -- peek`; a failure to save is only logged (the ERROR lines say it). */
+async function keepFailures(
+  sql: Sql,
+  composition: AnyComposition,
+  failures: ConsumerFailure[],
+): Promise<void> {
+  try {
+    await saveFailures(sql, failures);
+  } catch (error) {
+    (composition.logger ?? processLogger).warn(
+      'could not save why records failed; their ERROR lines say it',
+      {
+        ...errorFacts(error),
+        eventIds: failures.map((f) => f.eventId),
+      },
+    );
+  }
 }
 
 async function publishAfterCommit(
@@ -293,17 +334,20 @@ export function consumerHandler<N extends ConsumerName, D>(
   return async (event, context) => {
     const sql = await composition.sql();
     let accepted: AnyEventEnvelope[] = [];
+    let failures: ConsumerFailure[] = [];
     let response: SQSBatchResponse;
     const recordByRecord = () =>
       processPartialResponse(
         event,
         async (record: SQSRecord) => {
           const own: AnyEventEnvelope[] = [];
-          const event = decodeRecord(definition, composition, record);
+          const event = decodeRecord(definition, composition, record, failures);
           const outcome = await inRecordSpan(definition, record, event, () =>
             definition.writes === 'one-statement'
-              ? processRecord(definition, composition, sql, record, event, own, true)
-              : sql.begin((tx) => processRecord(definition, composition, tx, record, event, own, true)),
+              ? processRecord(definition, composition, sql, record, event, own, failures, true)
+              : sql.begin((tx) =>
+                  processRecord(definition, composition, tx, record, event, own, failures, true),
+                ),
           );
           accepted.push(...own);
           return outcome;
@@ -319,9 +363,9 @@ export function consumerHandler<N extends ConsumerName, D>(
           processPartialResponse(
             event,
             (record: SQSRecord) => {
-              const event = decodeRecord(definition, composition, record);
+              const event = decodeRecord(definition, composition, record, failures);
               return inRecordSpan(definition, record, event, () =>
-                processRecord(definition, composition, tx, record, event, accepted),
+                processRecord(definition, composition, tx, record, event, accepted, failures),
               );
             },
             // A processor holds one batch's state: one per invocation, so concurrent invocations cannot mix.
@@ -338,10 +382,12 @@ export function consumerHandler<N extends ConsumerName, D>(
           },
         );
         accepted = [];
+        failures = [];
         response = await recordByRecord();
       }
     }
     if (accepted.length > 0) await publishAfterCommit(sql, composition, accepted);
+    if (failures.length > 0) await keepFailures(sql, composition, failures);
     if (definition.afterBatch) {
       await definition.afterBatch(
         {

@@ -85,15 +85,25 @@ function pascal(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
-/** CloudFormation output keys the construct declares and the DLQ CLI reads, e.g. `FraudDlqUrl`. */
+/**
+ * CloudFormation output keys the construct declares and the DLQ CLI reads, e.g. `FraudDlqUrl`; `logGroup` names the
+ * consumer function's log group, where the CLI reads why a message failed.
+ */
 export function outputKeys(consumer: ConsumerName): {
   queueUrl: string;
   queueArn: string;
   dlqUrl: string;
   dlqArn: string;
+  logGroup: string;
 } {
   const p = pascal(consumer);
-  return { queueUrl: `${p}QueueUrl`, queueArn: `${p}QueueArn`, dlqUrl: `${p}DlqUrl`, dlqArn: `${p}DlqArn` };
+  return {
+    queueUrl: `${p}QueueUrl`,
+    queueArn: `${p}QueueArn`,
+    dlqUrl: `${p}DlqUrl`,
+    dlqArn: `${p}DlqArn`,
+    logGroup: `${p}LogGroupName`,
+  };
 }
 
 /** The SNS filter policy (on message attributes) that lets exactly `events` through. */

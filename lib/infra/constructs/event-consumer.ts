@@ -2,12 +2,14 @@
  * One event consumer's plumbing: its queue and DLQ (KMS-encrypted, TLS only), its SNS subscriptions (raw
  * delivery, filter policy on the eventType attribute, both from the topology table) with a dead-letter queue
  * for what SNS cannot deliver, the Lambda event source mapping reporting partial batch failures, an alarm on
- * each DLQ, and the stack outputs the DLQ CLI reads.
+ * each DLQ, and the stack outputs the DLQ CLI reads (the queues, and the function's log group, where it reads why a
+ * message failed).
  */
 import { CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -35,6 +37,8 @@ export interface EventConsumerProps {
   topics: Readonly<Record<TopicName, sns.ITopic>>;
   /** The consumer function (a handler made with consumerHandler from functions/shared/consumer). */
   handler: lambda.IFunction;
+  /** The consumer function's log group: the DLQ CLI reads each failure's reason there (`npm run dlq -- peek`). */
+  logGroup?: logs.ILogGroup;
   /**
    * The function's timeout, for the visibility-timeout rule; defaults to the handler's own `timeout` when it is
    * a lambda.Function, else Lambda's default of 3 s.
@@ -157,6 +161,7 @@ export class EventConsumer extends Construct {
       [keys.queueArn, this.queue.queueArn],
       [keys.dlqUrl, this.deadLetterQueue.queueUrl],
       [keys.dlqArn, this.deadLetterQueue.queueArn],
+      ...(props.logGroup ? [[keys.logGroup, props.logGroup.logGroupName] as [string, string]] : []),
     ];
     for (const [key, value] of outputs) new CfnOutput(this, key, { value }).overrideLogicalId(key);
   }

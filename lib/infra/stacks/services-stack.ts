@@ -105,6 +105,7 @@ export class ServicesStack extends Stack {
           consumer: trigger.consumer,
           topics: props.messaging.topics,
           handler: fn.function,
+          logGroup: fn.logGroup,
           consumerTimeout: Duration.seconds(settings.consumerTimeoutSeconds),
           settings,
           encryptionKey: props.messaging.queueKey,

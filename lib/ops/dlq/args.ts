@@ -5,7 +5,9 @@ export const USAGE = `Usage: npm run dlq -- <command> [options]
 
 Commands:
   list                         every DLQ with its depth and the age of its oldest message
-  peek <queue> [--max N]       show up to N messages (default 10) without consuming them
+  peek <queue> [--max N]       show up to N messages (default 10) without consuming them, each with
+                               its body (contacts masked) and why it failed (AWS: from the consumer's
+                               log group, which needs logs:FilterLogEvents)
   replay <queue> [--max N] [--type EventType] [--dry-run] [--detach]
                                move DLQ messages back to their source queue
   status                       progress of DLQ move tasks (AWS)

@@ -14,6 +14,7 @@ import type { EventType } from '../../../functions/domain/events';
 import { maskContactsIn } from '../../../functions/notifications';
 import { EVENT_TYPE_ATTRIBUTE } from '../../../functions/shared/events/topology';
 import type { DlqEnvironment, DlqTarget } from './environment';
+import { failureLine, rejectionOf, type FailureReport } from './failures';
 import { startProgress, type Io } from './progress';
 
 export interface CommandDeps {
@@ -176,13 +177,48 @@ export async function peekCommand(
     ]);
   }
   for (const line of table(rows)) io.out(line);
+  const why = await whyEachFailed(environment, target, held);
   for (const m of held) {
     io.out('');
     io.out(`${m.MessageId} body (e-mail addresses and phone numbers masked):`);
     io.out(maskedBody(m.Body ?? ''));
-    io.out(`why it failed: ${whyHint(environment, target, m)}`);
+    io.out(`why it failed: ${why(m)}`);
   }
   return 0;
+}
+
+/**
+ * Why each message failed: a body that is no event envelope is refused for what it is (found here as the runtime
+ * finds it); an event's last failure is what its consumer recorded (environment.failures: the log group on AWS,
+ * the platform's record locally). A source that cannot be read is said, and the messages are shown all the same.
+ */
+async function whyEachFailed(
+  environment: DlqEnvironment,
+  target: DlqTarget,
+  messages: Message[],
+): Promise<(m: Message) => string> {
+  const source = environment.failures(target);
+  const rejections = new Map(messages.map((m) => [m, rejectionOf(m.Body ?? '')]));
+  const lookups = messages
+    .filter((m) => rejections.get(m) === undefined)
+    .map((m) => ({
+      eventId: String(envelopeOf(m)!.id),
+      sinceMs:
+        Number(m.Attributes?.SentTimestamp ?? m.Attributes?.ApproximateFirstReceiveTimestamp) || undefined,
+    }));
+  let found = new Map<string, FailureReport>();
+  let unreadable: string | undefined;
+  try {
+    if (lookups.length > 0) found = await source.lastFailures(lookups);
+  } catch (error) {
+    const e = error as Error;
+    unreadable = `could not read ${source.label} (${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message})`;
+  }
+  return (m) => {
+    const rejection = rejections.get(m);
+    if (rejection !== undefined) return `the ${target.consumer} consumer refuses it: ${rejection}`;
+    return unreadable ?? failureLine(found.get(String(envelopeOf(m)!.id)), source.label);
+  };
 }
 
 /** The body, pretty-printed when it is JSON, with customers' contact details masked. */
@@ -194,21 +230,6 @@ export function maskedBody(body: string): string {
     // not JSON: shown as it came
   }
   return maskContactsIn(text);
-}
-
-/**
- * SQS keeps no failure reason with a message: the consumer logged it, at ERROR, with the message id, on each of
- * its receives. Where to read those lines.
- */
-function whyHint(environment: DlqEnvironment, target: DlqTarget, m: Message): string {
-  const receives = m.Attributes?.ApproximateReceiveCount ?? '?';
-  if (environment.kind === 'local') {
-    return `the ${target.consumer} consumer's ERROR lines with messageId ${m.MessageId} in npm start's output (${receives} receive(s))`;
-  }
-  return (
-    `the ${target.consumer} function's ERROR lines with messageId ${m.MessageId} in CloudWatch Logs ` +
-    `(Logs Insights: fields @timestamp, message, errorClass | filter messageId = "${m.MessageId}")`
-  );
 }
 
 export interface ReplayOptions {

@@ -1,14 +1,17 @@
 /**
  * Where the DLQs are: an AWS environment (queue URLs and ARNs from the stacks' outputs, the oldest message's age
- * from CloudWatch) or the local platform (from its GET /local/queues).
+ * from CloudWatch, why a message failed from its consumer's log group) or the local platform (from its
+ * GET /local/queues and GET /local/consumer-failures).
  */
 import { CloudFormationClient, DescribeStacksCommand, type Output } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { CONSUMER_NAMES, type ConsumerName } from '../../../functions/shared/events/topology';
 import { outputKeys } from '../../infra/constructs/event-consumer-settings';
 import type { LocalQueuesReport } from '../../local/messaging';
 import { UsageError, type Target } from './args';
+import { localFailures, logGroupFailures, type FailureSource } from './failures';
 
 export interface QueueRef {
   name: string;
@@ -20,6 +23,8 @@ export interface DlqTarget {
   consumer: ConsumerName;
   queue: QueueRef;
   dlq: QueueRef;
+  /** The consumer function's log group (AWS), where its failures are logged. */
+  logGroup?: string;
 }
 
 export interface DlqEnvironment {
@@ -32,6 +37,8 @@ export interface DlqEnvironment {
   oldestAgeSeconds(target: DlqTarget): Promise<number | null>;
   /** SQS StartMessageMoveTask is available (AWS only; the local SNS/SQS lacks it). */
   supportsMoveTask: boolean;
+  /** Where the consumer's failures are read: why each DLQ message failed. */
+  failures(target: DlqTarget): FailureSource;
 }
 
 /** A failure to reach the environment: printed as one line, never a stack trace. */
@@ -54,6 +61,7 @@ export interface AwsClients {
   cloudFormation: CloudFormationClient;
   sqs: SQSClient;
   cloudWatch: CloudWatchClient;
+  logs: CloudWatchLogsClient;
 }
 
 export function awsClients(region?: string): AwsClients {
@@ -62,6 +70,7 @@ export function awsClients(region?: string): AwsClients {
     cloudFormation: new CloudFormationClient(config),
     sqs: new SQSClient(config),
     cloudWatch: new CloudWatchClient(config),
+    logs: new CloudWatchLogsClient(config),
   };
 }
 
@@ -88,10 +97,12 @@ export async function resolveAwsEnvironment(env: string, clients: AwsClients): P
       (k) => outputs.get(k),
     );
     if (queueUrl && queueArn && dlqUrl && dlqArn) {
+      const logGroup = outputs.get(keys.logGroup);
       targets.push({
         consumer,
         queue: { name: nameOf(queueArn), url: queueUrl, arn: queueArn },
         dlq: { name: nameOf(dlqArn), url: dlqUrl, arn: dlqArn },
+        ...(logGroup ? { logGroup } : {}),
       });
     }
   }
@@ -108,6 +119,16 @@ export async function resolveAwsEnvironment(env: string, clients: AwsClients): P
     sqs: clients.sqs,
     targets,
     supportsMoveTask: true,
+    failures: (target) =>
+      target.logGroup
+        ? {
+            label: `the ${target.consumer} function's log group ${target.logGroup}`,
+            lastFailures: (lookups) => logGroupFailures(clients.logs, target.logGroup!, lookups),
+          }
+        : {
+            label: `the stacks, which name no log group of the ${target.consumer} function (${outputKeys(target.consumer).logGroup}: deploy them again)`,
+            lastFailures: async () => new Map(),
+          },
     oldestAgeSeconds: async (target) => {
       const now = Date.now();
       const response = await clients.cloudWatch.send(
@@ -163,6 +184,10 @@ export async function resolveLocalEnvironment(
       dlq: { name: q.dlq.name, url: q.dlq.url, arn: q.dlq.arn },
     })),
     supportsMoveTask: false,
+    failures: (target) => ({
+      label: `the local platform's record of the ${target.consumer} consumer's failures`,
+      lastFailures: (lookups) => localFailures(url, target.consumer, lookups, fetchImpl),
+    }),
     // Read afresh: the report is a snapshot, and `list` is the only caller.
     oldestAgeSeconds: async (target) => {
       try {

@@ -59,19 +59,34 @@ test('deletes what is past its retention and keeps what is not', async () => {
     await sql`insert into idempotency_records (id, status, expires_at) values (${id}, 'COMPLETED', ${expiresAt})`;
   }
 
+  const failure = (eventId: string, failedAt: Date) =>
+    sql`insert into consumer_failures (consumer, event_id, event_type, payment_id, message_id, error_name, reason,
+          attempt, failed_at)
+        values ('fraud', ${eventId}, 'PaymentCreated', 'p', 'm', 'Error', 'r', 1, ${failedAt})`;
+  await failure('old', daysBefore(RETENTION_DAYS.consumerFailures, -1));
+  await failure('in-a-dlq', daysBefore(RETENTION_DAYS.consumerFailures, 1));
+
   const outcome = await pruneExpired(sql, now);
 
-  expect(outcome).toEqual({ consumerInbox: 1, analyticsFacts: 1, featureBuckets: 3, idempotencyRecords: 1 });
+  expect(outcome).toEqual({
+    consumerInbox: 1,
+    analyticsFacts: 1,
+    featureBuckets: 3,
+    idempotencyRecords: 1,
+    consumerFailures: 1,
+  });
   expect(await sql`select event_id from consumer_inbox`).toEqual([{ event_id: 'recent' }]);
   expect(await sql`select payment_id from analytics_payments`).toEqual([{ payment_id: 'recently-approved' }]);
   expect(await sql`select card_fingerprint from fraud_card_hours`).toEqual([{ card_fingerprint: 'read' }]);
   expect(await sql`select terminal_id from fraud_terminal_hours`).toEqual([{ terminal_id: 'read' }]);
   expect(await sql`select terminal_id from fraud_terminal_days`).toEqual([{ terminal_id: 'read' }]);
   expect(await sql`select id from idempotency_records`).toEqual([{ id: 'replayable' }]);
+  expect(await sql`select event_id from consumer_failures`).toEqual([{ event_id: 'in-a-dlq' }]);
   expect(await pruneExpired(sql, now)).toEqual({
     consumerInbox: 0,
     analyticsFacts: 0,
     featureBuckets: 0,
     idempotencyRecords: 0,
+    consumerFailures: 0,
   });
 });

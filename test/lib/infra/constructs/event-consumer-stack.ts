@@ -2,6 +2,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
   CONSUMER_NAMES,
@@ -46,12 +47,16 @@ export function synthConsumers(
         code: lambda.Code.fromInline('exports.handler = async () => ({ batchItemFailures: [] });'),
         timeout: Duration.seconds(30),
       });
+      const logGroup = new logs.LogGroup(stack, `${consumer}Logs`, {
+        retention: logs.RetentionDays.ONE_WEEK,
+      });
       return [
         consumer,
         new EventConsumer(stack, `${consumer}Consumer`, {
           consumer,
           topics,
           handler,
+          logGroup,
           settings: settings[consumer] ?? TEST_SETTINGS,
           encryptionKey: key,
           namePrefix: 'rampay-test',

@@ -130,10 +130,13 @@ describe('EventConsumer construct', () => {
     );
   });
 
-  it('declares the stack outputs the DLQ CLI reads', () => {
-    const outputs = template.toJSON().Outputs as Record<string, unknown>;
+  it('declares the stack outputs the DLQ CLI reads: the queues, and the log group it reads failures from', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     for (const consumer of CONSUMER_NAMES) {
       for (const key of Object.values(outputKeys(consumer))) expect(outputs).toHaveProperty(key);
+      expect(outputs[outputKeys(consumer).logGroup]!.Value).toEqual({
+        Ref: expect.stringMatching(new RegExp(`^${consumer}Logs`)),
+      });
     }
   });
 

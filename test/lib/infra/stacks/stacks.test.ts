@@ -14,6 +14,7 @@ import {
   type EnvironmentConfig,
 } from '../../../../lib/infra/config';
 import { FUNCTIONS } from '../../../../lib/infra/config/functions';
+import { outputKeys } from '../../../../lib/infra/constructs/event-consumer-settings';
 import { PARTS, resourcesOf, synthesize, type SynthesizedEnvironment } from '../synth';
 
 const synthesized: Record<string, SynthesizedEnvironment> = Object.fromEntries(
@@ -686,6 +687,23 @@ describe('services stack', () => {
           VisibilityTimeout: config.consumers[consumer].visibilityTimeoutSeconds,
           RedrivePolicy: Match.objectLike({ maxReceiveCount: config.consumers[consumer].maxReceiveCount }),
         });
+      }
+    });
+
+    it("outputs each consumer function's log group, where the DLQ CLI reads why a message failed", () => {
+      const outputs = services.toJSON().Outputs as Record<string, { Value: { Ref: string } }>;
+      const resources = services.toJSON().Resources as Record<
+        string,
+        { Properties: Record<string, unknown> }
+      >;
+      for (const consumer of CONSUMER_NAMES) {
+        const logGroup = outputs[outputKeys(consumer).logGroup]!.Value.Ref;
+        const fn = Object.values(resources).find(
+          (r) => r.Properties.FunctionName === `rampay-dev-${consumer}-consumer`,
+        );
+        expect(fn?.Properties.LoggingConfig).toEqual(
+          expect.objectContaining({ LogGroup: { Ref: logGroup } }),
+        );
       }
     });
 

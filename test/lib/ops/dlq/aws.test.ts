@@ -1,5 +1,6 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
@@ -13,10 +14,12 @@ import {
 } from '@aws-sdk/client-sqs';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
+import fc from 'fast-check';
 import { CONSUMER_NAMES } from '../../../../functions/shared/events/topology';
 import { outputKeys } from '../../../../lib/infra/constructs/event-consumer-settings';
 import { runDlqCli } from '../../../../lib/ops/dlq/cli';
 import { resolveAwsEnvironment, type AwsClients } from '../../../../lib/ops/dlq/environment';
+import { paymentCreated } from '../../../functions/shared/consumer/fixtures';
 import { captureIo } from './io';
 
 const ACCOUNT = '123456789012';
@@ -31,9 +34,13 @@ function stackOutputs() {
       { OutputKey: k.queueArn, OutputValue: arn(`rampay-dev-${c}`) },
       { OutputKey: k.dlqUrl, OutputValue: url(`rampay-dev-${c}-dlq`) },
       { OutputKey: k.dlqArn, OutputValue: arn(`rampay-dev-${c}-dlq`) },
+      { OutputKey: k.logGroup, OutputValue: logGroup(c) },
     ];
   });
 }
+
+/** The name CloudFormation gave a consumer function's log group. */
+const logGroup = (consumer: string) => `RamPay-dev-services-${consumer}ConsumerLogs1A2B3C`;
 
 function dlqMessage(n: number, type: string): Message {
   return {
@@ -49,16 +56,19 @@ let clients: AwsClients;
 let cfn: AwsClientStub<CloudFormationClient>;
 let sqs: AwsClientStub<SQSClient>;
 let cw: AwsClientStub<CloudWatchClient>;
+let logs: AwsClientStub<CloudWatchLogsClient>;
 
 beforeEach(() => {
   clients = {
     cloudFormation: new CloudFormationClient({ region: 'eu-west-1' }),
     sqs: new SQSClient({ region: 'eu-west-1' }),
     cloudWatch: new CloudWatchClient({ region: 'eu-west-1' }),
+    logs: new CloudWatchLogsClient({ region: 'eu-west-1' }),
   };
   cfn = mockClient(clients.cloudFormation);
   sqs = mockClient(clients.sqs);
   cw = mockClient(clients.cloudWatch);
+  logs = mockClient(clients.logs);
   cfn
     .on(DescribeStacksCommand, { StackName: 'RamPay-dev-services' })
     .resolves({
@@ -281,12 +291,113 @@ describe('dlq CLI on AWS', () => {
     expect(row).toEqual(['m1', 'PaymentCreated', 'e1', 'p1', '5', '2026-11-24T18:53:54.562Z']);
     expect(io.lines.find((l) => l.startsWith('m9'))).toContain('(not an event)');
     expect(io.lines).toContain('garbage');
-    expect(io.lines.join('\n')).toContain('filter messageId = "m1"');
+    // Neither body is an event envelope: the consumer refuses them for what they are, and no log is searched.
+    expect(io.lines).toContain('why it failed: the fraud consumer refuses it: the body is not JSON');
+    expect(io.lines.filter((l) => l.startsWith('why it failed'))[0]).toMatch(
+      /^why it failed: the fraud consumer refuses it: invalid event envelope: .*correlationId/,
+    );
+    expect(logs).not.toHaveReceivedCommand(FilterLogEventsCommand);
     expect(sqs).toHaveReceivedCommandWith(ChangeMessageVisibilityBatchCommand, {
       Entries: [
         { Id: '0', ReceiptHandle: 'r1', VisibilityTimeout: 0 },
         { Id: '1', ReceiptHandle: 'r9', VisibilityTimeout: 0 },
       ],
+    });
+  });
+
+  describe("peek: why each event failed, from its consumer function's log group", () => {
+    const SENT = 1795546434562;
+    const inDlq = (event: { id: string }, n = 1): Message => ({
+      MessageId: `m${n}`,
+      ReceiptHandle: `r${n}`,
+      Body: JSON.stringify(event),
+      Attributes: { ApproximateReceiveCount: '5', SentTimestamp: String(SENT) },
+    });
+    /** A failure line as the consumer runtime logs it (Powertools JSON). */
+    const failureLine = (eventId: string, receiveCount: number, timestamp: string) =>
+      JSON.stringify({
+        level: 'ERROR',
+        message: 'consumer failed; the message will be redelivered after its visibility timeout',
+        timestamp,
+        consumer: 'fraud',
+        eventId,
+        receiveCount,
+        errorClass: 'ConcurrentUpdateError',
+        reason: 'payment p1 was changed by someone else; reload it and retry',
+      });
+    const peek = (messages: Message[]) => {
+      sqs.on(ReceiveMessageCommand).resolvesOnce({ Messages: messages }).resolves({ Messages: [] });
+      sqs.on(ChangeMessageVisibilityBatchCommand).resolves({});
+      return run(['peek', 'fraud']);
+    };
+
+    it('shows the latest failure of each event, searching every page of the log group since it was sent', async () => {
+      const event = paymentCreated();
+      logs
+        .on(FilterLogEventsCommand)
+        .resolvesOnce({
+          events: [{ timestamp: SENT + 1000, message: failureLine(event.id, 4, '2026-11-24T18:54:00.000Z') }],
+          nextToken: 'page-2',
+        })
+        .resolves({
+          events: [
+            { timestamp: SENT + 2000, message: failureLine(event.id, 5, '2026-11-24T18:55:00.000Z') },
+            { timestamp: SENT + 3000, message: 'START RequestId: 1 Version: $LATEST' },
+          ],
+        });
+      const { code, io } = await peek([inDlq(event)]);
+      expect(code).toBe(0);
+      expect(io.lines).toContain(
+        `why it failed: ConcurrentUpdateError: payment p1 was changed by someone else; reload it and retry ` +
+          `(delivery 5, at 2026-11-24T18:55:00.000Z; from the fraud function's log group ${logGroup('fraud')})`,
+      );
+      expect(logs).toHaveReceivedCommandTimes(FilterLogEventsCommand, 2);
+      expect(logs).toHaveReceivedNthCommandWith(1, FilterLogEventsCommand, {
+        logGroupName: logGroup('fraud'),
+        filterPattern: `{ $.level = "ERROR" && ($.eventId = "${event.id}") }`,
+        startTime: SENT - 5 * 60_000,
+      });
+      expect(logs).toHaveReceivedNthCommandWith(2, FilterLogEventsCommand, { nextToken: 'page-2' });
+    });
+
+    it('says so when the log group holds no failure of the event', async () => {
+      logs.on(FilterLogEventsCommand).resolves({ events: [] });
+      const { io } = await peek([inDlq(paymentCreated())]);
+      expect(io.lines).toContain(
+        `why it failed: no failure recorded for its event in the fraud function's log group ${logGroup('fraud')}`,
+      );
+    });
+
+    it('shows the messages even when the log group cannot be read, and says why', async () => {
+      logs.on(FilterLogEventsCommand).rejects(
+        Object.assign(new Error('not authorized to perform: logs:FilterLogEvents'), {
+          name: 'AccessDeniedException',
+        }),
+      );
+      const { code, io } = await peek([inDlq(paymentCreated())]);
+      expect(code).toBe(0);
+      expect(io.lines).toContain(
+        `why it failed: could not read the fraud function's log group ${logGroup('fraud')} ` +
+          '(AccessDeniedException: not authorized to perform: logs:FilterLogEvents)',
+      );
+    });
+
+    it('puts no event id from a message into a filter pattern unless it is of the identifier charset', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.string({ minLength: 1, maxLength: 60 }), async (id) => {
+          sqs.reset();
+          logs.reset();
+          logs.on(FilterLogEventsCommand).resolves({ events: [] });
+          await peek([inDlq({ ...paymentCreated(), id })]);
+          const patterns = logs
+            .commandCalls(FilterLogEventsCommand)
+            .map((c) => c.args[0].input.filterPattern);
+          expect(patterns).toEqual(
+            /^[A-Za-z0-9_.:-]+$/.test(id) ? [`{ $.level = "ERROR" && ($.eventId = "${id}") }`] : [],
+          );
+        }),
+        { numRuns: 50 },
+      );
     });
   });
 

@@ -6,6 +6,7 @@ import { defineConsumer } from '../../../../functions/shared/consumer/consumer';
 import { wasProcessed } from '../../../../functions/shared/consumer/inbox';
 import { consumerHandler } from '../../../../functions/shared/consumer/runtime';
 import { CONSUMERS, type ConsumerName } from '../../../../functions/shared/events/topology';
+import { consumerFailuresRoute } from '../../../../lib/local/consumer-failures';
 import { startLocalMessaging, type LocalMessaging } from '../../../../lib/local/messaging';
 import { runDlqCli } from '../../../../lib/ops/dlq/cli';
 import { eventOfType, paymentCreated } from '../../../functions/shared/consumer/fixtures';
@@ -32,7 +33,8 @@ function consumer(name: ConsumerName) {
       name,
       handles: CONSUMERS[name].events,
       handle: async (event, ctx) => {
-        if (poison[name].has(event.id)) throw new Error('bug in the consumer');
+        // A bug whose message quotes a customer's address: peek must say it failed, and never show the address.
+        if (poison[name].has(event.id)) throw new TypeError('no route to ada@example.com');
         await ctx.tx`insert into test_effects (event_id, consumer) values (${event.id}, ${name})`;
       },
     }),
@@ -49,12 +51,19 @@ beforeAll(async () => {
     consumers: { fraud: consumer('fraud'), analytics: consumer('analytics') },
     onError: () => undefined,
   });
-  // What the local platform serves at GET /local/queues.
+  // What the local platform serves at GET /local/queues and GET /local/consumer-failures.
+  const failures = consumerFailuresRoute(db.sql);
   http = createServer((req, res) => {
-    if (req.url !== '/local/queues') return void res.writeHead(404).end();
-    void messaging
-      .describe()
-      .then((body) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)));
+    const url = new URL(req.url!, 'http://127.0.0.1');
+    const answer = (page: { status: number; body: unknown; contentType?: string }) =>
+      res
+        .writeHead(page.status, { 'content-type': page.contentType ?? 'application/json' })
+        .end(typeof page.body === 'string' ? page.body : JSON.stringify(page.body));
+    if (url.pathname === '/local/queues') {
+      return void messaging.describe().then((body) => answer({ status: 200, body }));
+    }
+    if (url.pathname === failures.path) return void failures.serve({ url }).then(answer);
+    res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   localUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
@@ -103,13 +112,18 @@ describe('dlq CLI on the local platform', () => {
     const row = peek.io.lines.find((l) => l.includes(bad.id))!.split(/\s+/);
     expect(row.slice(1, 4)).toEqual(['PaymentCreated', bad.id, bad.paymentId]);
     expect((await status('fraud')).dlq.visible).toBe(1); // peek left it there
-    // The body, customers' contacts masked, and where the consumer logged why it failed.
+    // The body, customers' contacts masked, and why it failed: the last of its FAST.maxReceiveCount failures, as
+    // the consumer runtime kept it, with the error's class but not its message, which quotes an address.
     const shown = peek.io.lines.join('\n');
     expect(shown).toContain(`"id": "${bad.id}"`);
     expect(shown).toContain('"email": "a***@example.com"');
     expect(shown).not.toContain('ada@example.com');
-    expect(shown).toContain(
-      `why it failed: the fraud consumer's ERROR lines with messageId ${peek.io.lines.find((l) => l.includes(bad.id))!.split(/\s+/)[0]} in npm start's output`,
+    expect(peek.io.lines.find((l) => l.startsWith('why it failed'))).toMatch(
+      new RegExp(
+        '^why it failed: TypeError: (thrown at \\S+; )?its message is not kept: it may quote customer data ' +
+          `\\(delivery ${FAST.maxReceiveCount}, at \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z; ` +
+          "from the local platform's record of the fraud consumer's failures\\)$",
+      ),
     );
 
     const dry = await cli('replay', 'fraud', '--dry-run');
@@ -145,6 +159,17 @@ describe('dlq CLI on the local platform', () => {
     await waitFor(() => wasProcessed(db.sql, 'analytics', refunded.id));
     expect(await wasProcessed(db.sql, 'analytics', created.id)).toBe(false);
     expect((await status('analytics')).dlq.visible).toBe(1);
+  });
+
+  it('GET /local/consumer-failures refuses a query that names no known consumer or no event, saying what to fix', async () => {
+    const answer = await fetch(`${localUrl}/local/consumer-failures?consumer=billing`);
+    expect(answer.status).toBe(400);
+    expect(answer.headers.get('content-type')).toBe('application/problem+json');
+    const problem = (await answer.json()) as { detail: string };
+    expect(problem.detail).toContain(
+      'query.consumer: must be one of fraud, notifications, analytics, webhooks',
+    );
+    expect(problem.detail).toContain('query.event_id: name at least one event_id');
   });
 
   it('status on the local platform explains there are no move tasks and shows the depths', async () => {
