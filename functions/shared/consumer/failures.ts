@@ -12,7 +12,8 @@ export interface ConsumerFailure {
   consumer: ConsumerName;
   eventId: string;
   eventType: string;
-  paymentId: string;
+  /** Null for an event about the merchant rather than a payment. */
+  paymentId: string | null;
   /** The SQS message that carried it (a DLQ replay sends the event again under another id). */
   messageId: string;
   /** The error's class, e.g. `PostgresError`, `ConcurrentUpdateError`. */
@@ -101,7 +102,7 @@ export function failureOf(
     consumer,
     eventId: event.id,
     eventType: event.type,
-    paymentId: event.paymentId,
+    paymentId: event.paymentId ?? null,
     messageId: delivery.messageId,
     errorName: errorNameOf(error),
     reason: describeFailure(error),
@@ -147,7 +148,7 @@ export async function lastFailures(
       consumer: ConsumerName;
       event_id: string;
       event_type: string;
-      payment_id: string;
+      payment_id: string | null;
       message_id: string;
       error_name: string;
       reason: string;

@@ -5,7 +5,8 @@ create table consumer_failures (
   consumer    text not null,
   event_id    text not null,
   event_type  text not null,
-  payment_id  text not null,
+  -- null for an event about the merchant rather than a payment.
+  payment_id  text,
   message_id  text not null,
   error_name  text not null,
   reason      text not null,

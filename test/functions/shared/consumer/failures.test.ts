@@ -26,7 +26,14 @@ import {
   sqsRecord,
 } from './fixtures';
 
-const NOTIFICATIONS = ['PaymentCreated', 'PaymentApproved', 'PaymentFailed', 'AnomalyDetected'] as const;
+// Every type the topology routes to the notifications queue, which defineConsumer insists on.
+const NOTIFICATIONS = [
+  'PaymentCreated',
+  'PaymentApproved',
+  'PaymentFailed',
+  'AnomalyDetected',
+  'WebhookEndpointDisabled',
+] as const;
 
 let db: TestDatabase;
 let composition: ConsumerComposition;
