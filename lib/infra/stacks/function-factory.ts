@@ -6,7 +6,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { TopicName } from '../../../functions/shared/events/topology';
-import { ONNX_EXTERNALS } from '../config/bundling';
+import { ONNX_ENVIRONMENT, ONNX_EXTERNALS } from '../config/bundling';
 import type { ConcurrencyPlan } from '../config/concurrency';
 import { REPO_ROOT, functionBaseName, type FunctionSpec } from '../config/functions';
 import type { EnvironmentConfig } from '../config/schema';
@@ -52,7 +52,7 @@ export function buildFunction(
     ...deps.environment,
   };
   Object.assign(environment, extras.environment);
-  if (spec.onnx) environment.MODEL_DIR = '/var/task/models';
+  if (spec.onnx) Object.assign(environment, ONNX_ENVIRONMENT, { MODEL_DIR: '/var/task/models' });
   const sealsSecrets = spec.capabilities?.includes('webhook-secrets');
   if (sealsSecrets && !deps.webhookSecretsKey) throw new Error(`${spec.id} needs the webhook secrets key`);
   if (sealsSecrets) environment.WEBHOOKS_KMS_KEY_ID = deps.webhookSecretsKey!.keyArn;
