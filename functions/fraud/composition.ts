@@ -1,6 +1,7 @@
 /**
- * The fraud service's composition for its API and for payments' FraudAssessments port, each built once per
- * container (no model: these functions never load onnxruntime; the consumer's scoring setup is ./wiring.ts).
+ * The fraud service's composition for its API, for payments' FraudAssessments port and for the daily drift
+ * measurement, each built once per container (no model: these functions never load onnxruntime; the consumer's
+ * scoring setup is ./consumer-composition.ts).
  * Readers and writers are built apart, so that a reading function's bundle carries no SNS publisher or outbox:
  * each factory is marked pure and no module here acts on import (functions/package.json), so esbuild leaves out
  * a factory its handler does not call, and what only it imports.
