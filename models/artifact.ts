@@ -3,12 +3,13 @@ import path from 'node:path';
 
 /**
  * The committed model: exactly one `fraud-<version>.json` metadata file in models/, next to the
- * `fraud-<version>.onnx` it names (its parity rows are `fraud-<version>.parity.json`). `npm run model:train`
+ * `fraud-<version>.onnx` it names (its parity rows are `fraud-<version>.parity.json`, its drift reference
+ * `fraud-<version>.reference.json`). `npm run model:train`
  * writes a new version and removes the previous one's files (git keeps them).
  */
 export const MODELS_DIR = __dirname;
 export const METADATA_FILE = /^fraud-[^.]+\.json$/;
-export const VERSION_FILE = /^fraud-([^.]+)\.(json|onnx|parity\.json)$/;
+export const VERSION_FILE = /^fraud-([^.]+)\.(json|onnx|parity\.json|reference\.json)$/;
 
 export function activeModel(dir = MODELS_DIR): { version: string; metadataPath: string } {
   const found = readdirSync(dir).filter((f) => METADATA_FILE.test(f));

@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import type { FraudAction } from '../domain/fraud-actions';
 import type { PaymentStatus } from '../domain/payment-status';
+import { jsonSetting } from './json-setting';
 
 export { FRAUD_ACTIONS, type FraudAction } from '../domain/fraud-actions';
 
@@ -34,19 +35,7 @@ export function thresholdsFromEnvironment(raw: string | undefined, fallback: Thr
   if (raw === undefined || raw.trim() === '') {
     return { review: fallback.review, hold: fallback.hold, decline: fallback.decline };
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    throw new Error(`FRAUD_THRESHOLDS is not JSON: ${raw}`);
-  }
-  const parsed = thresholdsSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new Error(
-      `FRAUD_THRESHOLDS ${raw}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(value)'} ${i.message}`).join('; ')}`,
-    );
-  }
-  return parsed.data;
+  return jsonSetting('FRAUD_THRESHOLDS', raw, thresholdsSchema);
 }
 
 export function actionFor(score: number, thresholds: Thresholds): FraudAction {

@@ -185,3 +185,31 @@ export interface FraudReadStore {
   /** The merchant whose payment a review is about (reviews are unique by payment). */
   merchantOfReview(paymentId: string): Promise<string | undefined>;
 }
+
+/** What drift is measured on: the risk score, or one feature by name. */
+export type DriftSeries = { kind: 'score' } | { kind: 'feature'; name: string };
+
+/** One bin of a day's distribution of one series: how many assessments fell in it, and their values' sum. */
+export interface DriftBin {
+  series: DriftSeries;
+  bin: number;
+  count: number;
+  sum: number;
+}
+
+/** Where each series' bins are cut (psi.ts): the drift reference's cuts. */
+export interface DriftCuts {
+  score: readonly number[];
+  features: Readonly<Record<string, readonly number[]>>;
+}
+
+/** The stored assessments, read for drift (adapters/postgres-drift-reads.ts). */
+export interface DriftReads {
+  /** How many payments `model` assessed in [from, to). */
+  countAssessments(model: string, from: Date, to: Date): Promise<number>;
+  /**
+   * Those assessments' scores and features counted in the cuts' bins; with `every` above 1, only the payments
+   * whose id hashes to a multiple of it (an even sample of about one in `every`).
+   */
+  binAssessments(model: string, from: Date, to: Date, cuts: DriftCuts, every: number): Promise<DriftBin[]>;
+}

@@ -1,13 +1,15 @@
 /**
  * The business dashboard on the CloudWatch data source: volume, approval, flagged and confirmed fraud, decision
- * latency and refunds, in total, per currency and per merchant. Every series is a business metric of the
- * catalogue that the analytics consumer publishes.
+ * latency and refunds, in total, per currency and per merchant (business metrics of the catalogue that the
+ * analytics consumer publishes); and the fraud model's daily drift against its training window (the drift
+ * function's metrics).
  */
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import {
   RAMPAY_METRICS,
   RAMPAY_NAMESPACE,
   type BusinessMetricName,
+  type RamPayMetricName,
 } from '../../functions/shared/metrics/catalogue';
 import { datasourceVariable, environmentVariable, graph, total } from './panels';
 import { CLOUDWATCH, mathQuery, metricQuery, type Statistic } from './queries';
@@ -170,6 +172,46 @@ export function businessDashboard(): dashboard.Dashboard {
     board.withPanel(
       graph(title, unit, [query(name, 'A', PER_MERCHANT, statistic, MERCHANT_LABEL)], { span: 6 }),
     );
+  }
+  board.withRow(new dashboard.RowBuilder('Fraud model drift (one point a day)'));
+  const drift = { service: 'fraud', environment: '$environment' };
+  const daily = (name: RamPayMetricName, refId: string, dimensions: Record<string, string>, label: string) =>
+    metricQuery(RAMPAY_METRICS[name], refId, { dimensions, statistic: 'Maximum', label, period: 86_400 });
+  const driftPanels: [string, string, ReturnType<typeof daily>[], string][] = [
+    [
+      'Score and feature PSI',
+      'none',
+      [daily('ScorePsi', 'A', drift, 'risk score'), daily('MaxFeaturePsi', 'B', drift, 'highest feature')],
+      "Population stability index of each day's risk scores, and the highest of its features', against the " +
+        "model's training window: under 0.1 stable, from 0.2 (the alarm's default, fraud.drift.psiAlarm) a significant shift",
+    ],
+    [
+      'PSI per feature',
+      'none',
+      [daily('FeaturePsi', 'A', { ...drift, feature: '*' }, "${PROP('Dim.feature')}")],
+      'Which features moved: each feature of the model against its training window',
+    ],
+    [
+      'Risk score per band (% of payments)',
+      'percent',
+      [daily('ScoreShare', 'A', { ...drift, scoreBin: '*' }, "${PROP('Dim.scoreBin')}")],
+      "Share of each day's assessments per band of the risk score",
+    ],
+    [
+      'Feature means',
+      'short',
+      [daily('FeatureMean', 'A', { ...drift, feature: '*' }, "${PROP('Dim.feature')}")],
+      "Each feature's mean over the day's assessments (amounts in euros)",
+    ],
+    [
+      'Payments measured',
+      'short',
+      [daily('DriftAssessments', 'A', drift, 'assessments')],
+      "The active model's assessments of each day (a day with fewer than fraud.drift.minimumAssessments gets no PSI)",
+    ],
+  ];
+  for (const [title, unit, targets, description] of driftPanels) {
+    board.withPanel(graph(title, unit, targets, { span: 8, description }).timeFrom('30d'));
   }
   return board.build();
 }

@@ -12,6 +12,7 @@ import { PYTHON, runTraining, type TrainReport } from '../training/run';
 import { writeFeatureTable } from '../features/files';
 import { createSql } from '../../functions/shared/db/client';
 import { trainFromDatabase } from '../database/train-from-database';
+import { writeReferenceOfTraining } from '../monitoring/reference';
 import { readSimulation } from '../simulator/files';
 import { simulate, simulationStats, startMsOf, type Simulation } from '../simulator/simulate';
 import {
@@ -31,7 +32,8 @@ const USAGE = `usage: npm run model:train -- [options]
 
 Simulates (or reads) transactions, exports the features with functions/fraud/features, trains a
 HistGradientBoostingClassifier and a logistic regression with ${PYTHON} (python3-sklearn, python3-onnx),
-and writes models/fraud-<version>.onnx, its metadata JSON and parity rows; the previous version's files
+and writes models/fraud-<version>.onnx, its metadata JSON, parity rows and drift reference (the training
+window's score and feature distributions, fraud-<version>.reference.json); the previous version's files
 in the output folder are removed (one committed model; git keeps the old ones).
 
 ${SIMULATION_USAGE}
@@ -207,6 +209,15 @@ runCli(USAGE, async () => {
     maxIter,
   );
   const trainTime = seconds(trainStarted);
+  const referenceBar = progress('drift reference', 0);
+  const reference = await writeReferenceOfTraining(
+    path.join(out, report.metadata),
+    table,
+    trainDays,
+    { from: info.training.from, to: info.training.to },
+    (done, total) => referenceBar.update(done, total),
+  );
+  referenceBar.stop();
   await formatJson([
     path.join(out, report.metadata),
     path.join(out, report.metadata.replace(/\.json$/, '.parity.json')),
@@ -241,5 +252,6 @@ ${row('logistic regression', report.comparison.logistic_regression!)}
   calibration   isotonic, ${report.calibration_points} breakpoints
   time          features ${exportTime}, training ${trainTime}, total ${seconds(started)}
   written       ${path.join(out, report.onnx)}
-                ${path.join(out, report.metadata)}${removed.length > 0 ? `\n  removed       ${removed.join(', ')}` : ''}`);
+                ${path.join(out, report.metadata)}
+                ${reference}${removed.length > 0 ? `\n  removed       ${removed.join(', ')}` : ''}`);
 });

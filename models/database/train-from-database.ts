@@ -4,6 +4,7 @@ import { FEATURE_NAMES, LABEL_DELAY_DAYS } from '../../functions/fraud/features'
 import type { Queryable } from '../../functions/shared/db/client';
 import { MODELS_DIR, VERSION_FILE } from '../artifact';
 import { writeFeatureTable } from '../features/files';
+import { writeReferenceOfTraining } from '../monitoring/reference';
 import { runTraining, type TrainReport } from '../training/run';
 import { exportTrainingSet, timeSplit, type TrainingSet } from './training-set';
 
@@ -33,7 +34,7 @@ export interface DatabaseTraining {
 /**
  * `npm run model:train -- --from-database`: exports the stored assessments and their labels (training-set.ts),
  * splits them by time with the label delay between training and validation, trains with train.py and writes
- * the model, as the simulation path does.
+ * the model and its drift reference, as the simulation path does.
  */
 export async function trainFromDatabase(
   sql: Queryable,
@@ -95,6 +96,7 @@ export async function trainFromDatabase(
     options.maxIter,
     options.quiet,
   );
+  await writeReferenceOfTraining(path.join(out, report.metadata), set.table, train, training);
   if (!options.keepPrevious) {
     for (const file of await readdir(out)) {
       const m = VERSION_FILE.exec(file);

@@ -1,55 +1,26 @@
+import { PostgresDriftReads } from '../../functions/fraud/adapters/postgres-drift-reads';
+import {
+  DRIFT_PSI_ALARM,
+  driftEdges,
+  histogram,
+  psi,
+  SCORE_EDGES,
+  type DriftReference,
+  type DriftSettings,
+} from '../../functions/fraud/drift';
 import { FEATURE_NAMES } from '../../functions/fraud/features';
+import { measureDrift, type DriftMeasurement } from '../../functions/fraud/use-cases/measure-drift';
 import type { Queryable } from '../../functions/shared/db/client';
 
 /**
  * Drift and shadow monitoring from the stored assessments: per UTC day, the risk score distribution and a summary
- * of each feature, with the population stability index (PSI) of each against a baseline window (the model's
- * training window when it was trained on this deployment, or any window an operator names); and, where a shadow
- * model scored beside the active one, how the two compare, with the labels known so far.
+ * of each feature, with the population stability index (PSI) of each against a baseline window any operator
+ * names (driftReport), or against the model's own training window as its drift reference records it
+ * (referenceDrift: what the daily drift function measures); and, where a shadow model scored beside the active
+ * one, how the two compare, with the labels known so far.
  */
 
-/** Score bins for the PSI: the bands a decision reads, finer at the low end where most payments are. */
-export const SCORE_EDGES = [0, 1, 2, 5, 10, 20, 50, 80, 90, 100] as const;
-
-/** PSI = sum over bins of (p - q) ln(p / q); bins empty on either side get a floor so it stays finite. */
-export function psi(expected: readonly number[], actual: readonly number[], floor = 1e-4): number {
-  const e = expected.reduce((a, b) => a + b, 0);
-  const a = actual.reduce((x, y) => x + y, 0);
-  if (e === 0 || a === 0) return 0;
-  let sum = 0;
-  for (let k = 0; k < expected.length; k++) {
-    const q = Math.max(floor, (expected[k] as number) / e);
-    const p = Math.max(floor, (actual[k] as number) / a);
-    sum += (p - q) * Math.log(p / q);
-  }
-  return sum;
-}
-
-/** Counts of `values` in bins [edges[k], edges[k+1]). */
-export function histogram(values: readonly number[], edges: readonly number[]): number[] {
-  const counts = new Array<number>(edges.length - 1).fill(0);
-  for (const v of values) {
-    let k = edges.length - 2;
-    while (k > 0 && v < (edges[k] as number)) k--;
-    counts[k]!++;
-  }
-  return counts;
-}
-
-/** Decile edges of a baseline sample (deduplicated), for a feature's PSI. */
-export function decileEdges(values: readonly number[]): number[] {
-  const sorted = [...values].sort((a, b) => a - b);
-  const edges = [-Infinity];
-  for (let k = 1; k < 10; k++) {
-    const q = sorted[Math.floor((k * sorted.length) / 10)];
-    if (q !== undefined && q > edges[edges.length - 1]!) edges.push(q);
-  }
-  edges.push(Infinity);
-  return edges;
-}
-
-/** The usual reading of a PSI: under 0.1 stable, 0.1 to 0.25 moving, from 0.25 drifted. */
-export const PSI_ALARM = 0.25;
+export { histogram, psi, SCORE_EDGES } from '../../functions/fraud/drift';
 
 export interface DayDrift {
   day: string;
@@ -98,17 +69,22 @@ async function rows(sql: Queryable, from: Date, to: Date, merchantId?: string): 
 
 const STOPS = new Set(['hold', 'decline']);
 
+/**
+ * Each day of `report` against the `baseline` window (a day at a PSI from `psiAlarm`, default DRIFT_PSI_ALARM,
+ * drifted), and the shadow models of the report days.
+ */
 export async function driftReport(
   sql: Queryable,
-  window: { baseline: [Date, Date]; report: [Date, Date]; merchantId?: string },
+  window: { baseline: [Date, Date]; report: [Date, Date]; merchantId?: string; psiAlarm?: number },
 ): Promise<{ days: DayDrift[]; shadow: ShadowComparison[]; baselinePayments: number }> {
+  const alarm = window.psiAlarm ?? DRIFT_PSI_ALARM;
   const baseline = await rows(sql, window.baseline[0], window.baseline[1], window.merchantId);
   const current = await rows(sql, window.report[0], window.report[1], window.merchantId);
   const baseScores = histogram(
     baseline.map((r) => r.score),
     SCORE_EDGES,
   );
-  const featureEdges = FEATURE_NAMES.map((name) => decileEdges(baseline.map((r) => r.features[name] ?? 0)));
+  const featureEdges = FEATURE_NAMES.map((name) => driftEdges(baseline.map((r) => r.features[name] ?? 0)));
   const baseFeatures = FEATURE_NAMES.map((name, k) =>
     histogram(
       baseline.map((r) => r.features[name] ?? 0),
@@ -139,14 +115,31 @@ export async function driftReport(
       meanScore: list.reduce((a, r) => a + r.score, 0) / list.length,
       scorePsi,
       features: features.slice(0, 3),
-      drifted: scorePsi >= PSI_ALARM || (features[0]?.psi ?? 0) >= PSI_ALARM,
+      drifted: scorePsi >= alarm || (features[0]?.psi ?? 0) >= alarm,
     };
   });
+  return {
+    days: days.sort((a, b) => (a.day < b.day ? -1 : 1)),
+    shadow: shadowComparisons(current),
+    baselinePayments: baseline.length,
+  };
+}
+
+/** The shadow models of the report window, compared with the active one. */
+export async function shadowReport(
+  sql: Queryable,
+  report: [Date, Date],
+  merchantId?: string,
+): Promise<ShadowComparison[]> {
+  return shadowComparisons(await rows(sql, report[0], report[1], merchantId));
+}
+
+function shadowComparisons(current: readonly Row[]): ShadowComparison[] {
   const byShadow = new Map<string, Row[]>();
   for (const r of current) {
     if (r.shadow) byShadow.set(r.shadow.modelVersion, [...(byShadow.get(r.shadow.modelVersion) ?? []), r]);
   }
-  const shadow = [...byShadow.entries()].map(([shadowModel, list]): ShadowComparison => {
+  return [...byShadow.entries()].map(([shadowModel, list]): ShadowComparison => {
     const actions: Record<string, Record<string, number>> = {};
     let same = 0;
     for (const r of list) {
@@ -174,5 +167,23 @@ export async function driftReport(
       },
     };
   });
-  return { days: days.sort((a, b) => (a.day < b.day ? -1 : 1)), shadow, baselinePayments: baseline.length };
+}
+
+/**
+ * Each UTC day from `from` (a midnight) for `days` days against the model's drift reference, measured as the
+ * daily drift function measures it (functions/fraud/use-cases/measure-drift.ts), over every merchant.
+ */
+export async function referenceDrift(
+  sql: Queryable,
+  reference: DriftReference,
+  from: Date,
+  days: number,
+  settings: DriftSettings,
+): Promise<DriftMeasurement[]> {
+  const reads = new PostgresDriftReads(sql);
+  const measured: DriftMeasurement[] = [];
+  for (let d = 0; d < days; d++) {
+    measured.push(await measureDrift(reads, reference, new Date(from.getTime() + d * 86_400_000), settings));
+  }
+  return measured;
 }

@@ -1,11 +1,17 @@
 /**
  * Drift and shadow monitoring (`npm run model:monitor`) on a database seeded with assessments: a day whose scores
  * and amounts moved is flagged against the baseline window, a day like the baseline is not, and a shadow model is
- * compared with the active one on the labels reviewers and fraud reports gave.
+ * compared with the active one on the labels reviewers and fraud reports gave; and the drift reference a model
+ * ships with (`model:train`, `model:reference`).
  */
 import { newId } from '../../functions/domain/ids';
-import { FEATURE_NAMES } from '../../functions/fraud/features';
+import { binCounts, parseDriftReference } from '../../functions/fraud/drift';
+import { FEATURE_COUNT, FEATURE_NAMES } from '../../functions/fraud/features';
+import type { ModelMetadata } from '../../functions/fraud/model';
+import { exportFeatures } from '../../models/features/export';
 import { driftReport, histogram, psi, SCORE_EDGES } from '../../models/monitoring/drift';
+import { buildDriftReference } from '../../models/monitoring/reference';
+import { REFERENCE_OPTIONS, simulate } from '../../models/simulator/simulate';
 import { startTestDatabase, type TestDatabase } from '../support/database';
 
 let db: TestDatabase;
@@ -126,4 +132,51 @@ it('flags the day that moved, not the one like the baseline, and compares the sh
     othersHeld: { shadow: 0 },
   });
   expect(report.shadow[0]!.fraudsHeld.active).toBeLessThan(1);
+});
+
+describe('the drift reference a model ships with', () => {
+  it("counts the training window's rows: the model's own risk scores, and each of its features", async () => {
+    const sim = simulate({ ...REFERENCE_OPTIONS, customers: 60, terminals: 120, days: 30, seed: 5 });
+    const table = exportFeatures(sim);
+    // a stand-in model: the probability is the amount over 1000, calibration the identity
+    const features = ['amount', 'night', 'terminal_risk_7d'];
+    const amountColumn = FEATURE_NAMES.indexOf('amount');
+    const model = {
+      version: 'stub-7',
+      metadata: {
+        features,
+        calibration: { method: 'isotonic', probability: [0, 1], calibrated: [0, 1] },
+      } as unknown as ModelMetadata,
+      score: async () => new Float64Array(),
+      async scorePacked(values: ArrayLike<number>, count: number) {
+        return Float64Array.from({ length: count }, (_, r) =>
+          Math.min(1, (values[r * FEATURE_COUNT + amountColumn] as number) / 1000),
+        );
+      },
+    };
+    const reference = await buildDriftReference(model, table, [10, 20], {
+      from: '2018-04-11',
+      to: '2018-04-20',
+    });
+    const inWindow = Array.from({ length: table.rows }, (_, r) => r).filter(
+      (r) => table.day[r]! >= 10 && table.day[r]! < 20,
+    );
+    expect(reference.model).toBe('stub-7');
+    expect(reference.window).toEqual({ from: '2018-04-11', to: '2018-04-20', payments: inWindow.length });
+    const amounts = inWindow.map((r) => table.values[r * FEATURE_COUNT + amountColumn]!);
+    expect(reference.score.counts).toEqual(
+      binCounts(
+        amounts.map((a) => Math.min(99, Math.floor(100 * Math.min(1, a / 1000) + 1e-9))),
+        SCORE_EDGES.slice(1, -1),
+      ),
+    );
+    expect(Object.keys(reference.features)).toEqual(features);
+    expect(reference.features.amount!.counts).toEqual(binCounts(amounts, reference.features.amount!.cuts));
+    // deciles: about a tenth of the window in each bin
+    for (const c of reference.features.amount!.counts.slice(1)) {
+      expect(c / inWindow.length).toBeGreaterThan(0.05);
+      expect(c / inWindow.length).toBeLessThan(0.15);
+    }
+    expect(() => parseDriftReference(reference)).not.toThrow();
+  });
 });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { newId } from '../../functions/domain/ids';
 import { OnnxFraudModel } from '../../functions/fraud/model';
+import { readDriftReference, referencePathFor } from '../../functions/fraud/drift';
 import { trainFromDatabase } from '../../models/database/train-from-database';
 import { FEATURE_COUNT, FEATURE_NAMES, hourIndex, namedFeatures } from '../../functions/fraud/features';
 import { exportTrainingSet, timeSplit } from '../../models/database/training-set';
@@ -144,6 +145,12 @@ it('exports every assessment old enough for the label delay, with the labels kno
     expect(trained.report.comparison.hist_gradient_boosting!.auc_roc).toBeGreaterThan(0.5);
     const model = await OnnxFraudModel.load({ metadataPath: path.join(out, trained.report.metadata) });
     expect(model.version).toBe(trained.report.version);
+    // with its drift reference: the training window's payments, scored by the model itself
+    const reference = await readDriftReference(referencePathFor(path.join(out, trained.report.metadata)));
+    expect(reference.model).toBe(trained.report.version);
+    expect(reference.window).toEqual({ ...trained.training, payments: expect.any(Number) });
+    expect(reference.score.counts.reduce((a, b) => a + b, 0)).toBe(reference.window.payments);
+    expect(Object.keys(reference.features)).toEqual(model.metadata.features);
   } finally {
     await rm(out, { recursive: true, force: true });
   }

@@ -7,10 +7,26 @@
 
 export const RAMPAY_NAMESPACE = 'RamPay';
 
-export type MetricUnit = 'Count' | 'Microseconds' | 'Milliseconds' | 'Seconds' | 'Percent' | 'Bytes';
+export type MetricUnit =
+  | 'Count'
+  | 'Microseconds'
+  | 'Milliseconds'
+  | 'Seconds'
+  | 'Percent'
+  | 'Bytes'
+  /** a plain number (a PSI, a feature's mean): Powertools' name for CloudWatch's unit None */
+  | 'NoUnit';
 
 /** RamPay's own dimensions: every metric it publishes carries `service` and `environment`. */
-export type RamPayDimension = 'service' | 'environment' | 'currency' | 'merchant';
+export type RamPayDimension =
+  | 'service'
+  | 'environment'
+  | 'currency'
+  | 'merchant'
+  /** the fraud model's feature (drift) */
+  | 'feature'
+  /** a band of the fraud model's risk score (drift) */
+  | 'scoreBin';
 
 export interface MetricDefinition {
   readonly namespace: string;
@@ -59,6 +75,20 @@ function webhooks(name: string, unit: MetricUnit, description: string) {
     kind: 'operational',
     emittedBy: 'functions/webhooks/metrics.ts',
     service: 'webhooks',
+  } as const satisfies MetricDefinition;
+}
+
+/** A metric of the fraud model's daily drift measurement, in total or per `extra` dimension. */
+function drift(name: string, unit: MetricUnit, description: string, extra?: RamPayDimension) {
+  return {
+    namespace: RAMPAY_NAMESPACE,
+    name,
+    unit,
+    dimensionSets: [extra ? [...BASE, extra] : [...BASE]],
+    description,
+    kind: 'operational',
+    emittedBy: 'functions/fraud/drift-metrics.ts',
+    service: 'fraud',
   } as const satisfies MetricDefinition;
 }
 
@@ -122,6 +152,40 @@ export const RAMPAY_METRICS = {
     'WebhookOldestDueSeconds',
     'Seconds',
     'Age of the oldest webhook delivery past its due time, after each sweep',
+  ),
+  DriftAssessments: drift(
+    'DriftAssessments',
+    'Count',
+    "The active model's assessments of the UTC day the drift measurement read (published the next day)",
+  ),
+  ScorePsi: drift(
+    'ScorePsi',
+    'NoUnit',
+    "Population stability index of a day's risk scores against the model's training window",
+  ),
+  ScoreMean: drift('ScoreMean', 'NoUnit', "Mean risk score of a day's assessments"),
+  ScoreShare: drift(
+    'ScoreShare',
+    'Percent',
+    "Share of a day's assessments in each band of the risk score (scoreBin: 0, 1, 2-4, ..., 90-99)",
+    'scoreBin',
+  ),
+  MaxFeaturePsi: drift(
+    'MaxFeaturePsi',
+    'NoUnit',
+    "The highest of a day's feature PSIs: the feature that moved most against the training window",
+  ),
+  FeaturePsi: drift(
+    'FeaturePsi',
+    'NoUnit',
+    "Population stability index of one model feature over a day's assessments against the training window",
+    'feature',
+  ),
+  FeatureMean: drift(
+    'FeatureMean',
+    'NoUnit',
+    "Mean of one model feature over a day's assessments",
+    'feature',
   ),
 } as const satisfies Record<string, MetricDefinition>;
 

@@ -56,6 +56,8 @@ export interface FunctionSpec {
   capabilities?: Capability[];
   /** Needs the onnxruntime-node layer and the model files (fraud scoring). */
   onnx?: boolean;
+  /** Reads the active fraud model's drift reference: the models' metadata and reference files in its bundle. */
+  driftReference?: boolean;
 }
 
 /**
@@ -124,6 +126,19 @@ const OTHER_FUNCTIONS: readonly FunctionSpec[] = [
     database: true,
     publishes: ['payments', 'fraud'],
     onnx: true,
+  },
+  // Fraud model drift: yesterday's scores and features against the model's training window, as metrics the
+  // drift alarms watch (just after midnight UTC, once the day is complete).
+  {
+    id: 'FraudDrift',
+    service: 'fraud',
+    entry: 'functions/fraud/handlers/measure-drift.ts',
+    description:
+      "Measures yesterday's fraud score and feature drift against the model's training window (daily)",
+    trigger: { kind: 'schedule', expression: 'cron(30 0 * * ? *)' },
+    database: true,
+    publishes: [],
+    driftReference: true,
   },
   {
     id: 'NotificationsConsumer',

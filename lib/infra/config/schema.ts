@@ -188,6 +188,20 @@ export const environmentConfigSchema = z
         .string()
         .regex(/^[\w-]+$/)
         .optional(),
+      /**
+       * The daily drift measurement (FraudDrift, FRAUD_DRIFT) and its alarms: yesterday's risk scores and features
+       * against the active model's training window, as population stability indexes (PSI).
+       */
+      drift: z
+        .object({
+          /** Alarm when the score's PSI, or the highest feature PSI, reaches this (0.2: a significant shift). */
+          psiAlarm: z.number().positive().max(10),
+          /** A day with fewer of the model's assessments is not measured (too few for a PSI to mean anything). */
+          minimumAssessments: z.number().int().min(1),
+          /** A day with more is measured on an even sample of about this many. */
+          sampleSize: z.number().int().min(1000),
+        })
+        .default({ psiAlarm: 0.2, minimumAssessments: 500, sampleSize: 200_000 }),
     }),
     notifications: z.object({
       /** The SES identity mail is sent from: a verified domain (example.com) or address (ops@example.com). */

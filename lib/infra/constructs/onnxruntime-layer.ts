@@ -2,7 +2,7 @@ import { AssetHashType, DockerImage, RemovalPolicy } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import path from 'node:path';
-import { buildLayer, onnxRuntimeVersion } from '../../../layers/onnxruntime/build';
+import { buildLayer, LAYER_BUILD, onnxRuntimeVersion } from '../../../layers/onnxruntime/build';
 import { REPO_ROOT } from '../config/functions';
 
 /**
@@ -23,7 +23,7 @@ export class OnnxRuntimeLayer extends Construct {
       code: lambda.Code.fromAsset(path.join(REPO_ROOT, 'layers', 'onnxruntime'), {
         // The content is a function of the package version and the build script, not of this folder's files.
         assetHashType: AssetHashType.CUSTOM,
-        assetHash: `onnxruntime-node-${version}-linux-arm64-v1`,
+        assetHash: `onnxruntime-node-${version}-linux-arm64-${LAYER_BUILD}`,
         bundling: {
           image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs22.x'),
           local: {

@@ -16,6 +16,8 @@ import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ramPayMetric } from './catalogue-metric';
+import { topicAlarm } from './topic-alarm';
 import {
   RAMPAY_METRICS,
   RAMPAY_NAMESPACE,
@@ -99,27 +101,17 @@ export class OperationsDashboard extends Construct {
         defaultInterval: Duration.hours(3),
       });
     const alarm = (alarmId: string, options: cloudwatch.AlarmProps) => {
-      const a = new cloudwatch.Alarm(this, alarmId, {
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      const a = topicAlarm(this, alarmId, props.alarmTopic, {
         ...options,
         alarmName: `rampay-${env}-${options.alarmName}`,
       });
-      a.addAlarmAction(action);
-      a.addOkAction(action);
       this.alarms.push(a);
       return a;
     };
     const recent = { evaluationPeriods: t.evaluationPeriods + 2, datapointsToAlarm: t.evaluationPeriods };
     // RamPay's own metrics, as the catalogue declares them (functions/shared/metrics/catalogue.ts).
     const business = (metricName: RamPayMetricName, statistic = 'Sum', label?: string) =>
-      new cloudwatch.Metric({
-        namespace,
-        metricName,
-        dimensionsMap: { service: RAMPAY_METRICS[metricName].service, environment: env },
-        statistic,
-        period: MINUTE,
-        label,
-      });
+      ramPayMetric(metricName, { environment: env, statistic, period: MINUTE, label, namespace });
 
     // API
     const api = props.api;

@@ -6,9 +6,11 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import type { RamPayMetricName } from '../../../functions/shared/metrics/catalogue';
+import { ramPayMetric } from './catalogue-metric';
+import { topicAlarm } from './topic-alarm';
 
 export interface WebhooksMonitoringProps {
   environment: string;
@@ -32,15 +34,8 @@ export class WebhooksMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: WebhooksMonitoringProps) {
     super(scope, id);
     const env = props.environment;
-    const metric = (metricName: string, statistic: string, period: Duration, label: string) =>
-      new cloudwatch.Metric({
-        namespace: props.namespace ?? 'RamPay',
-        metricName,
-        dimensionsMap: { service: 'webhooks', environment: env },
-        statistic,
-        period,
-        label,
-      });
+    const metric = (name: RamPayMetricName, statistic: string, period: Duration, label: string) =>
+      ramPayMetric(name, { environment: env, statistic, period, label, namespace: props.namespace });
     const delivered = metric('WebhookAttemptsDelivered', 'Sum', PERIOD, 'delivered');
     const failed = metric('WebhookAttemptsFailed', 'Sum', PERIOD, 'failed');
     const oldestDue = metric('WebhookOldestDueSeconds', 'Maximum', Duration.minutes(1), 'oldest due (s)');
@@ -51,16 +46,8 @@ export class WebhooksMonitoring extends Construct {
       period: PERIOD,
       label: 'failed share of attempts',
     });
-    const action = new actions.SnsAction(props.alarmTopic);
-    const alarm = (alarmId: string, options: cloudwatch.AlarmProps) => {
-      const a = new cloudwatch.Alarm(this, alarmId, {
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        ...options,
-      });
-      a.addAlarmAction(action);
-      a.addOkAction(action);
-      return a;
-    };
+    const alarm = (alarmId: string, options: cloudwatch.AlarmProps) =>
+      topicAlarm(this, alarmId, props.alarmTopic, options);
     this.failureRateAlarm = alarm('FailureRate', {
       alarmName: `rampay-${env}-webhooks-failure-rate`,
       alarmDescription:

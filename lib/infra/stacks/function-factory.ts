@@ -6,7 +6,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { TOPIC_NAMES, topicArnVariable, type TopicName } from '../../../functions/shared/events/topology';
-import { ONNX_EXTERNALS } from '../config/bundling';
+import { ONNX_ENVIRONMENT, ONNX_EXTERNALS } from '../config/bundling';
 import type { ConcurrencyPlan } from '../config/concurrency';
 import { REPO_ROOT, functionBaseName, type FunctionSpec } from '../config/functions';
 import type { EnvironmentConfig } from '../config/schema';
@@ -51,14 +51,29 @@ export function buildFunction(
     ...deps.environment,
   };
   Object.assign(environment, extras.environment);
-  if (spec.onnx) environment.MODEL_DIR = '/var/task/models';
+  if (spec.onnx) Object.assign(environment, ONNX_ENVIRONMENT);
+  if (spec.onnx || spec.driftReference) environment.MODEL_DIR = '/var/task/models';
   const sealsSecrets = spec.capabilities?.includes('webhook-secrets');
   if (sealsSecrets && !deps.webhookSecretsKey) throw new Error(`${spec.id} needs the webhook secrets key`);
   if (sealsSecrets) environment.WEBHOOKS_KMS_KEY_ID = deps.webhookSecretsKey!.keyArn;
   if (spec.onnx && !deps.onnxLayer) throw new Error(`${spec.id} needs the onnxruntime layer`);
   if (spec.service === 'fraud') environment.FRAUD_THRESHOLDS = JSON.stringify(config.fraud.thresholds);
-  if (spec.onnx && config.fraud.model) environment.FRAUD_MODEL = config.fraud.model;
+  if ((spec.onnx || spec.driftReference) && config.fraud.model) environment.FRAUD_MODEL = config.fraud.model;
+  if (spec.driftReference) {
+    const { minimumAssessments, sampleSize } = config.fraud.drift;
+    environment.FRAUD_DRIFT = JSON.stringify({ minimumAssessments, sampleSize });
+  }
   if (spec.onnx && config.fraud.shadowModel) environment.FRAUD_SHADOW_MODEL = config.fraud.shadowModel;
+  if (spec.driftReference && Stack.of(scope).bundlingRequired) {
+    const files = fs.readdirSync(path.join(REPO_ROOT, 'models'));
+    const versions = files.flatMap((f) => /^fraud-([^.]+)\.json$/.exec(f)?.[1] ?? []);
+    const active = config.fraud.model ?? (versions.length === 1 ? versions[0] : undefined);
+    if (active === undefined || !files.includes(`fraud-${active}.reference.json`)) {
+      throw new Error(
+        `${spec.id} reads the active model's drift reference, but models/ has no fraud-${active ?? '<version>'}.reference.json: write it with npm run model:reference`,
+      );
+    }
+  }
   if (spec.onnx && Stack.of(scope).bundlingRequired) {
     const models = fs
       .readdirSync(path.join(REPO_ROOT, 'models'))
@@ -84,12 +99,11 @@ export function buildFunction(
     ...(spec.onnx && deps.onnxLayer ? { layers: [deps.onnxLayer], externalModules: ONNX_EXTERNALS } : {}),
     copy: [
       ...(extras.copy ?? []),
-      // The model's metadata (fraud-<version>.json) names its .onnx; both ship in the bundle.
-      ...(spec.onnx
-        ? [
-            { from: 'models', to: 'models', pattern: 'fraud-*.onnx' },
-            { from: 'models', to: 'models', pattern: 'fraud-*.json' },
-          ]
+      // The model's metadata (fraud-<version>.json) names its .onnx; both ship in the bundle, and the metadata's
+      // drift reference (fraud-<version>.reference.json) with them.
+      ...(spec.onnx ? [{ from: 'models', to: 'models', pattern: 'fraud-*.onnx' }] : []),
+      ...(spec.onnx || spec.driftReference
+        ? [{ from: 'models', to: 'models', pattern: 'fraud-*.json' }]
         : []),
     ],
   });

@@ -10,6 +10,7 @@ import type { EventConsumer } from '../constructs/event-consumer';
 import { GrafanaWorkspace } from '../constructs/grafana-workspace';
 import { OperationsDashboard } from '../constructs/operations-dashboard';
 import { CacheMonitoring } from '../constructs/cache-monitoring';
+import { FraudDriftMonitoring } from '../constructs/fraud-drift-monitoring';
 import { WebhooksMonitoring } from '../constructs/webhooks-monitoring';
 import type { ServiceFunction } from '../constructs/service-function';
 import type { DataStack } from './data-stack';
@@ -34,6 +35,8 @@ export class ObservabilityStack extends Stack {
   readonly dashboard: cloudwatch.Dashboard;
   readonly operations: OperationsDashboard;
   readonly cache: CacheMonitoring;
+  /** Present with the fraud drift function. */
+  readonly fraudDrift?: FraudDriftMonitoring;
   /** Present when the environment's config enables it (`grafana.enabled`). */
   readonly grafana?: GrafanaWorkspace;
 
@@ -111,6 +114,14 @@ export class ObservabilityStack extends Stack {
       Validations.of(webhooks).acknowledge({
         id: 'Annotation::CloudWatch:Math:MetricsPeriodsOverridden',
         reason: 'The webhook failure share sums attempts over 15 minutes by design.',
+      });
+    }
+    if (props.functions.FraudDrift) {
+      this.fraudDrift = new FraudDriftMonitoring(this, 'FraudDrift', {
+        environment: config.name,
+        alarmTopic: this.alarmTopic,
+        dashboard: this.dashboard,
+        psiAlarm: config.fraud.drift.psiAlarm,
       });
     }
     for (const scope of [this.dashboard, this.operations]) {

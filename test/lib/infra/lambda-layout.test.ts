@@ -274,6 +274,17 @@ describe('the synthesized functions, laid out as Lambda runs them', () => {
     expect(loaded(await call('Housekeeping', scheduledEvent))).toEqual(expect.any(Object));
   });
 
+  it('FraudDrift runs on its schedule, against the drift reference of the model its bundle carries', async () => {
+    const [metadata] = fs
+      .readdirSync(path.join(fn('FraudDrift').taskDir, 'models'))
+      .filter((f) => /^fraud-[^.]+\.json$/.test(f));
+    const version = metadata!.slice('fraud-'.length, -'.json'.length);
+    expect(fs.readdirSync(path.join(fn('FraudDrift').taskDir, 'models')).sort()).toEqual(
+      expect.arrayContaining([`fraud-${version}.json`, `fraud-${version}.reference.json`]),
+    );
+    expect(loaded(await call('FraudDrift', scheduledEvent))).toMatchObject({ model: version, measured: 0 });
+  });
+
   it('MerchantClaim adds the merchant claim to a client-credentials token', async () => {
     const event = {
       version: '3',

@@ -736,7 +736,7 @@ describe('services stack', () => {
       }
     });
 
-    it('gives the fraud consumer the arm64 onnxruntime layer, the model folder and the thresholds', () => {
+    it('gives the fraud consumer the arm64 onnxruntime layer, the model folder, the thresholds and no onnxruntime telemetry', () => {
       services.hasResourceProperties('AWS::Lambda::LayerVersion', {
         CompatibleArchitectures: ['arm64'],
         CompatibleRuntimes: ['nodejs22.x'],
@@ -748,6 +748,7 @@ describe('services stack', () => {
           Variables: Match.objectLike({
             MODEL_DIR: '/var/task/models',
             FRAUD_THRESHOLDS: JSON.stringify(config.fraud.thresholds),
+            ORT_DISABLE_TELEMETRY: '1',
           }),
         },
       });

@@ -1,0 +1,3 @@
+export * from './psi';
+export * from './reference';
+export * from './settings';
