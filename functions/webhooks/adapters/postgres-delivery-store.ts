@@ -114,54 +114,56 @@ export class PostgresDeliveryStore implements DeliveryStore {
 
   async claim(deliveryId: string, limit: number, leaseMs: number): Promise<Claim> {
     return this.sql.begin(async (tx) => {
-      const [found] = await tx<{ endpoint_id: string }[]>`
-        select endpoint_id from webhook_deliveries where id = ${deliveryId}`;
-      if (!found) return { skip: 'gone' };
-      // The endpoint's row serialises its claims, so the count below is exact.
+      // The endpoint's row serialises its claims, so the in-flight count below is exact.
       const [endpoint] = await tx<EndpointRow[]>`
-        select * from webhook_endpoints where id = ${found.endpoint_id} for update`;
+        select * from webhook_endpoints
+         where id = (select endpoint_id from webhook_deliveries where id = ${deliveryId})
+           for update`;
       if (!endpoint) return { skip: 'gone' };
       if (endpoint.status !== 'enabled') return { skip: 'endpoint disabled' };
-      const [delivery] = await tx<
-        {
-          status: string;
-          due: boolean;
-          leased: boolean;
-          event_id: string;
-          payload: string;
-          window_started_at: Date;
-          window_attempts: number;
-          in_flight: number;
-        }[]
-      >`
-        select status, next_attempt_at <= now() + interval '1 second' as due,
-               coalesce(leased_until > now(), false) as leased, event_id, payload, window_started_at,
-               window_attempts,
-               (select count(*)::int from webhook_deliveries o
-                 where o.endpoint_id = d.endpoint_id and o.status = 'pending' and o.leased_until > now()) as in_flight
-          from webhook_deliveries d where id = ${deliveryId}`;
-      if (!delivery || delivery.status !== 'pending') return { skip: 'not pending' };
-      if (!delivery.due) return { skip: 'not due' };
-      if (delivery.leased) return { skip: 'in flight' };
-      if (delivery.in_flight >= limit) return { busy: true };
       // The lease is bookkeeping: committed without waiting for the WAL flush (a flush per attempt was most of
       // an attempt's cost). Lost in a database crash, it only lets the delivery be claimed again: a repeated
       // attempt, which at-least-once delivery allows.
-      await tx`update webhook_deliveries
-                  set leased_until = now() + ${leaseMs / 1000} * interval '1 second'
-                 from ${asyncCommit(tx)}
-                where id = ${deliveryId}`;
+      const [leased] = await tx<
+        { event_id: string; payload: string; window_started_at: Date; window_attempts: number }[]
+      >`
+        update webhook_deliveries d
+           set leased_until = now() + ${leaseMs / 1000} * interval '1 second'
+          from ${asyncCommit(tx)}
+         where d.id = ${deliveryId} and d.status = 'pending'
+           and d.next_attempt_at <= now() + interval '1 second'
+           and not coalesce(d.leased_until > now(), false)
+           and (select count(*) from webhook_deliveries o
+                 where o.endpoint_id = d.endpoint_id and o.status = 'pending' and o.leased_until > now()) < ${limit}
+        returning d.event_id, d.payload, d.window_started_at, d.window_attempts`;
+      if (!leased) return this.whyNotClaimed(tx, deliveryId, limit);
       return {
         claimed: {
           deliveryId,
-          eventId: delivery.event_id,
-          payload: delivery.payload,
-          windowStartedAt: delivery.window_started_at,
-          windowAttempts: delivery.window_attempts,
+          eventId: leased.event_id,
+          payload: leased.payload,
+          windowStartedAt: leased.window_started_at,
+          windowAttempts: leased.window_attempts,
           endpoint: toEndpoint(endpoint),
         },
       };
     });
+  }
+
+  /** Why the lease was not taken, read under the same endpoint lock. */
+  private async whyNotClaimed(tx: Queryable, deliveryId: string, limit: number): Promise<Claim> {
+    const [delivery] = await tx<{ status: string; due: boolean; leased: boolean; in_flight: number }[]>`
+      select status, next_attempt_at <= now() + interval '1 second' as due,
+             coalesce(leased_until > now(), false) as leased,
+             (select count(*)::int from webhook_deliveries o
+               where o.endpoint_id = d.endpoint_id and o.status = 'pending' and o.leased_until > now()) as in_flight
+        from webhook_deliveries d where id = ${deliveryId}`;
+    if (!delivery) return { skip: 'gone' };
+    if (delivery.status !== 'pending') return { skip: 'not pending' };
+    if (!delivery.due) return { skip: 'not due' };
+    if (delivery.leased) return { skip: 'in flight' };
+    if (delivery.in_flight >= limit) return { busy: true };
+    return { skip: 'in flight' };
   }
 
   async record(attempt: AttemptRecord): Promise<{ endpointDisabled: boolean }> {
@@ -208,7 +210,12 @@ export class PostgresDeliveryStore implements DeliveryStore {
         disable
           ? sql`, ${outboxWrites(sql, [disable.event], sql`exists (select 1 from endpoint where disabled)`)}`
           : sql``
-      } from endpoint`;
+      } from endpoint${
+        // An attempt that cannot disable is bookkeeping of an at-least-once delivery: lost in a crash, the delivery
+        // is attempted again once its lease ends, which the receiver already dedupes by webhook-id. One that may
+        // disable waits for the flush, since its notice is published right after the commit.
+        disable ? sql`` : sql`, ${asyncCommit(sql)}`
+      }`;
     return { endpointDisabled: row?.disabled === true };
   }
 
