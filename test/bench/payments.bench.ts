@@ -7,6 +7,7 @@
 import { newId } from '../../functions/domain/ids';
 import type { AnyEventEnvelope } from '../../functions/domain/events';
 import { useSharedSql } from '../../functions/shared/db/connection';
+import { LOCAL_RATE_LIMITS } from '../../functions/shared/http/rate-limit-settings';
 import { useSharedPublisher } from '../../functions/shared/outbox/publisher';
 import { handler as createPayment } from '../../functions/payments/handlers/create-payment';
 import { call, paymentRequest } from '../support/api';
@@ -20,6 +21,12 @@ const POOL_SIZE = 8;
 
 export default async function main(): Promise<Record<string, unknown>> {
   process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
+  // The handler as deployed, its rate-limit check included (in process), with a budget no run reaches.
+  const unreachable = { limit: 1_000_000, periodSeconds: 1 };
+  process.env.RATE_LIMITS = JSON.stringify({
+    ...LOCAL_RATE_LIMITS,
+    defaults: { ...LOCAL_RATE_LIMITS.defaults, reads: unreachable, writes: unreachable },
+  });
   const db = await startTestDatabase({ max: POOL_SIZE });
   useSharedSql(db.sql);
   // Publication is measured by the backbone benchmark; here SNS answers at once.
