@@ -34,6 +34,13 @@ export function paymentStatusesOf(document: Json): string[] {
   return statuses;
 }
 
+/** The event types a webhook endpoint may ask for: the items of CreateWebhookEndpointRequest's `events`. */
+export function webhookEventTypesOf(document: Json): string[] {
+  const schemas = (document.components as { schemas: Record<string, { properties?: Json }> }).schemas;
+  const events = schemas.CreateWebhookEndpointRequest?.properties?.events as { items?: unknown } | undefined;
+  return enumOf(events?.items, 'CreateWebhookEndpointRequest.events');
+}
+
 const literal = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 /** The module's text (one value a line, so a change shows as one line of a diff). */
@@ -47,6 +54,11 @@ export function clientEnumsModule(document: Json = openApiDocument()): string {
     '] as const;',
     '',
     'export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];',
+    '',
+    "/** The event types a webhook endpoint may ask for (CreateWebhookEndpointRequest's `events`). */",
+    'export const WEBHOOK_EVENT_TYPES = [',
+    ...webhookEventTypesOf(document).map((type) => `  ${literal(type)},`),
+    '] as const;',
     '',
   ].join('\n');
 }

@@ -12,3 +12,14 @@ export const PAYMENT_STATUSES = [
 ] as const;
 
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+/** The event types a webhook endpoint may ask for (CreateWebhookEndpointRequest's `events`). */
+export const WEBHOOK_EVENT_TYPES = [
+  'PaymentCreated',
+  'PaymentApproved',
+  'PaymentFailed',
+  'PaymentRefunded',
+  'AnomalyDetected',
+  'ReviewDecided',
+  'WebhookEndpointDisabled',
+] as const;

@@ -5,6 +5,7 @@ import { useSigned } from '../context';
 import { useLoad } from '../load';
 import { PAYMENT_STATUSES } from '../generated/api-enums';
 import { formatMoney, formatTime } from '../money';
+import { Pager } from '../Pager';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PAGE = 20;
@@ -113,25 +114,12 @@ export function Payments() {
         </tbody>
       </table>
       {page.data && page.data.data.length === 0 && <p>No payments match.</p>}
-      <div className="pager">
-        <button
-          type="button"
-          disabled={cursors.length === 0}
-          onClick={() => setCursors((c) => c.slice(0, -1))}
-        >
-          Previous
-        </button>
-        <button
-          type="button"
-          disabled={!page.data?.hasMore}
-          onClick={() => {
-            const last = page.data?.data.at(-1);
-            if (last) setCursors((c) => [...c, last.id]);
-          }}
-        >
-          Next
-        </button>
-      </div>
+      <Pager
+        cursors={cursors}
+        setCursors={setCursors}
+        hasMore={Boolean(page.data?.hasMore)}
+        lastCursor={page.data?.data.at(-1)?.id}
+      />
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { useSigned } from '../context';
 import { useLoad } from '../load';
 import { formatMoney, formatTime } from '../money';
 import { StatusBadge } from './Payments';
+import { Pager } from '../Pager';
 
 const DECISION_LABELS: Record<string, string> = {
   approve: 'Approve',
@@ -125,24 +126,13 @@ export function Reviews({ scope }: { scope: 'merchant' | 'operator' }) {
           />
         ))}
       </ul>
-      <div className="pager">
-        <button type="button" disabled={after.length === 0} onClick={() => setAfter((a) => a.slice(0, -1))}>
-          Previous
-        </button>
-        <button type="button" onClick={page.reload}>
-          Refresh
-        </button>
-        <button
-          type="button"
-          disabled={!page.data?.hasMore}
-          onClick={() => {
-            const last = page.data?.data.at(-1);
-            if (last) setAfter((a) => [...a, last.paymentId]);
-          }}
-        >
-          Next
-        </button>
-      </div>
+      <Pager
+        cursors={after}
+        setCursors={setAfter}
+        hasMore={Boolean(page.data?.hasMore)}
+        lastCursor={page.data?.data.at(-1)?.paymentId}
+        onRefresh={page.reload}
+      />
     </section>
   );
 }

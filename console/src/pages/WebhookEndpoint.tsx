@@ -6,6 +6,7 @@ import { useLoad } from '../load';
 import { formatTime } from '../money';
 import { can } from '../session';
 import { EndpointStatus, eventsText, problemText, SecretOnce } from './Webhooks';
+import { Pager } from '../Pager';
 
 const PAGE = 20;
 const DELIVERY_LABELS: Record<WebhookDelivery['status'], string> = {
@@ -88,28 +89,13 @@ function Deliveries({ endpointId, writable }: { endpointId: string; writable: bo
         </table>
       </div>
       {page.data && page.data.data.length === 0 && <p>Nothing delivered yet.</p>}
-      <div className="pager">
-        <button
-          type="button"
-          disabled={cursors.length === 0}
-          onClick={() => setCursors((c) => c.slice(0, -1))}
-        >
-          Previous
-        </button>
-        <button type="button" className="refresh" onClick={page.reload}>
-          Refresh
-        </button>
-        <button
-          type="button"
-          disabled={!page.data?.hasMore}
-          onClick={() => {
-            const last = page.data?.data.at(-1);
-            if (last) setCursors((c) => [...c, last.id]);
-          }}
-        >
-          Next
-        </button>
-      </div>
+      <Pager
+        cursors={cursors}
+        setCursors={setCursors}
+        hasMore={Boolean(page.data?.hasMore)}
+        lastCursor={page.data?.data.at(-1)?.id}
+        onRefresh={page.reload}
+      />
     </>
   );
 }

@@ -5,17 +5,9 @@ import { useSigned } from '../context';
 import { useLoad } from '../load';
 import { formatTime } from '../money';
 import { can } from '../session';
+import { Pager } from '../Pager';
+import { WEBHOOK_EVENT_TYPES } from '../generated/api-enums';
 
-/** The event types an endpoint may ask for; without a choice it takes every payment event. */
-export const EVENT_TYPES = [
-  'PaymentCreated',
-  'PaymentApproved',
-  'PaymentFailed',
-  'PaymentRefunded',
-  'AnomalyDetected',
-  'ReviewDecided',
-  'WebhookEndpointDisabled',
-];
 const PAGE = 20;
 
 export const problemText = (error: unknown) => (error instanceof ApiError ? error.message : String(error));
@@ -95,7 +87,7 @@ function CreateEndpoint({ onCreated }: { onCreated: () => void }) {
       </label>
       <fieldset>
         <legend>Events (none ticked: every payment event)</legend>
-        {EVENT_TYPES.map((type) => (
+        {WEBHOOK_EVENT_TYPES.map((type) => (
           <label key={type} className="check">
             <input
               type="checkbox"
@@ -222,25 +214,12 @@ export function Webhooks() {
         </tbody>
       </table>
       {page.data && page.data.data.length === 0 && <p>No endpoints yet.</p>}
-      <div className="pager">
-        <button
-          type="button"
-          disabled={cursors.length === 0}
-          onClick={() => setCursors((c) => c.slice(0, -1))}
-        >
-          Previous
-        </button>
-        <button
-          type="button"
-          disabled={!page.data?.hasMore}
-          onClick={() => {
-            const last = page.data?.data.at(-1);
-            if (last) setCursors((c) => [...c, last.id]);
-          }}
-        >
-          Next
-        </button>
-      </div>
+      <Pager
+        cursors={cursors}
+        setCursors={setCursors}
+        hasMore={Boolean(page.data?.hasMore)}
+        lastCursor={page.data?.data.at(-1)?.id}
+      />
       {can(session, 'webhooks:write') && (
         <CreateEndpoint
           onCreated={() => {
