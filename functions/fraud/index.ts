@@ -1,7 +1,7 @@
 /**
  * The fraud service's public face: its review use cases and their composition, its implementation of payments'
  * FraudAssessments port, and its pruning. Everything else in functions/fraud/ is private to it
- * (test/architecture/imports.test.ts checks that). The consumer's scoring is ./consumer.ts and ./wiring.ts,
+ * (test/architecture/imports.test.ts checks that). The consumer's scoring is ./consumer.ts and ./consumer-composition.ts,
  * which its handler loads.
  */
 export type { FraudReadStore, FraudUnitOfWork, FraudWriteSession, ReviewDecision } from './ports';
