@@ -32,6 +32,9 @@ import { printTable, round, runFor, summarize } from './support/stats';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CALLER = path.join(__dirname, 'support', 'rate-limit-caller.ts');
+/** Cores to pin the noisy caller and the quiet callers to (taskset), as separate Lambda containers have their own. */
+const NOISY_CPU = process.env.BENCH_NOISY_CPU;
+const QUIET_CPU = process.env.BENCH_QUIET_CPU;
 /** Time for the callers' processes to start and connect before the common start. */
 const PROCESS_START_MS = 4000;
 
@@ -68,8 +71,12 @@ async function inProcesses(url: string, keyPrefix: string, callers: [string, num
     callers.map(
       ([merchantId, perSecond]) =>
         new Promise<Offered>((resolve, reject) => {
+          const cpu = merchantId.startsWith(NOISY) ? NOISY_CPU : QUIET_CPU;
           const child = fork(CALLER, [], {
-            execArgv: ['--import', 'tsx'],
+            // Pinned (BENCH_NOISY_CPU, BENCH_QUIET_CPU): the noisy caller's own work on a core of its own.
+            ...(cpu === undefined
+              ? { execArgv: ['--import', 'tsx'] }
+              : { execPath: 'taskset', execArgv: ['-c', cpu, process.execPath, '--import', 'tsx'] }),
             env: {
               ...process.env,
               REDIS_URL: url,
