@@ -1,5 +1,6 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type { Construct } from 'constructs';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -9,6 +10,7 @@ import type { FunctionSpec } from '../config/functions';
 import { EventConsumer } from '../constructs/event-consumer';
 import { NotificationsResources } from '../constructs/notifications-resources';
 import { OnnxRuntimeLayer } from '../constructs/onnxruntime-layer';
+import { OperatorPolicy, type OperatorPolicyProps } from '../constructs/operator-policy';
 import type { ServiceFunction } from '../constructs/service-function';
 import type { DataStack } from './data-stack';
 import type { ConcurrencyPlan } from '../config/concurrency';
@@ -33,6 +35,8 @@ export interface ServicesStackProps extends RamPayStackProps {
 export class ServicesStack extends Stack {
   readonly functions: Record<string, ServiceFunction> = {};
   readonly consumers: Partial<Record<ConsumerName, EventConsumer>> = {};
+  /** `rampay-<env>-operator`: what an operator's role needs for `npm run dlq`. */
+  readonly operatorPolicy: iam.ManagedPolicy;
   /** SES identity, configuration set and recipient-hash key, when the notifications consumer is there. */
   readonly notifications?: NotificationsResources;
 
@@ -77,6 +81,7 @@ export class ServicesStack extends Stack {
       });
     }
 
+    const operated: OperatorPolicyProps['consumers'][number][] = [];
     for (const spec of props.functions) {
       const { trigger } = spec;
       if (trigger.kind === 'schedule') {
@@ -101,7 +106,7 @@ export class ServicesStack extends Stack {
         );
         mail?.grantSend(fn.function);
         this.functions[spec.id] = fn;
-        this.consumers[trigger.consumer] = new EventConsumer(this, `${spec.id}Events`, {
+        const consumer = new EventConsumer(this, `${spec.id}Events`, {
           consumer: trigger.consumer,
           topics: props.messaging.topics,
           handler: fn.function,
@@ -112,8 +117,17 @@ export class ServicesStack extends Stack {
           alarmActions: [alarmAction],
           removalPolicy: plainRemovalPolicy(config),
         });
+        this.consumers[trigger.consumer] = consumer;
+        operated.push({ consumer, logGroup: fn.logGroup });
       }
     }
+
+    // What operators' roles need for `npm run dlq` (attach it to them; it grants nothing by itself).
+    this.operatorPolicy = new OperatorPolicy(this, 'Operators', {
+      environment: config.name,
+      consumers: operated,
+      queueKey: props.messaging.queueKey,
+    }).policy;
 
     // Webhook attempts, retries and the sweep send delivery messages to the webhooks queue.
     const webhooksQueue = this.consumers.webhooks?.queue;
