@@ -59,7 +59,8 @@ export function useLocalMailSink(dataDir: string, env: NodeJS.ProcessEnv = proce
 
 /**
  * GET /local/notifications: customers' addresses and messages, so only for a local token with audit:read, and only
- * the messages about the token's merchant's events (the notifications consumer records each event's merchant).
+ * the messages about the token's merchant's events (the notifications consumer records each event's merchant),
+ * among the sink's newest LISTED_MESSAGES.
  */
 export function mailSinkRoute(sink: LocalMailSink, sql: Sql): LocalRoute {
   return {
