@@ -167,7 +167,19 @@ export class PostgresDeliveryStore implements DeliveryStore {
   }
 
   async record(attempt: AttemptRecord): Promise<{ endpointDisabled: boolean }> {
-    const sql = this.sql;
+    if (!attempt.disable) return this.recordIn(this.sql, attempt);
+    // An attempt that may disable its endpoint first locks the endpoint's row, so that of two attempts recorded at
+    // once only the first finds it enabled: one disable, one notice.
+    return this.sql.begin(async (tx) => {
+      const [endpoint] = await tx<{ status: string }[]>`
+        select status from webhook_endpoints
+         where id = (select endpoint_id from webhook_deliveries where id = ${attempt.deliveryId})
+           for update`;
+      return this.recordIn(tx, endpoint?.status === 'enabled' ? attempt : { ...attempt, disable: undefined });
+    });
+  }
+
+  private async recordIn(sql: Queryable, attempt: AttemptRecord): Promise<{ endpointDisabled: boolean }> {
     const status = attempt.succeeded ? 'succeeded' : attempt.next ? 'pending' : 'failed';
     const { disable } = attempt;
     // Failing everything for the whole window: since before the window (of time) now closing, or, when this
