@@ -3,7 +3,7 @@ import type { Payment } from '../domain/payment';
 import type { PaymentTransitions } from '../payments';
 import type { InboxEntry } from '../shared/consumer/inbox';
 import type { FraudAction, Thresholds } from './decision';
-import type { Bucket, FeatureName } from './features';
+import type { Bucket, FeatureName, FraudRun } from './features';
 import type { FxQuote } from './fx-rates';
 
 export const REVIEW_DECISIONS = ['approve', 'reject', 'confirm', 'fraud'] as const;
@@ -62,6 +62,8 @@ export interface ScoringInputs {
   card: Bucket[];
   /** The terminal's totals over its delayed windows (terminalWindows). */
   terminal: Bucket[];
+  /** The terminal's latest run of confirmed frauds (terminalFraudRun). */
+  terminalRun: FraudRun;
   /** The payment already has an assessment: it must not be counted twice. */
   alreadyAssessed: boolean;
 }

@@ -7,6 +7,7 @@ import {
   FEATURE_COUNT,
   hourIndex,
   HOURS_PER_DAY,
+  terminalFraudRun,
   terminalWindows,
   type Bucket,
   type HourRange,
@@ -74,6 +75,7 @@ export function exportFeatures(
   const termFraud = new Int32Array(terminals * span);
 
   const values = new Float64Array(sim.count * FEATURE_COUNT);
+  const scratch: Bucket = { count: 0, amountMilli: 0, fraudCount: 0 };
   const dayOut = new Int32Array(sim.count);
   const step = Math.max(1, Math.floor(sim.count / 100));
   for (let i = 0; i < sim.count; i++) {
@@ -97,7 +99,16 @@ export function exportFeatures(
     const terminal = terminalWindows(hour).map((range) =>
       sumRange(range, firstHour, lastHour, t * span, termCount, undefined, termFraud),
     );
-    computeFeatures({ atMs, amountMilli, unitsPerReference }, card, terminal, values, i * FEATURE_COUNT);
+    // terminalFraudRun reads each bucket before it asks for the next: one scratch bucket serves them all.
+    const run = terminalFraudRun((h) => {
+      if (h < firstHour || h > lastHour) return undefined;
+      const k = t * span + (h - firstHour);
+      if (termCount[k] === 0) return undefined;
+      scratch.count = termCount[k] as number;
+      scratch.fraudCount = termFraud[k] as number;
+      return scratch;
+    }, hour);
+    computeFeatures({ atMs, amountMilli, unitsPerReference }, card, terminal, run, values, i * FEATURE_COUNT);
     dayOut[i] = dayIndex(atMs) - firstDay;
 
     const ck = c * span + (hour - firstHour);

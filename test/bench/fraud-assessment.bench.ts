@@ -147,6 +147,7 @@ export default async function main(): Promise<Record<string, unknown>> {
       { atMs: Date.now(), amountMilli: 123_450, unitsPerReference: 1 },
       [emptyBucket(), emptyBucket(), emptyBucket()],
       [emptyBucket(), emptyBucket(), emptyBucket()],
+      { frauds: 0 },
     );
     if (row.length !== FEATURE_COUNT) throw new Error('feature row of the wrong length');
     for (let i = 0; i < 2000; i++) await setup.model.score([row]);

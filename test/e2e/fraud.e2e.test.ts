@@ -73,7 +73,7 @@ it('holds a payment far above the card history; a reviewer approves it and Payme
   }
 
   const big = await http('POST', '/payments', {
-    body: paymentRequest({ amount: 30000, currency: 'EUR', paymentMethod: card, terminalId: 'e2e-shop' }),
+    body: paymentRequest({ amount: 100000, currency: 'EUR', paymentMethod: card, terminalId: 'e2e-shop' }),
     key: 'big',
   });
   expect(big.status).toBe(201);
@@ -87,10 +87,10 @@ it('holds a payment far above the card history; a reviewer approves it and Payme
     kind: 'hold',
     status: 'open',
     allowedDecisions: ['approve', 'reject'],
-    payment: { id: paymentId, status: 'held', amount: 30000 },
+    payment: { id: paymentId, status: 'held', amount: 100000 },
   });
   expect(item.score).toBeGreaterThanOrEqual(THRESHOLDS.hold);
-  expect(item.reasons.join(' ')).toMatch(/15x this card's 30-day average/);
+  expect(item.reasons.join(' ')).toMatch(/50x this card's 30-day average/);
 
   const decision = await http('POST', `/reviews/${paymentId}/decision`, {
     body: { decision: 'approve', note: 'card holder confirmed by phone' },

@@ -4,7 +4,7 @@ import { ConcurrentUpdateError } from '../../domain/errors';
 import { inboxEntryJson, type InboxEntry } from '../../shared/consumer/inbox';
 import type { Queryable, Sql } from '../../shared/db/client';
 import { typed } from '../../shared/db/typed';
-import { cardWindows, terminalWindows } from '../features';
+import { cardWindows, fraudRunWindow, terminalWindows } from '../features';
 import { dayOfHour, splitIntoDays } from './day-split';
 import { toReview, type AssessmentRow, type ReviewRow } from './postgres-fraud-reads';
 import type {
@@ -26,6 +26,8 @@ type ScoringRow = PaymentRow & {
   card_amounts: number[];
   terminal_counts: number[];
   terminal_frauds: number[];
+  terminal_run_frauds: number;
+  terminal_run_first_hour: number | null;
 };
 
 type PaymentRow = Parameters<typeof toPayment>[0];
@@ -54,14 +56,16 @@ export class PostgresFraudSession implements FraudWriteSession, ScoringStore {
       paymentId,
       card: cards.map(range),
       terminal: terminals.map((t) => ({ hours: t.hours.map(range), days: t.days ? range(t.days) : null })),
+      terminalRun: range(fraudRunWindow(hour)),
     };
     const [row] = await tx<ScoringRow[]>`
       select (r.payment).*, r.duplicate, r.already_assessed, r.card_counts, r.card_amounts,
-             r.terminal_counts, r.terminal_frauds
+             r.terminal_counts, r.terminal_frauds, r.terminal_run_frauds, r.terminal_run_first_hour
         from fraud_read_for_scoring(${tx.json(read)}) r`;
     if (row!.duplicate) return 'duplicate';
     if (row!.id === null) return undefined;
     const { card_counts, card_amounts, terminal_counts, terminal_frauds } = row!;
+    const runFirstHour = row!.terminal_run_first_hour;
     return {
       payment: toPayment(row!),
       inputs: {
@@ -71,6 +75,10 @@ export class PostgresFraudSession implements FraudWriteSession, ScoringStore {
           amountMilli: 0,
           fraudCount: terminal_frauds[k]!,
         })),
+        terminalRun: {
+          frauds: row!.terminal_run_frauds,
+          ...(runFirstHour === null ? {} : { firstHour: runFirstHour }),
+        },
         alreadyAssessed: row!.already_assessed,
       },
     };

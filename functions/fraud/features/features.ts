@@ -6,17 +6,22 @@ import {
   cardTotals,
   TERMINAL_WINDOW_DAYS,
   terminalTotals,
+  terminalFraudRun,
   emptyBucket,
   hourIndex,
   type Bucket,
+  type FraudRun,
 } from './windows';
 
 /**
- * The model's inputs in the order this module produces them: the handbook's 15 (chapter 3.3) and three of
- * RamPay's, derived from the same card totals (no extra store data): the amount over the card's average
- * amount in each window BEFORE this transaction (1 for a card with no earlier transaction in the window). The
- * evaluation showed they help (average precision +0.03 on the prequential protocol, see models/MODEL_CARD.md).
- * The model's metadata names its own input order; the scorer maps from this order to that one by name.
+ * The model's inputs in the order this module produces them: the handbook's 15 (chapter 3.3), then RamPay's:
+ * - the amount over the card's average amount in each window BEFORE this transaction (1 for a card with no
+ *   earlier transaction in the window), and the card's 1-day and 7-day average amounts over its 30-day one (this
+ *   transaction included), from the same card totals;
+ * - the terminal's latest run of confirmed frauds (windows.ts, terminalFraudRun): how many, and how many hours
+ *   ago the first of them was (0 for no run), from the same terminal buckets.
+ * models/MODEL_CARD.md says what each adds. The model's metadata names its own input order; the scorer maps from
+ * this order to that one by name, so a model trained on fewer of them still runs.
  */
 export const FEATURE_NAMES = [
   'amount',
@@ -37,6 +42,10 @@ export const FEATURE_NAMES = [
   'amount_to_card_avg_1d',
   'amount_to_card_avg_7d',
   'amount_to_card_avg_30d',
+  'card_avg_1d_to_30d',
+  'card_avg_7d_to_30d',
+  'terminal_fraud_run',
+  'terminal_fraud_run_hours',
 ] as const;
 
 /** The handbook's 15 inputs: the first 15 names above. */
@@ -59,13 +68,15 @@ export interface ScoredTransaction {
 
 /**
  * THE feature definition. `card` and `terminal` are the window totals of cardTotals / terminalTotals for the
- * transaction's hour, the current transaction not yet in them; `out` (optional) receives the values at
- * `offset` so the offline export can fill one large array without allocating.
+ * transaction's hour, the current transaction not yet in them, and `terminalRun` the terminal's fraud run
+ * (terminalFraudRun); `out` (optional) receives the values at `offset` so the offline export can fill one large
+ * array without allocating.
  */
 export function computeFeatures(
   tx: ScoredTransaction,
   card: readonly Bucket[],
   terminal: readonly Bucket[],
+  terminalRun: FraudRun,
   out: Float64Array = new Float64Array(FEATURE_COUNT),
   offset = 0,
 ): Float64Array {
@@ -75,10 +86,13 @@ export function computeFeatures(
   out[i++] = referenceMajor(tx.amountMilli, units);
   out[i++] = isWeekend(tx.atMs) ? 1 : 0;
   out[i++] = isNight(tx.atMs) ? 1 : 0;
+  // The card's averages with this transaction, in the payment's currency (integer thousandths).
+  const averages: number[] = [];
   for (let w = 0; w < CARD_WINDOW_DAYS.length; w++) {
     const totals = card[w] ?? emptyBucket();
     const count = totals.count + 1;
     out[i++] = count;
+    averages.push((totals.amountMilli + tx.amountMilli) / count);
     // The card's sums are in the payment's currency: its average is converted at today's quote.
     out[i++] = majorFromMilli(totals.amountMilli + tx.amountMilli) / count / units;
   }
@@ -93,6 +107,10 @@ export function computeFeatures(
     out[i++] =
       totals.count > 0 ? tx.amountMilli / Math.max(totals.amountMilli / totals.count, RATIO_FLOOR_MILLI) : 1;
   }
+  const monthly = Math.max(averages[CARD_WINDOW_DAYS.length - 1] as number, RATIO_FLOOR_MILLI);
+  for (let w = 0; w < CARD_WINDOW_DAYS.length - 1; w++) out[i++] = (averages[w] as number) / monthly;
+  out[i++] = terminalRun.frauds;
+  out[i] = terminalRun.firstHour === undefined ? 0 : hourIndex(tx.atMs) - terminalRun.firstHour;
   return out;
 }
 
@@ -115,10 +133,12 @@ export function featuresFromBuckets(
   terminalBuckets: ReadonlyMap<number, Bucket>,
 ): Float64Array {
   const hour = hourIndex(tx.atMs);
+  const terminalAt = (h: number): Bucket | undefined => terminalBuckets.get(h);
   return computeFeatures(
     tx,
     cardTotals((h) => cardBuckets.get(h), hour),
-    terminalTotals((h) => terminalBuckets.get(h), hour),
+    terminalTotals(terminalAt, hour),
+    terminalFraudRun(terminalAt, hour),
   );
 }
 

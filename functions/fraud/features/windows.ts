@@ -105,3 +105,37 @@ export function cardTotals(bucketAt: (hour: number) => Bucket | undefined, hour:
 export function terminalTotals(bucketAt: (hour: number) => Bucket | undefined, hour: number): Bucket[] {
   return terminalWindows(hour).map((range) => sumWindow(bucketAt, range));
 }
+
+/**
+ * A terminal's latest run of confirmed frauds: the frauds in the hours of its longest delayed window after the
+ * last hour in which it took a payment not known to be fraud, and the first hour holding one of them. A skimmed
+ * terminal turns every payment into a fraud until it is found; once the labels of its first frauds are 7 days
+ * old, the run shows it, and the run's age tells a compromise still going from one that ended (a genuine payment
+ * since ends the run).
+ */
+export interface FraudRun {
+  frauds: number;
+  /** the hour number of the run's first fraud; undefined when the run is empty */
+  firstHour?: number;
+}
+
+/** The hours a terminal's fraud run is looked for in: the longest delayed window's, [H - 888, H - 169]. */
+export function fraudRunWindow(hour: number): HourRange {
+  return terminalWindow(hour, Math.max(...TERMINAL_WINDOW_DAYS));
+}
+
+/** The terminal's fraud run for a transaction in hour `hour`, walking back from the window's last hour. */
+export function terminalFraudRun(bucketAt: (hour: number) => Bucket | undefined, hour: number): FraudRun {
+  const range = fraudRunWindow(hour);
+  const run: FraudRun = { frauds: 0 };
+  for (let h = range.to; h >= range.from; h--) {
+    const bucket = bucketAt(h);
+    if (bucket === undefined) continue;
+    if (bucket.count > bucket.fraudCount) break;
+    if (bucket.fraudCount > 0) {
+      run.frauds += bucket.fraudCount;
+      run.firstHour = h;
+    }
+  }
+  return run;
+}

@@ -6,7 +6,13 @@ import { FEATURE_NAMES, namedFeatures, type FeatureName } from '../features';
  * come first. These explain the inputs the model saw; they are not the model's own attribution.
  */
 export interface Reason {
-  readonly code: 'amount_vs_card_average' | 'new_card' | 'card_velocity' | 'terminal_frauds' | 'night';
+  readonly code:
+    | 'amount_vs_card_average'
+    | 'new_card'
+    | 'card_velocity'
+    | 'terminal_fraud_run'
+    | 'terminal_frauds'
+    | 'night';
   readonly text: string;
   readonly strength: number;
 }
@@ -49,6 +55,16 @@ export function reasonsFor(values: ArrayLike<number>): Reason[] {
       code: 'card_velocity',
       text: `${plural(f.card_tx_count_1d, 'payment', 'payments')} from this card in the last 24 hours, against ${perDay.toFixed(1)} a day over the last 30 days`,
       strength: f.card_tx_count_1d / Math.max(perDay, 0.5),
+    });
+  }
+
+  const run = f.terminal_fraud_run;
+  if (run >= 2) {
+    const days = Math.floor(f.terminal_fraud_run_hours / 24);
+    reasons.push({
+      code: 'terminal_fraud_run',
+      text: `terminal's last ${plural(run, 'payment', 'payments')} at least 7 days old, from ${plural(days, 'day', 'days')} ago on, were all confirmed fraud`,
+      strength: 25 + Math.min(run, 10) / 2,
     });
   }
 

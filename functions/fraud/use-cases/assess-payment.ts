@@ -76,6 +76,7 @@ export async function assessPayment(
     { atMs, amountMilli, unitsPerReference: fx.unitsPerReference },
     inputs.card,
     inputs.terminal,
+    inputs.terminalRun,
   );
   const [probability] = await setup.model.score([features]);
   const score = riskScore(probability as number, setup.model.metadata);

@@ -121,9 +121,10 @@ it('online features from the store equal the offline export for a simulated hist
     }
   });
   expect(mismatches.slice(0, 10)).toEqual([]);
-  // The history exercised every window: cards with earlier payments, terminals with known frauds.
+  // The history exercised every window: cards with earlier payments, terminals with known frauds and runs of them.
   const values = [...online.values()];
   expect(values.some((f) => f.card_tx_count_30d! > 10)).toBe(true);
   expect(values.some((f) => f.terminal_risk_30d! > 0)).toBe(true);
   expect(values.some((f) => f.terminal_risk_1d! > 0)).toBe(true);
+  expect(values.some((f) => f.terminal_fraud_run! > 1 && f.terminal_fraud_run_hours! > 169)).toBe(true);
 });

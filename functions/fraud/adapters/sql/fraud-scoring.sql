@@ -18,6 +18,9 @@
 -- [from, to] or null}: its edge hours from hour buckets, its whole days from day buckets (the application computes
 -- them: functions/fraud/features/windows.ts, adapters/day-split.ts). Each range is one small statement on its
 -- bucket table's primary key: a plan that cannot go wrong, whatever the ranges.
+-- `terminalRun` is the hour range [from, to] the terminal's fraud run is looked for in: the frauds in the hours
+-- after the range's last hour with a payment not known to be fraud, and the first hour holding one of them
+-- (functions/fraud/features/windows.ts, terminalFraudRun).
 create or replace function fraud_read_for_scoring(p_read jsonb) returns table (
   duplicate boolean,
   payment payments,
@@ -25,7 +28,9 @@ create or replace function fraud_read_for_scoring(p_read jsonb) returns table (
   card_counts bigint[],
   card_amounts bigint[],
   terminal_counts bigint[],
-  terminal_frauds bigint[]
+  terminal_frauds bigint[],
+  terminal_run_frauds bigint,
+  terminal_run_first_hour integer
 )
 language plpgsql stable as $$
 declare
@@ -39,20 +44,21 @@ declare
   fraud bigint;
   total_n bigint;
   total_fraud bigint;
+  last_genuine_hour integer;
 begin
   if p_read ? 'inbox' and exists (
     select 1 from consumer_inbox i
      where i.consumer = p_read -> 'inbox' ->> 'consumer' and i.event_id = p_read -> 'inbox' ->> 'eventId'
   ) then
     return query select true, null::payments, false, null::bigint[], null::bigint[], null::bigint[],
-                        null::bigint[];
+                        null::bigint[], null::bigint, null::integer;
     return;
   end if;
   select * into found_payment from payments p
    where p.id = (p_read ->> 'paymentId')::uuid and p.merchant_id = p_read ->> 'merchantId';
   if not found then
     return query select false, null::payments, false, null::bigint[], null::bigint[], null::bigint[],
-                        null::bigint[];
+                        null::bigint[], null::bigint, null::integer;
     return;
   end if;
   card_counts := '{}';
@@ -95,6 +101,17 @@ begin
     terminal_counts := terminal_counts || total_n;
     terminal_frauds := terminal_frauds || total_fraud;
   end loop;
+  range_from := (p_read -> 'terminalRun' ->> 0)::integer;
+  range_to := (p_read -> 'terminalRun' ->> 1)::integer;
+  select max(b.hour) into last_genuine_hour
+    from fraud_terminal_hours b
+   where b.merchant_id = found_payment.merchant_id and b.terminal_id = found_payment.terminal_id
+     and b.hour between range_from and range_to and b.tx_count > b.fraud_count;
+  select coalesce(sum(b.fraud_count), 0), min(b.hour) filter (where b.fraud_count > 0)
+    into terminal_run_frauds, terminal_run_first_hour
+    from fraud_terminal_hours b
+   where b.merchant_id = found_payment.merchant_id and b.terminal_id = found_payment.terminal_id
+     and b.hour between coalesce(last_genuine_hour + 1, range_from) and range_to;
   duplicate := false;
   payment := found_payment;
   already_assessed := exists (select 1 from fraud_assessments a where a.payment_id = found_payment.id);

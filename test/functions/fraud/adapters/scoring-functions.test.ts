@@ -6,7 +6,13 @@
  */
 import type { Payment } from '../../../../functions/domain/payment';
 import { PostgresFraudSession } from '../../../../functions/fraud/adapters/postgres-fraud-store';
-import { cardWindows, hourIndex } from '../../../../functions/fraud/features';
+import fc from 'fast-check';
+import {
+  cardWindows,
+  hourIndex,
+  terminalFraudRun,
+  type Bucket,
+} from '../../../../functions/fraud/features';
 import type { Assessment } from '../../../../functions/fraud/ports';
 import { buildEvent } from '../../../../functions/shared/outbox/outbox';
 import { ConcurrentUpdateError } from '../../../../functions/domain/errors';
@@ -93,6 +99,44 @@ it("the card windows are the hour buckets' sums, count and amount, at every hour
     expect({ hour, card: read.inputs.card }).toEqual({ hour, card: expected });
     expect(read.inputs.card.every((b) => b.count > 0)).toBe(true);
   }
+});
+
+it("the terminal's fraud run is the buckets' run, whatever the terminal's history", async () => {
+  const merchantId = 'merchant_fraud_runs';
+  const hour = hourIndex(NOW);
+  // Histories over the run's window and past both its ends: each bucket all genuine, all fraud or mixed.
+  const bucket = fc.record({
+    back: fc.integer({ min: 150, max: 900 }),
+    count: fc.integer({ min: 1, max: 4 }),
+    frauds: fc.integer({ min: 0, max: 4 }),
+  });
+  let terminal = 0;
+  await fc.assert(
+    fc.asyncProperty(fc.array(bucket, { maxLength: 30 }), async (drawn) => {
+      const terminalId = `term_run_${terminal++}`;
+      const buckets = new Map<number, Bucket>();
+      for (const b of drawn) {
+        const count = Math.max(b.count, b.frauds);
+        buckets.set(hour - b.back, { count, amountMilli: 1000 * count, fraudCount: b.frauds });
+      }
+      if (buckets.size > 0) {
+        const rows = [...buckets].map(([h, b]) => ({
+          merchant_id: merchantId,
+          terminal_id: terminalId,
+          hour: h,
+          tx_count: b.count,
+          amount_milli: b.amountMilli,
+          fraud_count: b.fraudCount,
+        }));
+        await db.sql`insert into fraud_terminal_hours ${db.sql(rows)}`;
+      }
+      const { payment } = await createPendingPayment(db.sql, { merchantId, terminal: terminalId });
+      const read = await session().readForScoring(merchantId, payment.id, hour);
+      if (read === undefined || read === 'duplicate') throw new Error('the payment was not read');
+      expect(read.inputs.terminalRun).toEqual(terminalFraudRun((h) => buckets.get(h), hour));
+    }),
+    { numRuns: 40 },
+  );
 });
 
 it('the read claims nothing: it finds an event already in the inbox (a duplicate); another merchant sees no payment', async () => {

@@ -121,6 +121,37 @@ describe('features from a hand-built history', () => {
     expect(f.amount_to_card_avg_1d).toBeCloseTo(100 / 15, 10);
     expect(f.amount_to_card_avg_7d).toBeCloseTo(100 / 25, 10);
     expect(f.amount_to_card_avg_30d).toBeCloseTo(100 / 35, 10);
+    expect(f.card_avg_1d_to_30d).toBeCloseTo(130 / 3 / (310 / 7), 10);
+    expect(f.card_avg_7d_to_30d).toBeCloseTo(40 / (310 / 7), 10);
+  });
+
+  it("counts the terminal's latest run of confirmed frauds among the labels at least 7 days old", () => {
+    const at = (hoursBack: number, fraud: boolean, minutes = 10) =>
+      tx(AT - 30 * MINUTE - hoursBack * HOUR + minutes * MINUTE, 10, fraud);
+    const run = (terminal: HistoryTransaction[]) => {
+      const f = namedFeatures(
+        featuresFromHistory({ atMs: AT, amountMilli: 5000, unitsPerReference: 1 }, [], terminal),
+      );
+      return [f.terminal_fraud_run, f.terminal_fraud_run_hours];
+    };
+    const compromised = [
+      at(400, true), // an older fraud, before a genuine payment: not in the run
+      at(300, false), // the last genuine payment the windows read
+      at(250, true),
+      at(250, true, 40), // two frauds in hour H-250: the run starts there
+      at(200, true),
+      at(169, true), // hour H-169, the last one read
+      at(168, false), // hour H-168 is never read, genuine or not
+      at(2, true),
+    ];
+    expect(run(compromised)).toEqual([4, 250]);
+    // A genuine payment in the run's last hour ends it; one in the middle keeps only the frauds after it.
+    expect(run([...compromised, at(169, false, 20)])).toEqual([0, 0]);
+    expect(run([...compromised, at(200, false, 20)])).toEqual([1, 169]);
+    // A run longer than the window is cut at the window's first hour, H-888.
+    const long = [at(900, true), at(888, true), at(500, true), at(170, true)];
+    expect(run(long)).toEqual([3, 888]);
+    expect(run([])).toEqual([0, 0]);
   });
 
   it('reads terminal labels only once they are at least 7 days old (hours H-888 .. H-169)', () => {
@@ -172,6 +203,10 @@ describe('features from a hand-built history', () => {
       amount_to_card_avg_1d: 1,
       amount_to_card_avg_7d: 1,
       amount_to_card_avg_30d: 1,
+      card_avg_1d_to_30d: 1,
+      card_avg_7d_to_30d: 1,
+      terminal_fraud_run: 0,
+      terminal_fraud_run_hours: 0,
     });
   });
 });
@@ -184,6 +219,8 @@ describe('offline export', () => {
     const byTerminal = new Map<number, HistoryTransaction[]>();
     let compared = 0;
     let fraudRisk = 0;
+    let fraudRuns = 0;
+    const runColumn = FEATURE_NAMES.indexOf('terminal_fraud_run');
     for (let i = 0; i < sim.count; i++) {
       const h: HistoryTransaction = {
         atMs: sim.startMs + (sim.timeSeconds[i] as number) * 1000,
@@ -202,6 +239,7 @@ describe('offline export', () => {
           expect(Array.from(got)).toEqual(Array.from(expected));
           compared++;
           if ((expected[14] as number) > 0) fraudRisk++;
+          if ((expected[runColumn] as number) > 0) fraudRuns++;
         }
       }
       card.push(h);
@@ -211,5 +249,6 @@ describe('offline export', () => {
     }
     expect(compared).toBeGreaterThan(1000);
     expect(fraudRisk).toBeGreaterThan(10);
+    expect(fraudRuns).toBeGreaterThan(10);
   });
 });

@@ -157,6 +157,27 @@ describe('reasons in words', () => {
     expect(topReasons(features, 1)).toHaveLength(1);
   });
 
+  it("puts a terminal's run of confirmed frauds first, and not a single fraud", () => {
+    const compromised = row({
+      amount: 40,
+      card_tx_count_1d: 1,
+      card_tx_count_30d: 20,
+      card_avg_amount_30d: 40,
+      amount_to_card_avg_30d: 1,
+      terminal_tx_count_7d: 6,
+      terminal_risk_7d: 1,
+      terminal_fraud_run: 6,
+      terminal_fraud_run_hours: 12 * 24 + 5,
+    });
+    expect(topReasons(compromised)).toEqual([
+      "terminal's last 6 payments at least 7 days old, from 12 days ago on, were all confirmed fraud",
+      'terminal had 6 confirmed frauds among its 6 payments 7 to 14 days ago (100%)',
+    ]);
+    const single = [...compromised];
+    single[FEATURE_NAMES.indexOf('terminal_fraud_run')] = 1;
+    expect(reasonsFor(single).map((r) => r.code)).toEqual(['terminal_frauds']);
+  });
+
   it('says when a card is new or unusually busy, and gives nothing for an ordinary payment', () => {
     expect(
       reasonsFor(row({ amount: 10, card_tx_count_1d: 1, card_tx_count_30d: 1 })).map((r) => r.code),
