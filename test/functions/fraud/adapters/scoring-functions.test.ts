@@ -7,12 +7,7 @@
 import type { Payment } from '../../../../functions/domain/payment';
 import { PostgresFraudSession } from '../../../../functions/fraud/adapters/postgres-fraud-store';
 import fc from 'fast-check';
-import {
-  cardWindows,
-  hourIndex,
-  terminalFraudRun,
-  type Bucket,
-} from '../../../../functions/fraud/features';
+import { cardWindows, hourIndex, terminalFraudRun, type Bucket } from '../../../../functions/fraud/features';
 import type { Assessment } from '../../../../functions/fraud/ports';
 import { buildEvent } from '../../../../functions/shared/outbox/outbox';
 import { ConcurrentUpdateError } from '../../../../functions/domain/errors';
