@@ -19,6 +19,7 @@ import {
 } from '../evaluation/protocol';
 import { exportFeatures, selectRows, type FeatureTable } from '../features/export';
 import { writeFeatureTable } from '../features/files';
+import { withFirstPaymentViews } from '../features/first-payment';
 import { runTraining } from '../training/run';
 import { readSimulation } from '../simulator/files';
 import { simulate, simulationStats, type Simulation } from '../simulator/simulate';
@@ -246,11 +247,14 @@ async function evaluateSimulation(
     for (const [k, fold] of folds.entries()) {
       const dir = path.join(MODELS_DIR, 'data', `eval-retrain-seed${sim.options.seed}`, `fold-${k}`);
       await rm(dir, { recursive: true, force: true });
-      const days = `${fold.trainFrom}:${fold.trainFrom + PROTOCOL.trainDays}`;
+      const trainDays = [fold.trainFrom, fold.trainFrom + PROTOCOL.trainDays] as const;
+      const days = trainDays.join(':');
       const inTraining = (r: number): boolean =>
-        (table.day[r] as number) >= fold.trainFrom &&
-        (table.day[r] as number) < fold.trainFrom + PROTOCOL.trainDays;
-      await writeFeatureTable(path.join(dir, 'features'), selectRows(table, inTraining));
+        (table.day[r] as number) >= trainDays[0] && (table.day[r] as number) < trainDays[1];
+      await writeFeatureTable(
+        path.join(dir, 'features'),
+        withFirstPaymentViews(selectRows(table, inTraining), trainDays),
+      );
       // the fold's own 7 training days also stand in as train.py's validation window (its calibration is unused)
       const report = await runTraining(
         [

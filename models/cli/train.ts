@@ -13,6 +13,7 @@ import { writeFeatureTable } from '../features/files';
 import { createSql } from '../../functions/shared/db/client';
 import { trainFromDatabase } from '../database/train-from-database';
 import { writeReferenceOfTraining } from '../monitoring/reference';
+import { FIRST_PAYMENT_SHARE, withFirstPaymentViews } from '../features/first-payment';
 import { readSimulation } from '../simulator/files';
 import { simulate, simulationStats, startMsOf, type Simulation } from '../simulator/simulate';
 import {
@@ -166,7 +167,7 @@ runCli(USAGE, async () => {
   const table = exportFeatures(sim, (done) => bar.update(done));
   bar.stop();
   const dataDir = path.join(MODELS_DIR, 'data', `train-features-seed${sim.options.seed}`);
-  await writeFeatureTable(dataDir, table);
+  await writeFeatureTable(dataDir, withFirstPaymentViews(table, trainDays));
   const exportTime = seconds(exportStarted);
 
   const info = {
@@ -183,6 +184,7 @@ runCli(USAGE, async () => {
     },
     training: {
       simulation: sim.options,
+      first_payment_views: FIRST_PAYMENT_SHARE,
       from: dateOf(sim, trainDays[0]),
       to: dateOf(sim, trainDays[1] - 1),
     },

@@ -5,6 +5,7 @@ import type { Queryable } from '../../functions/shared/db/client';
 import { MODELS_DIR, VERSION_FILE } from '../artifact';
 import { writeFeatureTable } from '../features/files';
 import { writeReferenceOfTraining } from '../monitoring/reference';
+import { FIRST_PAYMENT_SHARE, withFirstPaymentViews } from '../features/first-payment';
 import { runTraining, type TrainReport } from '../training/run';
 import { exportTrainingSet, timeSplit, type TrainingSet } from './training-set';
 
@@ -59,7 +60,7 @@ export async function trainFromDatabase(
   const out = options.out ?? MODELS_DIR;
   const dataDir = path.join(out, 'data', `train-features-database-${asOf.toISOString().slice(0, 10)}`);
   await rm(dataDir, { recursive: true, force: true });
-  await writeFeatureTable(dataDir, set.table);
+  await writeFeatureTable(dataDir, withFirstPaymentViews(set.table, train));
   const training = { from: day(train[0]), to: day(train[1] - 1) };
   const validation = { from: day(valid[0]), to: day(valid[1] - 1) };
   const info = {
@@ -73,6 +74,7 @@ export async function trainFromDatabase(
       as_of: asOf.toISOString(),
       ...(options.merchantId === undefined ? {} : { merchant: options.merchantId }),
       ...training,
+      first_payment_views: FIRST_PAYMENT_SHARE,
       frauds_by_label_source: set.fraudsBySource,
     },
     validation,

@@ -9,7 +9,7 @@ import { exportFeatures, selectRows } from '../../models/features/export';
 import { REFERENCE_OPTIONS, simulate } from '../../models/simulator/simulate';
 
 describe('committed model quality floor', () => {
-  // Measured with hgb-863b11920a78: AUC 0.893, AP 0.773 (CP@100 0.232: fewer cards than the reference size).
+  // Measured with hgb-44838d8c3eb9: AUC 0.895, AP 0.773 (CP@100 0.231: fewer cards than the reference size).
   // About 7 s on a quiet machine; CPU-bound, it took over 30 s (the default timeout) with the machine at load 5.
   it('ranks frauds well on a small simulated holdout it never saw', async () => {
     // seed 3 (training used seed 1); 75 days so the last 30 have every window filled
