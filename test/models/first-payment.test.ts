@@ -51,24 +51,25 @@ describe('first-payment views', () => {
       day: Int32Array.from({ length: rows }, (_, r) => Math.floor(r / 1000)),
       customer: Int32Array.from({ length: rows }, (_, r) => r % 700),
     };
-    const training = (r: number): boolean => table.day[r]! >= 2 && table.day[r]! < 10;
     const out = withFirstPaymentViews(table, [2, 10], 0.1);
     expect(Array.from(out.values.subarray(0, rows * FEATURE_COUNT))).toEqual(Array.from(table.values));
     const views = out.rows - rows;
     expect(views).toBeGreaterThan(650);
     expect(views).toBeLessThan(950);
+    const rowsOf = new Map<string, number[]>();
+    for (let r = 0; r < rows; r++) {
+      const key = `${table.customer[r]}:${table.day[r]}`;
+      rowsOf.set(key, [...(rowsOf.get(key) ?? []), r]);
+    }
     for (let k = rows; k < out.rows; k++) {
       expect(out.day[k]).toBeGreaterThanOrEqual(2);
       expect(out.day[k]).toBeLessThan(10);
       const view = out.values.subarray(k * FEATURE_COUNT, (k + 1) * FEATURE_COUNT);
-      // the source row has the same card and day, and its label
-      const source = Array.from({ length: rows }, (_, r) => r).filter(
-        (r) => table.customer[r] === out.customer[k] && table.day[r] === out.day[k] && training(r),
-      );
+      // some payment of the same card on the same day, with this label and amount, is the view's source
+      const sources = rowsOf.get(`${out.customer[k]}:${out.day[k]}`) ?? [];
       expect(
-        source.some((r) => table.labels[r] === out.labels[k] && table.values[r * FEATURE_COUNT] === view[0]),
+        sources.some((r) => table.labels[r] === out.labels[k] && table.values[r * FEATURE_COUNT] === view[0]),
       ).toBe(true);
-      if (k > rows + 20) break;
     }
     expect(withFirstPaymentViews(table, [2, 10], 0.1)).toEqual(out);
   });
